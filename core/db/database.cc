@@ -1,0 +1,147 @@
+#include "core/db/database.h"
+
+#include <chrono>
+#include <thread>
+
+namespace octopus::db {
+
+Result<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& file) {
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(file.c_str(), &raw,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                     SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  std::unique_ptr<Database> db(new Database(raw));
+  if (rc != SQLITE_OK) {
+    return Status::IoError("cannot open database " + file.string() + ": " +
+                               (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)),
+                           EIO);
+  }
+  // Several processes share the file: wait for locks rather than fail.
+  sqlite3_busy_timeout(raw, 30'000);
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON",
+                             "PRAGMA synchronous=FULL"}) {
+    if (Status s = db->Exec(pragma); !s.ok()) return s;
+  }
+  return db;
+}
+
+Database::~Database() { sqlite3_close_v2(db_); }
+
+Status Database::Error(std::string_view what) const {
+  const int code = sqlite3_errcode(db_);
+  std::string msg = std::string(what) + ": " + sqlite3_errmsg(db_);
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) return Status::Busy(msg);
+  if (code == SQLITE_CONSTRAINT) return Status::AlreadyExists(msg);
+  if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) return Status::Corrupt(msg);
+  if (code == SQLITE_FULL) return Status::IoError(msg, ENOSPC);
+  return Status::IoError(msg, EIO);
+}
+
+Status Database::Exec(std::string_view sql) {
+  char* err = nullptr;
+  const std::string text(sql);
+  if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    sqlite3_free(err);
+    return Error("sql");
+  }
+  return Status::Ok();
+}
+
+Result<Statement> Database::Prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) !=
+      SQLITE_OK) {
+    return Error("prepare");
+  }
+  return Statement(db_, stmt);
+}
+
+std::int64_t Database::LastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }
+int Database::Changes() const { return sqlite3_changes(db_); }
+
+Statement::~Statement() {
+  if (stmt_) sqlite3_finalize(stmt_);
+}
+
+Statement& Statement::Bind(int index, std::int64_t value) {
+  sqlite3_bind_int64(stmt_, index, value);
+  return *this;
+}
+Statement& Statement::Bind(int index, double value) {
+  sqlite3_bind_double(stmt_, index, value);
+  return *this;
+}
+Statement& Statement::Bind(int index, std::string_view text) {
+  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+Statement& Statement::BindNull(int index) {
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
+Result<bool> Statement::Step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  const int code = sqlite3_errcode(db_);
+  std::string msg = std::string("sql: ") + sqlite3_errmsg(db_);
+  if (code == SQLITE_CONSTRAINT) return Status::AlreadyExists(msg);
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) return Status::Busy(msg);
+  if (code == SQLITE_FULL) return Status::IoError(msg, ENOSPC);
+  return Status::IoError(msg, EIO);
+}
+
+Status Statement::Run() {
+  while (true) {
+    auto r = Step();
+    if (!r.ok()) return r.status();
+    if (!*r) return Status::Ok();
+  }
+}
+
+void Statement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+bool Statement::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+std::int64_t Statement::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+double Statement::Double(int col) const { return sqlite3_column_double(stmt_, col); }
+std::string Statement::Text(int col) const {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+  return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+           : std::string();
+}
+std::optional<std::int64_t> Statement::OptInt(int col) const {
+  if (IsNull(col)) return std::nullopt;
+  return Int(col);
+}
+std::optional<double> Statement::OptDouble(int col) const {
+  if (IsNull(col)) return std::nullopt;
+  return Double(col);
+}
+std::optional<std::string> Statement::OptText(int col) const {
+  if (IsNull(col)) return std::nullopt;
+  return Text(col);
+}
+
+Result<Transaction> Transaction::Begin(Database& db) {
+  // The busy handler is not called for a lock upgrade inside a WAL read
+  // transaction, but BEGIN IMMEDIATE takes the lock up front, so it is.
+  if (Status s = db.Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  return Transaction(&db);
+}
+
+Transaction::~Transaction() {
+  if (db_) (void)db_->Exec("ROLLBACK");
+}
+
+Status Transaction::Commit() {
+  Status s = db_->Exec("COMMIT");
+  if (s.ok()) db_ = nullptr;
+  return s;
+}
+
+}  // namespace octopus::db

@@ -1,0 +1,127 @@
+#include "core/file_util.h"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <ctime>
+#include <memory>
+
+#include "core/random.h"
+
+namespace octopus {
+
+UniqueFd& UniqueFd::operator=(UniqueFd&& o) noexcept {
+  if (this != &o) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = o.release();
+  }
+  return *this;
+}
+
+UniqueFd::~UniqueFd() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+int UniqueFd::release() {
+  const int fd = fd_;
+  fd_ = -1;
+  return fd;
+}
+
+Result<MappedFile> MappedFile::Open(const std::filesystem::path& file) {
+  UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return Status::IoError("cannot open " + file.string() + ": " + strerror(errno), errno);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return Status::IoError("cannot stat " + file.string(), errno);
+  if (!S_ISREG(st.st_mode)) return Status::InvalidArgument(file.string() + ": not a regular file");
+  if (st.st_size == 0) return MappedFile(nullptr, 0, st.st_mtime);
+  void* p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE,
+                   fd.get(), 0);
+  if (p == MAP_FAILED) return Status::IoError("cannot map " + file.string(), errno);
+  ::madvise(p, static_cast<std::size_t>(st.st_size), MADV_SEQUENTIAL);
+  return MappedFile(static_cast<const std::uint8_t*>(p), static_cast<std::size_t>(st.st_size),
+                    st.st_mtime);
+}
+
+MappedFile::MappedFile(MappedFile&& o) noexcept : data_(o.data_), size_(o.size_), mtime_(o.mtime_) {
+  o.data_ = nullptr;
+  o.size_ = 0;
+}
+
+MappedFile::~MappedFile() {
+  if (data_) ::munmap(const_cast<std::uint8_t*>(data_), size_);
+}
+
+std::string Sha256Hex(std::span<const std::uint8_t> data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
+  return ToHex(digest, len);
+}
+
+Result<std::string> Sha256File(const std::filesystem::path& file) {
+  auto mapped = MappedFile::Open(file);
+  if (!mapped.ok()) return mapped.status();
+  return Sha256Hex(mapped->bytes());
+}
+
+Status FsyncPath(const std::filesystem::path& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return Status::IoError("cannot open " + path.string(), errno);
+  if (::fsync(fd.get()) != 0) return Status::IoError("fsync " + path.string(), errno);
+  return Status::Ok();
+}
+
+Status WriteFileAtomic(const std::filesystem::path& path, std::span<const std::uint8_t> data) {
+  const auto tmp = path.parent_path() / (".tmp-" + RandomHex(8) + "-" + path.filename().string());
+  {
+    UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (!fd) return Status::IoError("cannot create " + tmp.string(), errno);
+    std::size_t done = 0;
+    while (done < data.size()) {
+      const ssize_t n = ::write(fd.get(), data.data() + done, data.size() - done);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        const int err = errno;
+        ::unlink(tmp.c_str());
+        return Status::IoError("cannot write " + tmp.string(), err);
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd.get()) != 0) {
+      const int err = errno;
+      ::unlink(tmp.c_str());
+      return Status::IoError("fsync " + tmp.string(), err);
+    }
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    return Status::IoError("cannot rename to " + path.string(), err);
+  }
+  return FsyncPath(path.parent_path());
+}
+
+std::string UtcNowIso8601() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string LocalTimeIso8601(std::int64_t epoch_seconds) {
+  const std::time_t t = static_cast<std::time_t>(epoch_seconds);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return buf;
+}
+
+}  // namespace octopus

@@ -1,0 +1,71 @@
+// Small POSIX helpers with owners for their handles.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace octopus {
+
+// Owns a file descriptor; closes it on destruction. Movable, not copyable.
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  UniqueFd(UniqueFd&& o) noexcept : fd_(o.release()) {}
+  UniqueFd& operator=(UniqueFd&& o) noexcept;
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  ~UniqueFd();
+  int get() const { return fd_; }
+  int release();
+  explicit operator bool() const { return fd_ >= 0; }
+
+ private:
+  int fd_ = -1;
+};
+
+// A read-only private mapping of a whole file. Empty files map to an empty span.
+class MappedFile {
+ public:
+  static Result<MappedFile> Open(const std::filesystem::path& file);
+  MappedFile(MappedFile&& o) noexcept;
+  MappedFile& operator=(MappedFile&&) = delete;
+  MappedFile(const MappedFile&) = delete;
+  ~MappedFile();
+  std::span<const std::uint8_t> bytes() const { return {data_, size_}; }
+  std::int64_t mtime() const { return mtime_; }
+
+ private:
+  MappedFile(const std::uint8_t* data, std::size_t size, std::int64_t mtime)
+      : data_(data), size_(size), mtime_(mtime) {}
+  const std::uint8_t* data_ = nullptr;
+  std::size_t size_ = 0;
+  std::int64_t mtime_ = 0;
+};
+
+// Lower-case hex SHA-256.
+std::string Sha256Hex(std::span<const std::uint8_t> data);
+Result<std::string> Sha256File(const std::filesystem::path& file);
+
+Status FsyncPath(const std::filesystem::path& path);  // a file or a directory
+
+// Crash-safe write: a temporary file beside `path`, write, fsync, rename over
+// `path`, fsync the directory. Readers see the old file or the new, never a
+// part.
+Status WriteFileAtomic(const std::filesystem::path& path, std::span<const std::uint8_t> data);
+inline Status WriteFileAtomic(const std::filesystem::path& path, std::string_view data) {
+  return WriteFileAtomic(
+      path, {reinterpret_cast<const std::uint8_t*>(data.data()), data.size()});
+}
+
+// Current time as "2024-07-14T10:00:00Z".
+std::string UtcNowIso8601();
+// Seconds since the epoch as local-time "2024-07-14T12:00:00".
+std::string LocalTimeIso8601(std::int64_t epoch_seconds);
+
+}  // namespace octopus

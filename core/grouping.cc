@@ -1,0 +1,157 @@
+#include "core/grouping.h"
+
+#include <algorithm>
+#include <map>
+
+namespace octopus {
+namespace {
+
+// Length of the valid UTF-8 sequence at s[i], or 0 if it is not valid.
+std::size_t Utf8SequenceLength(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  std::size_t len = 0;
+  std::uint32_t cp = 0;
+  if (c < 0x80) return 1;
+  if ((c & 0xE0) == 0xC0) {
+    len = 2;
+    cp = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    len = 3;
+    cp = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    len = 4;
+    cp = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size()) return 0;
+  for (std::size_t k = 1; k < len; ++k) {
+    const auto cc = static_cast<unsigned char>(s[i + k]);
+    if ((cc & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (cc & 0x3F);
+  }
+  // Overlong forms, surrogates and values past U+10FFFF are invalid.
+  if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+      (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
+    return 0;
+  }
+  return len;
+}
+
+// Cuts `s` (valid UTF-8) to at most `max` bytes on a character boundary.
+std::string CutUtf8(std::string_view s, std::size_t max) {
+  if (s.size() <= max) return std::string(s);
+  std::size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  return std::string(s.substr(0, end));
+}
+
+std::string SplitExtension(const std::string& name, std::string* ext) {
+  const auto dot = name.rfind('.');
+  if (dot == std::string::npos || dot == 0 || name.size() - dot > 16) {
+    ext->clear();
+    return name;
+  }
+  *ext = name.substr(dot);
+  return name.substr(0, dot);
+}
+
+}  // namespace
+
+std::string SafeFileName(std::string_view name) {
+  constexpr std::size_t kMaxBytes = 255;
+  std::string out;
+  out.reserve(name.size());
+  for (std::size_t i = 0; i < name.size();) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    const std::size_t len = Utf8SequenceLength(name, i);
+    if (len == 0 || c < 0x20 || c == 0x7F || c == '/') {
+      out.push_back('_');
+      i += len == 0 ? 1 : len;
+      continue;
+    }
+    out.append(name.substr(i, len));
+    i += len;
+  }
+  if (out.empty() || out == "." || out == "..") return "_";
+  if (out.size() > kMaxBytes) {
+    std::string ext;
+    std::string stem = SplitExtension(out, &ext);
+    out = CutUtf8(stem, kMaxBytes - ext.size()) + ext;
+  }
+  return out;
+}
+
+std::string CameraLabel(const CameraInfo& camera) {
+  if (camera.make.empty() && camera.model.empty()) return "Unknown camera";
+  if (camera.make.empty()) return camera.model;
+  if (camera.model.empty()) return camera.make;
+  return camera.make + " " + camera.model;
+}
+
+std::vector<std::string> ViewFolder(const Photo& photo, View view) {
+  switch (view) {
+    case View::kDate: {
+      const std::string& t = photo.meta.taken_at;
+      if (photo.meta.taken_at_estimated || t.size() < 10) return {"unknown"};
+      return {t.substr(0, 4), t.substr(0, 7), t.substr(0, 10)};
+    }
+    case View::kCamera:
+      return {SafeFileName(CameraLabel(photo.meta.camera))};
+    case View::kPlace: {
+      if (!photo.place || photo.place->country.empty()) return {};
+      std::vector<std::string> parts{SafeFileName(photo.place->country)};
+      if (!photo.place->region.empty()) parts.push_back(SafeFileName(photo.place->region));
+      if (!photo.place->city.empty()) parts.push_back(SafeFileName(photo.place->city));
+      return parts;
+    }
+  }
+  return {};
+}
+
+FolderNode GroupPhotos(const std::vector<Photo>& photos, View view) {
+  FolderNode root;
+  for (const Photo& photo : photos) {
+    const auto parts = ViewFolder(photo, view);
+    if (parts.empty()) continue;
+    ++root.count;
+    FolderNode* node = &root;
+    for (const auto& part : parts) {
+      node = &node->children[part];
+      ++node->count;
+    }
+  }
+  return root;
+}
+
+std::vector<std::string> DistinctNames(const std::vector<const Photo*>& photos) {
+  std::vector<std::size_t> order(photos.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if (photos[a]->imported_at != photos[b]->imported_at) {
+      return photos[a]->imported_at < photos[b]->imported_at;
+    }
+    return photos[a]->id < photos[b]->id;
+  });
+  std::vector<std::string> names(photos.size());
+  std::map<std::string, int> taken;  // name -> times seen
+  for (std::size_t i : order) {
+    const std::string base = SafeFileName(photos[i]->filename);
+    std::string name = base;
+    if (int& seen = taken[base]; seen++ > 0) {
+      std::string ext;
+      const std::string stem = SplitExtension(base, &ext);
+      // A suffixed name may itself collide with a real file name: keep
+      // counting until it is free.
+      for (int n = seen + 1;; ++n) {
+        name = SafeFileName(stem + " (" + std::to_string(n) + ")" + ext);
+        if (taken.find(name) == taken.end()) break;
+      }
+      taken[name] = 1;
+    }
+    names[i] = std::move(name);
+  }
+  return names;
+}
+
+}  // namespace octopus

@@ -1,0 +1,50 @@
+// The virtual tree: which folder a photo lives in under each view, the
+// folder counts, and distinct file names inside a folder. The FUSE mount and
+// the HTTP browse endpoints both use these functions, so they never disagree.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/photo.h"
+
+namespace octopus {
+
+enum class View { kDate, kCamera, kPlace };
+
+// Folder path components of `photo` in `view`:
+//   kDate:   {"2024", "2024-07", "2024-07-14"}, or {"unknown"} when the date is
+//            estimated or missing;
+//   kCamera: {"Apple iPhone 12"}, or {"Unknown camera"};
+//   kPlace:  {"France", "Île-de-France", "Paris"}; a level that is empty is
+//            skipped; {} when the photo has no place (not listed).
+// Each component is a safe file name (SafeFileName).
+std::vector<std::string> ViewFolder(const Photo& photo, View view);
+
+// "<Make> <Model>", "Unknown camera" when both are empty.
+std::string CameraLabel(const CameraInfo& camera);
+
+struct FolderNode {
+  std::int64_t count = 0;  // photos in this folder and below
+  std::map<std::string, FolderNode> children;
+};
+
+// The folder tree of a view with counts, root being the view itself.
+FolderNode GroupPhotos(const std::vector<Photo>& photos, View view);
+
+// Names for the photos of one folder, distinct and stable: photos are ordered
+// by (imported_at, id); the first keeps its name, later ones with the same
+// name (case-sensitively) get " (2)", " (3)"... before the extension. Returns
+// names in the order of `photos` as given.
+std::vector<std::string> DistinctNames(const std::vector<const Photo*>& photos);
+
+// Makes `name` safe as one path component: '/', NUL and control characters
+// become '_', invalid UTF-8 bytes become '_', "." and ".." and "" become "_",
+// and the result is cut to at most 255 bytes on a UTF-8 boundary, keeping the
+// extension.
+std::string SafeFileName(std::string_view name);
+
+}  // namespace octopus

@@ -1,0 +1,38 @@
+#include "core/password.h"
+
+#include <argon2.h>
+#include <openssl/rand.h>
+
+#include <array>
+
+namespace octopus {
+namespace {
+// OWASP's Argon2id recommendation: 19 MiB, 2 passes, 1 lane. The parameters
+// are stored in the encoded hash, so raising them later keeps old hashes valid.
+constexpr std::uint32_t kTimeCost = 2;
+constexpr std::uint32_t kMemoryKiB = 19 * 1024;
+constexpr std::uint32_t kLanes = 1;
+constexpr std::size_t kSaltLen = 16;
+constexpr std::size_t kHashLen = 32;
+}  // namespace
+
+Result<std::string> HashPassword(const std::string& password) {
+  std::array<unsigned char, kSaltLen> salt{};
+  if (RAND_bytes(salt.data(), salt.size()) != 1) return Status::Internal("no entropy for salt");
+  const std::size_t len =
+      argon2_encodedlen(kTimeCost, kMemoryKiB, kLanes, kSaltLen, kHashLen, Argon2_id);
+  std::string encoded(len, '\0');
+  const int rc = argon2id_hash_encoded(kTimeCost, kMemoryKiB, kLanes, password.data(),
+                                       password.size(), salt.data(), salt.size(), kHashLen,
+                                       encoded.data(), encoded.size());
+  if (rc != ARGON2_OK) return Status::Internal(std::string("argon2: ") + argon2_error_message(rc));
+  encoded.resize(encoded.find('\0'));
+  return encoded;
+}
+
+bool VerifyPassword(const std::string& password, const std::string& encoded_hash) {
+  if (encoded_hash.rfind("$argon2id$", 0) != 0) return false;
+  return argon2id_verify(encoded_hash.c_str(), password.data(), password.size()) == ARGON2_OK;
+}
+
+}  // namespace octopus

@@ -1,0 +1,26 @@
+// Offline reverse geocoding: coordinates -> nearest populated place, from a
+// compact memory-mapped index built from GeoNames by tools/octopus-places.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include "core/photo.h"
+#include "core/status.h"
+
+namespace octopus::places {
+
+class PlaceIndex {
+ public:
+  virtual ~PlaceIndex() = default;
+  // Thread-safe. The place for a point, or nullopt (at sea, invalid point).
+  virtual std::optional<Place> Nearest(double lat, double lon) const = 0;
+  virtual std::size_t size() const = 0;
+};
+
+// Opens an index file. A missing or corrupt file is a clear error; callers
+// go on without places.
+Result<std::unique_ptr<PlaceIndex>> OpenPlaceIndex(const std::filesystem::path& file);
+
+}  // namespace octopus::places

@@ -1,0 +1,30 @@
+#include "core/status.h"
+
+namespace octopus {
+
+const char* CodeName(Code code) {
+  switch (code) {
+    case Code::kOk: return "ok";
+    case Code::kInvalidArgument: return "invalid_argument";
+    case Code::kNotFound: return "not_found";
+    case Code::kAlreadyExists: return "already_exists";
+    case Code::kPermissionDenied: return "forbidden";
+    case Code::kUnauthenticated: return "unauthenticated";
+    case Code::kUnsupportedMedia: return "unsupported_media";
+    case Code::kTooLarge: return "too_large";
+    case Code::kQuotaExceeded: return "quota_exceeded";
+    case Code::kReadOnly: return "read_only";
+    case Code::kIoError: return "io_error";
+    case Code::kCorrupt: return "corrupt";
+    case Code::kBusy: return "busy";
+    case Code::kInternal: return "internal";
+  }
+  return "internal";
+}
+
+std::string Status::ToString() const {
+  if (ok()) return "ok";
+  return message_.empty() ? std::string(CodeName(code_)) : message_;
+}
+
+}  // namespace octopus
