@@ -141,9 +141,9 @@ std::vector<std::string> DistinctNames(const std::vector<const Photo*>& photos) 
     if (int& seen = taken[base]; seen++ > 0) {
       std::string ext;
       const std::string stem = SplitExtension(base, &ext);
-      // A suffixed name may itself collide with a real file name: keep
-      // counting until it is free.
-      for (int n = seen + 1;; ++n) {
+      // The k-th photo of a name becomes "stem (k).ext"; a suffixed name may
+      // itself be some other photo's real name, so count on until free.
+      for (int n = seen;; ++n) {
         name = SafeFileName(stem + " (" + std::to_string(n) + ")" + ext);
         if (taken.find(name) == taken.end()) break;
       }

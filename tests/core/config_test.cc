@@ -1,0 +1,67 @@
+#include "core/config.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <fstream>
+#include <sys/stat.h>
+
+#include "tests/testing/test_util.h"
+
+namespace octopus {
+namespace {
+
+TEST(ConfigTest, FirstUseCreatesTheLayoutAndAPrivateSecret) {
+  testing::TempDir dir;
+  auto c = LoadConfig({{"OCTOPUS_HOME", (dir / "h").string()}});
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  for (const char* sub : {"data/storage", "data/logs", "instance"}) {
+    EXPECT_TRUE(std::filesystem::is_directory(dir / "h" / sub)) << sub;
+  }
+  struct stat st {};
+  ASSERT_EQ(::stat((dir / "h" / ".env").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600);
+  EXPECT_EQ(c->secret_key.size(), 64u);
+  // The secret is stable across starts.
+  auto again = LoadConfig({{"OCTOPUS_HOME", (dir / "h").string()}});
+  EXPECT_EQ(again->secret_key, c->secret_key);
+}
+
+TEST(ConfigTest, FlagsBeatEnvironmentWhichBeatsDotEnv) {
+  testing::TempDir dir;
+  const auto home = (dir / "h").string();
+  ASSERT_TRUE(LoadConfig({{"OCTOPUS_HOME", home}}).ok());
+  {
+    std::ofstream env(dir / "h" / ".env", std::ios::app);
+    env << "OCTOPUS_PORT=7001\nOCTOPUS_DEFAULT_QUOTA=2G\nOCTOPUS_BIND=\"0.0.0.0\"\n";
+  }
+  auto from_file = LoadConfig({{"OCTOPUS_HOME", home}});
+  EXPECT_EQ(from_file->port, 7001);
+  EXPECT_EQ(from_file->default_quota_bytes, 2'000'000'000);
+  EXPECT_EQ(from_file->bind, "0.0.0.0");
+  setenv("OCTOPUS_PORT", "7002", 1);
+  EXPECT_EQ(LoadConfig({{"OCTOPUS_HOME", home}})->port, 7002);
+  EXPECT_EQ(LoadConfig({{"OCTOPUS_HOME", home}, {"OCTOPUS_PORT", "7003"}})->port, 7003);
+  unsetenv("OCTOPUS_PORT");
+  auto bad = LoadConfig({{"OCTOPUS_HOME", home}, {"OCTOPUS_PORT", "eighty"}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("OCTOPUS_PORT"), std::string::npos);
+}
+
+TEST(ConfigTest, ParsesAndFormatsSizes) {
+  EXPECT_EQ(*ParseSize("500M"), 500'000'000);
+  EXPECT_EQ(*ParseSize("10G"), 10'000'000'000);
+  EXPECT_EQ(*ParseSize("1.5T"), 1'500'000'000'000);
+  EXPECT_EQ(*ParseSize("123"), 123);
+  EXPECT_EQ(*ParseSize("2GiB"), 2LL * 1024 * 1024 * 1024);
+  EXPECT_EQ(*ParseSize("10 gb"), 10'000'000'000);
+  EXPECT_FALSE(ParseSize("").ok());
+  EXPECT_FALSE(ParseSize("ten").ok());
+  EXPECT_FALSE(ParseSize("5X").ok());
+  EXPECT_FALSE(ParseSize("-5M").ok());
+  EXPECT_EQ(FormatSize(5'200'000), "5.2 MB");
+  EXPECT_EQ(FormatSize(10'000'000'000), "10 GB");
+  EXPECT_EQ(FormatSize(512), "512 B");
+}
+
+}  // namespace
+}  // namespace octopus

@@ -1,0 +1,325 @@
+// The library against a real SQLite file and a real blob store in a
+// temporary home: users, ingest, dedupe, quota (also across processes),
+// ownership, deletion, listing.
+#include "core/library.h"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include "core/file_util.h"
+#include "core/grouping.h"
+#include "tests/testing/test_util.h"
+
+namespace octopus {
+namespace {
+
+using testing::MakeJpeg;
+using testing::TempDir;
+using testing::WriteFile;
+
+class LibraryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto config = LoadConfig({{"OCTOPUS_HOME", (home_ / "home").string()}});
+    ASSERT_TRUE(config.ok()) << config.status().message();
+    config_ = *config;
+    auto lib = Library::Open(config_);
+    ASSERT_TRUE(lib.ok()) << lib.status().message();
+    lib_ = std::move(lib).value();
+    auto alice = lib_->CreateUser("alice", "correct horse", 10'000'000);
+    ASSERT_TRUE(alice.ok()) << alice.status().message();
+    alice_ = alice->id;
+    auto bob = lib_->CreateUser("bob", "battery staple", 10'000'000);
+    ASSERT_TRUE(bob.ok());
+    bob_ = bob->id;
+  }
+
+  // Writes a generated JPEG to the scratch folder and returns its path.
+  std::filesystem::path Jpeg(const std::string& name, int seed, int w = 320, int h = 240) {
+    const auto path = home_ / name;
+    WriteFile(path, MakeJpeg(w, h, seed));
+    return path;
+  }
+
+  Result<IngestResult> Import(UserId owner, const std::filesystem::path& path) {
+    IngestRequest req;
+    req.source = path;
+    req.filename = path.filename().string();
+    return lib_->Ingest(owner, req);
+  }
+
+  TempDir home_;
+  Config config_;
+  std::unique_ptr<Library> lib_;
+  UserId alice_ = 0, bob_ = 0;
+};
+
+TEST_F(LibraryTest, IngestStoresOriginalThumbnailsAndCharges) {
+  const auto src = Jpeg("a.jpg", 1, 2000, 1000);
+  auto r = Import(alice_, src);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->outcome, IngestOutcome::kImported);
+  const Photo& p = r->photo;
+  EXPECT_EQ(p.id.size(), 32u);
+  EXPECT_EQ(p.filename, "a.jpg");
+  EXPECT_EQ(p.meta.mime, "image/jpeg");
+  EXPECT_EQ(p.meta.width, 2000);
+  EXPECT_EQ(p.meta.height, 1000);
+  EXPECT_TRUE(p.meta.taken_at_estimated);  // no EXIF: the file's mtime
+  EXPECT_EQ(testing::ReadFile(lib_->OriginalPath(p)), testing::ReadFile(src));
+  EXPECT_TRUE(std::filesystem::exists(lib_->ThumbnailPath(p, ThumbnailSize::kSmall)));
+  EXPECT_TRUE(std::filesystem::exists(lib_->ThumbnailPath(p, ThumbnailSize::kPreview)));
+  auto user = lib_->GetUser(alice_);
+  ASSERT_TRUE(user.ok());
+  EXPECT_EQ(user->used_bytes, p.size);
+  EXPECT_EQ(user->photo_count, 1);
+  EXPECT_EQ(p.size, static_cast<std::int64_t>(std::filesystem::file_size(src)));
+}
+
+TEST_F(LibraryTest, SameBytesTwiceAreStoredAndChargedOnce) {
+  const auto src = Jpeg("a.jpg", 2);
+  auto first = Import(alice_, src);
+  ASSERT_TRUE(first.ok());
+  const auto copy = home_ / "copy-with-other-name.jpg";
+  std::filesystem::copy_file(src, copy);
+  auto second = Import(alice_, copy);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->outcome, IngestOutcome::kDuplicate);
+  EXPECT_EQ(second->photo.id, first->photo.id);
+  EXPECT_EQ(lib_->GetUser(alice_)->used_bytes, first->photo.size);
+  EXPECT_EQ(lib_->GetUser(alice_)->photo_count, 1);
+  // Another user importing the same bytes gets their own copy.
+  auto bobs = Import(bob_, src);
+  ASSERT_TRUE(bobs.ok());
+  EXPECT_EQ(bobs->outcome, IngestOutcome::kImported);
+  EXPECT_NE(bobs->photo.id, first->photo.id);
+}
+
+TEST_F(LibraryTest, RefusesNonImagesAndStoresNothing) {
+  const auto txt = home_ / "notes.jpg";
+  WriteFile(txt, "this is a text file, not a photo\n");
+  auto r = Import(alice_, txt);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kUnsupportedMedia);
+  EXPECT_NE(r.status().message().find("not a supported image"), std::string::npos);
+  const auto empty = home_ / "empty.jpg";
+  WriteFile(empty, "");
+  EXPECT_EQ(Import(alice_, empty).status().code(), Code::kUnsupportedMedia);
+  const auto truncated = home_ / "truncated.jpg";
+  WriteFile(truncated, MakeJpeg(640, 480, 3).substr(0, 200));
+  EXPECT_EQ(Import(alice_, truncated).status().code(), Code::kUnsupportedMedia);
+  EXPECT_EQ(lib_->GetUser(alice_)->used_bytes, 0);
+  EXPECT_TRUE(lib_->AllPhotos(alice_)->empty());
+  EXPECT_TRUE(lib_->Fsck(false)->clean());
+}
+
+TEST_F(LibraryTest, QuotaAtTheBoundary) {
+  const auto a = Jpeg("a.jpg", 10);
+  const auto b = Jpeg("b.jpg", 11);
+  const auto size_a = static_cast<std::int64_t>(std::filesystem::file_size(a));
+  const auto size_b = static_cast<std::int64_t>(std::filesystem::file_size(b));
+  // Room for exactly a + b: both fit, to the byte.
+  ASSERT_TRUE(lib_->SetQuota("alice", size_a + size_b).ok());
+  ASSERT_TRUE(Import(alice_, a).ok());
+  ASSERT_TRUE(Import(alice_, b).ok());
+  EXPECT_EQ(lib_->GetUser(alice_)->used_bytes, size_a + size_b);
+  // One byte more does not.
+  const auto c = Jpeg("c.jpg", 12, 16, 16);
+  auto r = Import(alice_, c);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kQuotaExceeded);
+  EXPECT_NE(r.status().message().find("quota exceeded: needs"), std::string::npos)
+      << r.status().message();
+  EXPECT_EQ(lib_->GetUser(alice_)->photo_count, 2);
+  EXPECT_EQ(lib_->CheckQuota(alice_, 1).code(), Code::kQuotaExceeded);
+  EXPECT_TRUE(lib_->CheckQuota(alice_, 0).ok());
+  EXPECT_TRUE(lib_->Fsck(false)->clean());
+}
+
+TEST_F(LibraryTest, TwoProcessesImportingAtOnceNeverExceedTheQuota) {
+  constexpr int kPerProcess = 12;
+  std::vector<std::filesystem::path> files[2];
+  std::int64_t one = 0;
+  for (int p = 0; p < 2; ++p) {
+    for (int i = 0; i < kPerProcess; ++i) {
+      files[p].push_back(Jpeg("p" + std::to_string(p) + "-" + std::to_string(i) + ".jpg",
+                              100 + p * 1000 + i, 64, 64));
+      one = std::max<std::int64_t>(one, std::filesystem::file_size(files[p].back()));
+    }
+  }
+  // Room for about half of the 24 photos.
+  const std::int64_t quota = one * kPerProcess;
+  ASSERT_TRUE(lib_->SetQuota("alice", quota).ok());
+  pid_t children[2];
+  for (int p = 0; p < 2; ++p) {
+    children[p] = fork();
+    ASSERT_GE(children[p], 0);
+    if (children[p] == 0) {
+      // A separate process with its own connection to the same home.
+      auto lib = Library::Open(config_);
+      if (!lib.ok()) _exit(10);
+      for (const auto& f : files[p]) {
+        IngestRequest req;
+        req.source = f;
+        auto r = (*lib)->Ingest(alice_, req);
+        if (!r.ok() && r.status().code() != Code::kQuotaExceeded) _exit(11);
+      }
+      _exit(0);
+    }
+  }
+  for (pid_t c : children) {
+    int status = 0;
+    waitpid(c, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  }
+  auto user = lib_->GetUser(alice_);
+  ASSERT_TRUE(user.ok());
+  EXPECT_LE(user->used_bytes, quota);
+  EXPECT_GT(user->photo_count, 0);
+  EXPECT_LT(user->photo_count, 2 * kPerProcess);
+  std::int64_t sum = 0;
+  for (const Photo& p : *lib_->AllPhotos(alice_)) sum += p.size;
+  EXPECT_EQ(sum, user->used_bytes);
+  auto report = lib_->Fsck(false);
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->clean()) << report->problems.front();
+}
+
+TEST_F(LibraryTest, OwnershipIsEnforcedForEveryOperation) {
+  auto r = Import(alice_, Jpeg("mine.jpg", 20));
+  ASSERT_TRUE(r.ok());
+  const std::string id = r->photo.id;
+  EXPECT_EQ(lib_->GetPhoto(bob_, id).status().code(), Code::kNotFound);
+  EXPECT_EQ(lib_->DeletePhoto(bob_, id).code(), Code::kNotFound);
+  EXPECT_EQ(lib_->RenamePhoto(bob_, id, "x.jpg").status().code(), Code::kNotFound);
+  EXPECT_TRUE(lib_->AllPhotos(bob_)->empty());
+  EXPECT_TRUE(lib_->ListPhotos(bob_, PhotoQuery{})->photos.empty());
+  // Still there for its owner.
+  EXPECT_TRUE(lib_->GetPhoto(alice_, id).ok());
+}
+
+TEST_F(LibraryTest, DeleteRemovesBlobsAndFreesQuota) {
+  auto r = Import(alice_, Jpeg("gone.jpg", 30));
+  ASSERT_TRUE(r.ok());
+  const Photo p = r->photo;
+  const auto gen = *lib_->Generation(alice_);
+  ASSERT_TRUE(lib_->DeletePhoto(alice_, p.id).ok());
+  EXPECT_GT(*lib_->Generation(alice_), gen);
+  EXPECT_FALSE(std::filesystem::exists(lib_->OriginalPath(p)));
+  EXPECT_FALSE(std::filesystem::exists(lib_->ThumbnailPath(p, ThumbnailSize::kSmall)));
+  EXPECT_EQ(lib_->GetUser(alice_)->used_bytes, 0);
+  EXPECT_EQ(lib_->GetPhoto(alice_, p.id).status().code(), Code::kNotFound);
+  EXPECT_EQ(lib_->DeletePhoto(alice_, p.id).code(), Code::kNotFound);
+}
+
+TEST_F(LibraryTest, RenameSanitizesHostileNames) {
+  auto r = Import(alice_, Jpeg("plain.jpg", 40));
+  ASSERT_TRUE(r.ok());
+  auto renamed = lib_->RenamePhoto(alice_, r->photo.id, std::string("../../etc/pass\0wd", 17));
+  ASSERT_TRUE(renamed.ok());
+  EXPECT_EQ(renamed->filename.find('/'), std::string::npos);
+  EXPECT_EQ(renamed->filename.find('\0'), std::string::npos);
+  EXPECT_EQ(renamed->filename, ".._.._etc_pass_wd");
+}
+
+TEST_F(LibraryTest, ConsumedStagedFileIsMovedAndRemovedOnRefusal) {
+  const auto staged = lib_->StagingDir() / "upload-1";
+  WriteFile(staged, MakeJpeg(100, 100, 50));
+  IngestRequest req{staged, "upload.jpg", std::nullopt, true};
+  auto r = lib_->Ingest(alice_, req);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_FALSE(std::filesystem::exists(staged));
+  const auto bad = lib_->StagingDir() / "upload-2";
+  WriteFile(bad, "garbage");
+  IngestRequest bad_req{bad, "bad.jpg", std::nullopt, true};
+  EXPECT_FALSE(lib_->Ingest(alice_, bad_req).ok());
+  EXPECT_FALSE(std::filesystem::exists(bad));
+}
+
+TEST_F(LibraryTest, ListPhotosPagesWithAnOpaqueCursor) {
+  for (int i = 0; i < 7; ++i) {
+    IngestRequest req;
+    req.source = Jpeg("p" + std::to_string(i) + ".jpg", 60 + i, 32, 32);
+    req.mtime = 1'700'000'000 + i * 86400;  // distinct estimated dates
+    ASSERT_TRUE(lib_->Ingest(alice_, req).ok());
+  }
+  PhotoQuery q;
+  q.limit = 3;
+  std::vector<std::string> seen;
+  for (int page = 0; page < 5; ++page) {
+    auto r = lib_->ListPhotos(alice_, q);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    for (const Photo& p : r->photos) seen.push_back(p.meta.taken_at);
+    if (r->next_cursor.empty()) break;
+    q.cursor = r->next_cursor;
+  }
+  ASSERT_EQ(seen.size(), 7u);
+  EXPECT_TRUE(std::is_sorted(seen.rbegin(), seen.rend()));  // newest first
+  q.cursor = "not-hex!";
+  EXPECT_EQ(lib_->ListPhotos(alice_, q).status().code(), Code::kInvalidArgument);
+  PhotoQuery text;
+  text.text = "p3";
+  EXPECT_EQ(lib_->ListPhotos(alice_, text)->photos.size(), 1u);
+  PhotoQuery like;
+  like.text = "%";  // a LIKE wildcard is matched literally
+  EXPECT_TRUE(lib_->ListPhotos(alice_, like)->photos.empty());
+}
+
+TEST_F(LibraryTest, UsersPasswordsAndSessions) {
+  EXPECT_EQ(lib_->CreateUser("alice", "another password").status().code(), Code::kAlreadyExists);
+  EXPECT_EQ(lib_->CreateUser("../x", "long enough").status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(lib_->CreateUser("carol", "short").status().code(), Code::kInvalidArgument);
+  EXPECT_TRUE(lib_->Authenticate("alice", "correct horse").ok());
+  EXPECT_EQ(lib_->Authenticate("alice", "wrong horse").status().code(), Code::kUnauthenticated);
+  EXPECT_EQ(lib_->Authenticate("nobody", "correct horse").status().code(),
+            Code::kUnauthenticated);
+  ASSERT_TRUE(lib_->AddSession(alice_, "jti-1", std::time(nullptr) + 60).ok());
+  ASSERT_TRUE(lib_->AddSession(alice_, "jti-2", std::time(nullptr) + 60).ok());
+  ASSERT_TRUE(lib_->AddSession(alice_, "jti-old", std::time(nullptr) - 1).ok());
+  EXPECT_TRUE(*lib_->SessionActive(alice_, "jti-1"));
+  EXPECT_FALSE(*lib_->SessionActive(bob_, "jti-1"));
+  EXPECT_FALSE(*lib_->SessionActive(alice_, "jti-old"));
+  ASSERT_TRUE(lib_->RevokeOtherSessions(alice_, "jti-2").ok());
+  EXPECT_FALSE(*lib_->SessionActive(alice_, "jti-1"));
+  EXPECT_TRUE(*lib_->SessionActive(alice_, "jti-2"));
+  ASSERT_TRUE(lib_->SetDisabled("alice", true).ok());
+  EXPECT_FALSE(*lib_->SessionActive(alice_, "jti-2"));
+  EXPECT_EQ(lib_->Authenticate("alice", "correct horse").status().code(), Code::kUnauthenticated);
+}
+
+TEST_F(LibraryTest, RemoveUserDeletesTheirPhotosAndFiles) {
+  auto r = Import(bob_, Jpeg("bob.jpg", 70));
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(lib_->RemoveUser("bob").ok());
+  EXPECT_EQ(lib_->FindUser("bob").status().code(), Code::kNotFound);
+  EXPECT_FALSE(std::filesystem::exists(lib_->OriginalPath(r->photo)));
+  EXPECT_TRUE(lib_->Fsck(false)->clean());
+}
+
+TEST_F(LibraryTest, SamplePhotosImportWithTheirCameraAndDate) {
+  const auto files = testing::SamplePhotoFiles();
+  if (files.empty()) GTEST_SKIP() << "no sample photos beside the repository";
+  ASSERT_TRUE(lib_->SetQuota("alice", 1'000'000'000).ok());
+  int heic = 0;
+  for (const auto& f : files) {
+    auto r = Import(alice_, f);
+    ASSERT_TRUE(r.ok()) << f << ": " << r.status().message();
+    if (r->photo.meta.mime == "image/heic") ++heic;
+    if (f.filename() == "nikon_d70s_gps.jpg") {
+      EXPECT_EQ(r->photo.meta.taken_at.substr(0, 19), "2005-12-14T14:39:47");
+      EXPECT_FALSE(r->photo.meta.taken_at_estimated);
+      EXPECT_EQ(ViewFolder(r->photo, View::kDate),
+                (std::vector<std::string>{"2005", "2005-12", "2005-12-14"}));
+      ASSERT_TRUE(r->photo.meta.gps.has_value());
+      EXPECT_NEAR(r->photo.meta.gps->lat, 43.785594, 1e-5);
+    }
+  }
+  EXPECT_EQ(heic, 3);
+  EXPECT_EQ(lib_->GetUser(alice_)->photo_count, static_cast<std::int64_t>(files.size()));
+}
+
+}  // namespace
+}  // namespace octopus

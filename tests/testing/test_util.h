@@ -1,0 +1,51 @@
+// Helpers shared by every test program: temporary directories, generated
+// JPEG fixtures, the sample photos, running real commands.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace octopus::testing {
+
+// A fresh directory under /tmp, removed (recursively) on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// A real baseline JPEG of w x h pixels whose content depends on `seed` (so
+// different seeds give different bytes), encoded with libjpeg-turbo.
+std::string MakeJpeg(int width, int height, int seed, int quality = 85);
+void WriteFile(const std::filesystem::path& path, const std::string& bytes);
+std::string ReadFile(const std::filesystem::path& path);
+
+// ../shared/photos beside the repository; empty if absent.
+std::filesystem::path SamplePhotos();
+// The sample photo files (JPEG and HEIF), sorted by name.
+std::vector<std::filesystem::path> SamplePhotoFiles();
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr, interleaved
+};
+// Runs `command` with /bin/sh, capturing its output. Bounded by `timeout_s`
+// (the command is killed with `timeout`).
+CommandResult Run(const std::string& command, int timeout_s = 120);
+
+// Shell-quotes one argument.
+std::string Quote(const std::string& arg);
+
+// The built `octopus` binary.
+std::string OctopusBinary();
+
+}  // namespace octopus::testing

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what Octopus Photos needs on Debian 12: compilers, libraries,
+# the tools the tests drive (fuse3, rsync, gio, exiftool, heif-enc), and the
+# npm packages for the places data and the API docs page.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config git
+  libfuse3-dev fuse3 libsqlite3-dev sqlite3 libheif-dev libheif-examples
+  libturbojpeg0-dev libjpeg-turbo-progs libexiv2-dev exiv2 libimage-exiftool-perl
+  libcpp-httplib-dev libssl-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libargon2-dev
+  libgtest-dev libgmock-dev
+  rsync libglib2.0-bin curl
+)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y "${missing[@]}"
+fi
+# npm is only used for data and web assets; a machine that already has
+# Node.js keeps its own.
+if ! command -v npm >/dev/null 2>&1; then
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y nodejs npm
+fi
