@@ -31,9 +31,12 @@ fs::path BlobStore::UserDir(UserId owner) const { return root_ / std::to_string(
 fs::path BlobStore::PathOf(UserId owner, const std::string& sha256, BlobKind kind) const {
   fs::path dir = UserDir(owner) / sha256.substr(0, 2);
   switch (kind) {
-    case BlobKind::kOriginal: return dir / sha256;
-    case BlobKind::kSmall: return dir / (sha256 + ".small.jpg");
-    case BlobKind::kPreview: return dir / (sha256 + ".preview.jpg");
+    case BlobKind::kOriginal:
+      return dir / sha256;
+    case BlobKind::kSmall:
+      return dir / (sha256 + ".small.jpg");
+    case BlobKind::kPreview:
+      return dir / (sha256 + ".preview.jpg");
   }
   return dir / sha256;
 }

@@ -167,8 +167,7 @@ Result<Config> LoadConfig(const Overrides& flags) {
   ::chmod(c.home.c_str(), 0700);  // photos are private
   if (Status s = CreateDotEnv(c.env_path()); !s.ok()) return s;
   auto dotenv = ReadDotEnv(c.env_path());
-  if (dotenv.find("OCTOPUS_SECRET_KEY") == dotenv.end() ||
-      dotenv["OCTOPUS_SECRET_KEY"].empty()) {
+  if (dotenv.find("OCTOPUS_SECRET_KEY") == dotenv.end() || dotenv["OCTOPUS_SECRET_KEY"].empty()) {
     if (Status s = AppendSecret(c.env_path()); !s.ok()) return s;
     dotenv = ReadDotEnv(c.env_path());
   }
@@ -219,9 +218,20 @@ Result<std::int64_t> ParseSize(std::string_view text) {
     return Status::InvalidArgument("not a size: '" + std::string(text) + "' (try 500M, 10G)");
   }
   static const std::pair<const char*, double> kUnits[] = {
-      {"", 1},       {"B", 1},         {"K", 1e3},         {"KB", 1e3},       {"M", 1e6},
-      {"MB", 1e6},   {"G", 1e9},       {"GB", 1e9},        {"T", 1e12},       {"TB", 1e12},
-      {"KIB", 1024.0}, {"MIB", 1048576.0}, {"GIB", 1073741824.0}, {"TIB", 1099511627776.0},
+      {"", 1},
+      {"B", 1},
+      {"K", 1e3},
+      {"KB", 1e3},
+      {"M", 1e6},
+      {"MB", 1e6},
+      {"G", 1e9},
+      {"GB", 1e9},
+      {"T", 1e12},
+      {"TB", 1e12},
+      {"KIB", 1024.0},
+      {"MIB", 1048576.0},
+      {"GIB", 1073741824.0},
+      {"TIB", 1099511627776.0},
   };
   for (const auto& [name, factor] : kUnits) {
     if (unit == name) {

@@ -14,24 +14,24 @@
 namespace octopus {
 
 struct Config {
-  std::filesystem::path home;  // ~/.OctopusPhotos
+  std::filesystem::path home;                                    // ~/.OctopusPhotos
   std::int64_t default_quota_bytes = 10LL * 1000 * 1000 * 1000;  // OCTOPUS_DEFAULT_QUOTA
-  std::uint64_t max_pixels = 100'000'000;                         // OCTOPUS_MAX_PIXELS
-  std::int64_t max_upload_bytes = 512LL * 1024 * 1024;            // OCTOPUS_MAX_UPLOAD
-  int thumb_small_px = 250;                                       // OCTOPUS_THUMB_SMALL
-  int thumb_preview_px = 1440;                                    // OCTOPUS_THUMB_PREVIEW
-  int thumb_quality = 85;                                         // OCTOPUS_THUMB_QUALITY
-  std::string bind = "127.0.0.1";                                 // OCTOPUS_BIND
-  int port = 8080;                                                // OCTOPUS_PORT
-  std::string log_level = "info";                                 // OCTOPUS_LOG_LEVEL
-  std::string secret_key;                                         // OCTOPUS_SECRET_KEY
-  int token_ttl_seconds = 3600;                                   // OCTOPUS_TOKEN_TTL
-  bool open_registration = true;                                  // OCTOPUS_OPEN_REGISTRATION
-  std::string admin_user = "admin";                               // OCTOPUS_ADMIN_USER
-  std::string admin_password;                                     // OCTOPUS_ADMIN_PASSWORD
-  std::string cors_origin;                                        // OCTOPUS_CORS_ORIGIN
-  std::filesystem::path mount_point;                              // OCTOPUS_MOUNT
-  std::filesystem::path places_index;                             // OCTOPUS_PLACES_INDEX
+  std::uint64_t max_pixels = 100'000'000;                        // OCTOPUS_MAX_PIXELS
+  std::int64_t max_upload_bytes = 512LL * 1024 * 1024;           // OCTOPUS_MAX_UPLOAD
+  int thumb_small_px = 250;                                      // OCTOPUS_THUMB_SMALL
+  int thumb_preview_px = 1440;                                   // OCTOPUS_THUMB_PREVIEW
+  int thumb_quality = 85;                                        // OCTOPUS_THUMB_QUALITY
+  std::string bind = "127.0.0.1";                                // OCTOPUS_BIND
+  int port = 8080;                                               // OCTOPUS_PORT
+  std::string log_level = "info";                                // OCTOPUS_LOG_LEVEL
+  std::string secret_key;                                        // OCTOPUS_SECRET_KEY
+  int token_ttl_seconds = 3600;                                  // OCTOPUS_TOKEN_TTL
+  bool open_registration = true;                                 // OCTOPUS_OPEN_REGISTRATION
+  std::string admin_user = "admin";                              // OCTOPUS_ADMIN_USER
+  std::string admin_password;                                    // OCTOPUS_ADMIN_PASSWORD
+  std::string cors_origin;                                       // OCTOPUS_CORS_ORIGIN
+  std::filesystem::path mount_point;                             // OCTOPUS_MOUNT
+  std::filesystem::path places_index;                            // OCTOPUS_PLACES_INDEX
 
   std::filesystem::path storage_dir() const { return home / "data" / "storage"; }
   std::filesystem::path logs_dir() const { return home / "data" / "logs"; }

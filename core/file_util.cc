@@ -39,8 +39,8 @@ Result<MappedFile> MappedFile::Open(const std::filesystem::path& file) {
   if (::fstat(fd.get(), &st) != 0) return Status::IoError("cannot stat " + file.string(), errno);
   if (!S_ISREG(st.st_mode)) return Status::InvalidArgument(file.string() + ": not a regular file");
   if (st.st_size == 0) return MappedFile(nullptr, 0, st.st_mtime);
-  void* p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE,
-                   fd.get(), 0);
+  void* p =
+      ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd.get(), 0);
   if (p == MAP_FAILED) return Status::IoError("cannot map " + file.string(), errno);
   ::madvise(p, static_cast<std::size_t>(st.st_size), MADV_SEQUENTIAL);
   return MappedFile(static_cast<const std::uint8_t*>(p), static_cast<std::size_t>(st.st_size),

@@ -59,8 +59,7 @@ Status FsyncPath(const std::filesystem::path& path);  // a file or a directory
 // part.
 Status WriteFileAtomic(const std::filesystem::path& path, std::span<const std::uint8_t> data);
 inline Status WriteFileAtomic(const std::filesystem::path& path, std::string_view data) {
-  return WriteFileAtomic(
-      path, {reinterpret_cast<const std::uint8_t*>(data.data()), data.size()});
+  return WriteFileAtomic(path, {reinterpret_cast<const std::uint8_t*>(data.data()), data.size()});
 }
 
 // Current time as "2024-07-14T10:00:00Z".

@@ -60,7 +60,8 @@ Status ValidateUserName(const std::string& name) {
 }
 
 Status ValidatePassword(const std::string& password) {
-  if (password.size() < 8) return Status::InvalidArgument("password too short: at least 8 characters");
+  if (password.size() < 8)
+    return Status::InvalidArgument("password too short: at least 8 characters");
   if (password.size() > 1024) return Status::InvalidArgument("password too long");
   return Status::Ok();
 }
@@ -112,7 +113,8 @@ Result<User> Library::CreateUser(const std::string& name, const std::string& pas
   stmt->Bind(4, quota_bytes < 0 ? impl_->config.default_quota_bytes : quota_bytes);
   stmt->Bind(5, UtcNowIso8601());
   if (Status s = stmt->Run(); !s.ok()) {
-    if (s.code() == Code::kAlreadyExists) return Status::AlreadyExists("user '" + name + "' already exists");
+    if (s.code() == Code::kAlreadyExists)
+      return Status::AlreadyExists("user '" + name + "' already exists");
     return s;
   }
   return GetUser((*db)->LastInsertRowid());

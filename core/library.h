@@ -55,12 +55,12 @@ struct IngestResult {
 
 // Filters for ListPhotos; empty fields do not filter.
 struct PhotoQuery {
-  std::string from;  // taken_at >= from ("2024-07-01" or full timestamp)
-  std::string to;    // taken_at <  to (exclusive)
+  std::string from;    // taken_at >= from ("2024-07-01" or full timestamp)
+  std::string to;      // taken_at <  to (exclusive)
   std::string camera;  // "<Make> <Model>" as shown in by-camera/
   std::string country, region, city;
-  std::string text;  // substring of filename, camera, lens or place
-  int limit = 0;     // 0: no limit
+  std::string text;    // substring of filename, camera, lens or place
+  int limit = 0;       // 0: no limit
   std::string cursor;  // opaque, from a previous page's next_cursor
 };
 

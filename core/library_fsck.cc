@@ -89,11 +89,13 @@ Result<FsckReport> Library::Fsck(bool repair) {
       spec.preview_px = impl_->config.thumb_preview_px;
       spec.quality = impl_->config.thumb_quality;
       spec.max_pixels = impl_->config.max_pixels;
-      auto thumbs = image::MakeThumbnails(
-          file->bytes(), image::DetectMediaType(file->bytes().subspan(0, std::min<std::size_t>(64, file->bytes().size()))),
-          p.meta.orientation, spec);
+      auto thumbs = image::MakeThumbnails(file->bytes(),
+                                          image::DetectMediaType(file->bytes().subspan(
+                                              0, std::min<std::size_t>(64, file->bytes().size()))),
+                                          p.meta.orientation, spec);
       if (!thumbs.ok()) continue;
-      const std::string& jpeg = kind == BlobKind::kSmall ? thumbs->small_jpeg : thumbs->preview_jpeg;
+      const std::string& jpeg =
+          kind == BlobKind::kSmall ? thumbs->small_jpeg : thumbs->preview_jpeg;
       if (blobs.CommitThumbnail(p.owner, p.sha256, kind, jpeg).ok()) ++report.repaired;
     }
   }
@@ -132,11 +134,10 @@ Result<FsckReport> Library::Fsck(bool repair) {
       if (!row.ok()) return row.status();
       if (!*row) break;
       if (stmt->Int(2) != stmt->Int(4) || stmt->Int(3) != stmt->Int(5)) {
-        report.problems.push_back("user " + stmt->Text(1) + ": usage recorded as " +
-                                  std::to_string(stmt->Int(2)) + " bytes in " +
-                                  std::to_string(stmt->Int(3)) + " photos, actual " +
-                                  std::to_string(stmt->Int(4)) + " bytes in " +
-                                  std::to_string(stmt->Int(5)));
+        report.problems.push_back(
+            "user " + stmt->Text(1) + ": usage recorded as " + std::to_string(stmt->Int(2)) +
+            " bytes in " + std::to_string(stmt->Int(3)) + " photos, actual " +
+            std::to_string(stmt->Int(4)) + " bytes in " + std::to_string(stmt->Int(5)));
         fixes.emplace_back(stmt->Int(0), stmt->Int(4), stmt->Int(5));
       }
     }

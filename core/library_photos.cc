@@ -58,8 +58,7 @@ namespace {
 Status QuotaError(std::int64_t needed, const User& user) {
   const std::int64_t free = std::max<std::int64_t>(0, user.quota_bytes - user.used_bytes);
   return Status::QuotaExceeded("quota exceeded: needs " + FormatSize(needed) + ", " +
-                               FormatSize(free) + " of " + FormatSize(user.quota_bytes) +
-                               " free");
+                               FormatSize(free) + " of " + FormatSize(user.quota_bytes) + " free");
 }
 
 std::optional<Place> LookUpPlace(const places::PlaceIndex* index, const ImageMetadata& meta) {
@@ -160,14 +159,15 @@ Status Library::CheckQuota(UserId owner, std::int64_t additional_bytes) {
 
 Result<IngestResult> Library::Ingest(UserId owner, const IngestRequest& request) {
   SourceGuard guard(request);
-  const std::string shown = SafeFileName(request.filename.empty()
-                                             ? request.source.filename().string()
-                                             : request.filename);
+  const std::string shown = SafeFileName(
+      request.filename.empty() ? request.source.filename().string() : request.filename);
   auto file = MappedFile::Open(request.source);
   if (!file.ok()) return file.status();
   const auto bytes = file->bytes();
-  if (bytes.empty()) return Status::UnsupportedMedia("not a supported image: " + shown + " is empty");
-  const auto type = image::DetectMediaType(bytes.subspan(0, std::min<std::size_t>(bytes.size(), 64)));
+  if (bytes.empty())
+    return Status::UnsupportedMedia("not a supported image: " + shown + " is empty");
+  const auto type =
+      image::DetectMediaType(bytes.subspan(0, std::min<std::size_t>(bytes.size(), 64)));
   if (type == image::MediaType::kUnknown) {
     return Status::UnsupportedMedia("not a supported image: " + shown + " is not JPEG or HEIC");
   }
@@ -294,9 +294,12 @@ bool DecodeCursor(const std::string& cursor, std::string* taken_at, std::string*
     for (int k = 0; k < 2; ++k) {
       const char c = cursor[i + k];
       v <<= 4;
-      if (c >= '0' && c <= '9') v |= static_cast<unsigned>(c - '0');
-      else if (c >= 'a' && c <= 'f') v |= static_cast<unsigned>(c - 'a' + 10);
-      else return false;
+      if (c >= '0' && c <= '9')
+        v |= static_cast<unsigned>(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        v |= static_cast<unsigned>(c - 'a' + 10);
+      else
+        return false;
     }
     raw.push_back(static_cast<char>(v));
   }

@@ -14,7 +14,8 @@ void InitLogging(const Config& config, const std::string& component, bool also_s
   std::vector<spdlog::sink_ptr> sinks;
   try {
     const auto file = (config.logs_dir() / (component + ".log")).string();
-    sinks.push_back(std::make_shared<spdlog::sinks::rotating_file_sink_mt>(file, 10 * 1024 * 1024, 5));
+    sinks.push_back(
+        std::make_shared<spdlog::sinks::rotating_file_sink_mt>(file, 10 * 1024 * 1024, 5));
   } catch (const spdlog::spdlog_ex&) {
     also_stderr = true;  // an unwritable log folder must not stop the service
   }

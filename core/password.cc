@@ -22,9 +22,9 @@ Result<std::string> HashPassword(const std::string& password) {
   const std::size_t len =
       argon2_encodedlen(kTimeCost, kMemoryKiB, kLanes, kSaltLen, kHashLen, Argon2_id);
   std::string encoded(len, '\0');
-  const int rc = argon2id_hash_encoded(kTimeCost, kMemoryKiB, kLanes, password.data(),
-                                       password.size(), salt.data(), salt.size(), kHashLen,
-                                       encoded.data(), encoded.size());
+  const int rc =
+      argon2id_hash_encoded(kTimeCost, kMemoryKiB, kLanes, password.data(), password.size(),
+                            salt.data(), salt.size(), kHashLen, encoded.data(), encoded.size());
   if (rc != ARGON2_OK) return Status::Internal(std::string("argon2: ") + argon2_error_message(rc));
   encoded.resize(encoded.find('\0'));
   return encoded;

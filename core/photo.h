@@ -25,8 +25,8 @@ struct ExposureInfo {
 };
 
 struct GpsPoint {
-  double lat = 0;  // signed decimal degrees, S negative
-  double lon = 0;  // signed decimal degrees, W negative
+  double lat = 0;             // signed decimal degrees, S negative
+  double lon = 0;             // signed decimal degrees, W negative
   std::optional<double> alt;  // metres, below sea level negative
 };
 
@@ -47,7 +47,7 @@ struct ImageMetadata {
   // ".fff" when sub-seconds are known. Empty when unknown.
   std::string taken_at;
   std::optional<std::string> taken_at_offset;  // "+02:00" when known
-  bool taken_at_estimated = false;  // true: taken_at is the file's mtime
+  bool taken_at_estimated = false;             // true: taken_at is the file's mtime
   CameraInfo camera;
   ExposureInfo exif;
   std::optional<GpsPoint> gps;

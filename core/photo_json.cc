@@ -51,9 +51,9 @@ nlohmann::json PhotoToJson(const Photo& p) {
 }
 
 nlohmann::json UserToJson(const User& u) {
-  return {{"username", u.name},          {"is_admin", u.is_admin},
-          {"disabled", u.disabled},      {"quota_bytes", u.quota_bytes},
-          {"used_bytes", u.used_bytes},  {"photo_count", u.photo_count},
+  return {{"username", u.name},         {"is_admin", u.is_admin},
+          {"disabled", u.disabled},     {"quota_bytes", u.quota_bytes},
+          {"used_bytes", u.used_bytes}, {"photo_count", u.photo_count},
           {"created_at", u.created_at}};
 }
 

@@ -7,10 +7,9 @@ namespace octopus::db {
 
 Result<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& file) {
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(file.c_str(), &raw,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                     SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(file.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   std::unique_ptr<Database> db(new Database(raw));
   if (rc != SQLITE_OK) {
     return Status::IoError("cannot open database " + file.string() + ": " +
@@ -19,8 +18,8 @@ Result<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& fi
   }
   // Several processes share the file: wait for locks rather than fail.
   sqlite3_busy_timeout(raw, 30'000);
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON",
-                             "PRAGMA synchronous=FULL"}) {
+  for (const char* pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=FULL"}) {
     if (Status s = db->Exec(pragma); !s.ok()) return s;
   }
   return db;

@@ -2,8 +2,9 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
-#include <fstream>
 #include <sys/stat.h>
+
+#include <fstream>
 
 #include "tests/testing/test_util.h"
 

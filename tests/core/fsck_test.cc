@@ -34,7 +34,9 @@ class FsckTest : public ::testing::Test {
     return r->photo;
   }
   static void Age(const fs::path& p) {
-    struct utimbuf old {1'000'000'000, 1'000'000'000};
+    struct utimbuf old {
+      1'000'000'000, 1'000'000'000
+    };
     ASSERT_EQ(::utime(p.c_str(), &old), 0);
   }
 
@@ -57,7 +59,8 @@ TEST_F(FsckTest, CrashAfterBlobCommitBeforeRowLeavesAnOrphanThatRepairRemoves) {
   // leaves: the blob is there, durable, and no row names it.
   BlobStore blobs(config_.storage_dir());
   const std::string bytes = testing::MakeJpeg(64, 64, 9);
-  const std::string sha = Sha256Hex({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
+  const std::string sha =
+      Sha256Hex({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
   const auto staged = blobs.StagingDir() / "crash";
   testing::WriteFile(staged, bytes);
   ASSERT_TRUE(blobs.CommitOriginal(owner_, sha, staged, true, {}).ok());

@@ -16,7 +16,8 @@ Photo MakePhoto(std::string id, std::string name, std::string taken, std::string
 
 TEST(GroupingTest, DateFolders) {
   Photo p = MakePhoto("1", "a.jpg", "2024-07-14T10:00:00", "x");
-  EXPECT_EQ(ViewFolder(p, View::kDate), (std::vector<std::string>{"2024", "2024-07", "2024-07-14"}));
+  EXPECT_EQ(ViewFolder(p, View::kDate),
+            (std::vector<std::string>{"2024", "2024-07", "2024-07-14"}));
   p.meta.taken_at_estimated = true;
   EXPECT_EQ(ViewFolder(p, View::kDate), (std::vector<std::string>{"unknown"}));
 }

@@ -274,8 +274,7 @@ TEST_F(LibraryTest, UsersPasswordsAndSessions) {
   EXPECT_EQ(lib_->CreateUser("carol", "short").status().code(), Code::kInvalidArgument);
   EXPECT_TRUE(lib_->Authenticate("alice", "correct horse").ok());
   EXPECT_EQ(lib_->Authenticate("alice", "wrong horse").status().code(), Code::kUnauthenticated);
-  EXPECT_EQ(lib_->Authenticate("nobody", "correct horse").status().code(),
-            Code::kUnauthenticated);
+  EXPECT_EQ(lib_->Authenticate("nobody", "correct horse").status().code(), Code::kUnauthenticated);
   ASSERT_TRUE(lib_->AddSession(alice_, "jti-1", std::time(nullptr) + 60).ok());
   ASSERT_TRUE(lib_->AddSession(alice_, "jti-2", std::time(nullptr) + 60).ok());
   ASSERT_TRUE(lib_->AddSession(alice_, "jti-old", std::time(nullptr) - 1).ok());

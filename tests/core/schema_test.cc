@@ -24,8 +24,9 @@ TEST(SchemaTest, UpgradesAVersionOneDatabaseKeepingUsers) {
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE(db::Migrate(**db, 1).ok());
     EXPECT_EQ(*db::SchemaVersion(**db), 1);
-    ASSERT_TRUE((*db)->Exec("INSERT INTO users (name, password_hash, quota_bytes, created_at) "
-                            "VALUES ('old', 'x', 5, '2020-01-01T00:00:00Z')")
+    ASSERT_TRUE((*db)
+                    ->Exec("INSERT INTO users (name, password_hash, quota_bytes, created_at) "
+                           "VALUES ('old', 'x', 5, '2020-01-01T00:00:00Z')")
                     .ok());
   }
   auto lib = Library::Open(config);

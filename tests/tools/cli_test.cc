@@ -14,15 +14,15 @@ using testing::Run;
 class CliTest : public ::testing::Test {
  protected:
   testing::CommandResult Octopus(const std::string& args, const std::string& stdin_text = "") {
-    std::string cmd = Quote(testing::OctopusBinary()) + " --home " + Quote(home_.path() / "home") +
-                      " " + args;
+    std::string cmd =
+        Quote(testing::OctopusBinary()) + " --home " + Quote(home_.path() / "home") + " " + args;
     if (!stdin_text.empty()) cmd = "printf '%s\\n' " + Quote(stdin_text) + " | " + cmd;
     return Run(cmd);
   }
   void AddUser(const std::string& name, const std::string& quota = "") {
-    auto r = Octopus("user add " + name + (quota.empty() ? "" : " --quota " + quota) +
-                         " --password-stdin",
-                     "a long enough password");
+    auto r = Octopus(
+        "user add " + name + (quota.empty() ? "" : " --quota " + quota) + " --password-stdin",
+        "a long enough password");
     ASSERT_EQ(r.exit_code, 0) << r.output;
   }
   testing::TempDir home_;

@@ -1,7 +1,8 @@
+#include "tools/octopus/cli.h"
+
 #include <iostream>
 
 #include "core/log.h"
-#include "tools/octopus/cli.h"
 
 namespace octopus::cli {
 

@@ -33,14 +33,17 @@ struct Progress {
   std::vector<std::string> refused;  // GUARDED_BY(mu)
 };
 
-std::string Rate(double bytes_per_s) { return FormatSize(static_cast<std::int64_t>(bytes_per_s)) + "/s"; }
+std::string Rate(double bytes_per_s) {
+  return FormatSize(static_cast<std::int64_t>(bytes_per_s)) + "/s";
+}
 
 void DrawBar(const Progress& p, std::size_t total_files, std::int64_t total_bytes,
              std::chrono::steady_clock::time_point start) {
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double rate = secs > 0 ? static_cast<double>(p.bytes) / secs : 0;
-  const double frac = total_bytes > 0 ? static_cast<double>(p.bytes) / static_cast<double>(total_bytes) : 1;
+  const double frac =
+      total_bytes > 0 ? static_cast<double>(p.bytes) / static_cast<double>(total_bytes) : 1;
   const int width = 30;
   const int filled = static_cast<int>(frac * width);
   std::string bar(static_cast<std::size_t>(filled), '#');
@@ -100,9 +103,8 @@ void AddImportCommand(CLI::App& app, CliContext& ctx) {
     const bool tty = isatty(STDERR_FILENO);
     const auto start = std::chrono::steady_clock::now();
     std::atomic<std::size_t> next{0};
-    const unsigned workers =
-        args->jobs > 0 ? static_cast<unsigned>(args->jobs)
-                       : std::max(1u, std::thread::hardware_concurrency());
+    const unsigned workers = args->jobs > 0 ? static_cast<unsigned>(args->jobs)
+                                            : std::max(1u, std::thread::hardware_concurrency());
     std::atomic<bool> finished{false};
     std::thread painter;
     if (tty) {

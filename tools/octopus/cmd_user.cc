@@ -37,8 +37,8 @@ void AddUserCommands(CLI::App& app, CliContext& ctx) {
     if (!password) return ctx.Fail(error);
     auto created = lib->CreateUser(add_args->name, *password, quota, add_args->admin);
     if (!created.ok()) return ctx.Fail(created.status().message());
-    std::cout << "created user " << created->name << " (quota "
-              << FormatSize(created->quota_bytes) << ")\n";
+    std::cout << "created user " << created->name << " (quota " << FormatSize(created->quota_bytes)
+              << ")\n";
   });
 
   auto* list = user->add_subcommand("list", "List users");
@@ -48,7 +48,8 @@ void AddUserCommands(CLI::App& app, CliContext& ctx) {
     auto users = lib->ListUsers();
     if (!users.ok()) return ctx.Fail(users.status().message());
     std::cout << std::left << std::setw(20) << "NAME" << std::setw(8) << "PHOTOS" << std::setw(12)
-              << "USED" << std::setw(12) << "QUOTA" << "FLAGS\n";
+              << "USED" << std::setw(12) << "QUOTA"
+              << "FLAGS\n";
     for (const User& u : *users) {
       std::string flags = u.is_admin ? "admin" : "";
       if (u.disabled) flags += flags.empty() ? "disabled" : ",disabled";
@@ -113,8 +114,7 @@ void AddUserCommands(CLI::App& app, CliContext& ctx) {
         return ctx.Fail("refusing to remove " + u->name + " without --yes", 2);
       }
       std::cerr << "Remove user " << u->name << " and their " << u->photo_count << " photos ("
-                << FormatSize(u->used_bytes) << ")? Type the user name to confirm: "
-                << std::flush;
+                << FormatSize(u->used_bytes) << ")? Type the user name to confirm: " << std::flush;
       std::string answer;
       std::getline(std::cin, answer);
       if (answer != u->name) return ctx.Fail("not removed", 1);
