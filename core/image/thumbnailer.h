@@ -12,9 +12,9 @@
 namespace octopus::image {
 
 struct ThumbnailSpec {
-  int small_px = 250;     // long side of the grid thumbnail
-  int preview_px = 1440;  // long side of the preview
-  int quality = 85;       // JPEG quality
+  int small_px = 250;                      // long side of the grid thumbnail
+  int preview_px = 1440;                   // long side of the preview
+  int quality = 85;                        // JPEG quality
   std::uint64_t max_pixels = 100'000'000;  // refuse larger images
 };
 

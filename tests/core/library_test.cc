@@ -181,7 +181,9 @@ TEST_F(LibraryTest, TwoProcessesImportingAtOnceNeverExceedTheQuota) {
   EXPECT_GT(user->photo_count, 0);
   EXPECT_LT(user->photo_count, 2 * kPerProcess);
   std::int64_t sum = 0;
-  for (const Photo& p : *lib_->AllPhotos(alice_)) sum += p.size;
+  auto all = lib_->AllPhotos(alice_);
+  ASSERT_TRUE(all.ok());
+  for (const Photo& p : *all) sum += p.size;
   EXPECT_EQ(sum, user->used_bytes);
   auto report = lib_->Fsck(false);
   ASSERT_TRUE(report.ok());

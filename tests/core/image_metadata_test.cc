@@ -1,0 +1,188 @@
+// EXIF, pixel size and type sniffing against the sample camera files, whose
+// expected values (tests: ../shared/photos/expected.tsv) come from ExifTool.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "core/image/media_type.h"
+#include "core/image/metadata_reader.h"
+#include "tests/testing/test_util.h"
+
+namespace octopus::image {
+namespace {
+
+using testing::MakeJpeg;
+using testing::ReadFile;
+using testing::SamplePhotos;
+
+std::span<const std::uint8_t> Bytes(const std::string& s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+std::vector<std::string> SplitTabs(const std::string& line) {
+  std::vector<std::string> out;
+  std::string field;
+  std::istringstream in(line);
+  while (std::getline(in, field, '\t')) out.push_back(field);
+  while (out.size() < 11) out.emplace_back();
+  return out;
+}
+
+TEST(MediaTypeTest, SniffsContentNotNames) {
+  EXPECT_EQ(DetectMediaType(Bytes(MakeJpeg(8, 8, 1))), MediaType::kJpeg);
+  EXPECT_EQ(DetectMediaType(Bytes("hello, this is text named photo.jpg")), MediaType::kUnknown);
+  EXPECT_EQ(DetectMediaType(Bytes("")), MediaType::kUnknown);
+  EXPECT_EQ(DetectMediaType(Bytes(std::string("\xFF\xD8", 2))), MediaType::kUnknown);
+  // ftyp box with a HEIF brand only among the compatible brands.
+  const std::string mif1(
+      "\0\0\0\x18"
+      "ftypabcd\0\0\0\0"
+      "mif1heic",
+      24);
+  EXPECT_EQ(DetectMediaType(Bytes(mif1)), MediaType::kHeif);
+  // An MP4 video is an ftyp box too, but not an image.
+  const std::string mp4(
+      "\0\0\0\x18"
+      "ftypisom\0\0\0\0"
+      "isomavc1",
+      24);
+  EXPECT_EQ(DetectMediaType(Bytes(mp4)), MediaType::kUnknown);
+  EXPECT_EQ(MimeType(MediaType::kHeif), "image/heic");
+}
+
+// Every sample file: type, stored size, orientation, date, ISO and GPS as
+// ExifTool reports them.
+TEST(MetadataReaderTest, MatchesExifToolOnSamplePhotos) {
+  if (SamplePhotos().empty()) GTEST_SKIP() << "no sample photos beside the repository";
+  std::ifstream tsv(SamplePhotos() / "expected.tsv");
+  std::string line;
+  std::getline(tsv, line);  // header
+  int rows = 0;
+  while (std::getline(tsv, line)) {
+    const auto f = SplitTabs(line);
+    SCOPED_TRACE(f[0]);
+    const std::string bytes = ReadFile(SamplePhotos() / f[0]);
+    const MediaType type = DetectMediaType(Bytes(bytes));
+    ASSERT_NE(type, MediaType::kUnknown);
+    auto meta = ReadMetadata(Bytes(bytes), type);
+    ASSERT_TRUE(meta.ok()) << meta.status().ToString();
+    EXPECT_EQ(meta->mime, f[1]);
+    EXPECT_EQ(meta->width, std::stoi(f[2]));
+    EXPECT_EQ(meta->height, std::stoi(f[3]));
+    EXPECT_EQ(meta->orientation, f[4].empty() ? 1 : std::stoi(f[4]));
+    if (f[5].empty()) {
+      // No DateTimeOriginal: only a CreateDate may give a date.
+    } else {
+      std::string want = f[5];
+      want[10] = 'T';
+      EXPECT_EQ(meta->taken_at.substr(0, 19), want);
+    }
+    if (f[8].empty()) {
+      EXPECT_FALSE(meta->exif.iso.has_value());
+    } else {
+      EXPECT_EQ(meta->exif.iso.value_or(-1), std::stoi(f[8]));
+    }
+    if (f[9].empty()) {
+      EXPECT_FALSE(meta->gps.has_value());
+    } else {
+      ASSERT_TRUE(meta->gps.has_value());
+      EXPECT_NEAR(meta->gps->lat, std::stod(f[9]), 2e-6);
+      EXPECT_NEAR(meta->gps->lon, std::stod(f[10]), 2e-6);
+    }
+    if (f[6].empty()) {
+      EXPECT_TRUE(meta->camera.make.empty());
+    }
+    ++rows;
+  }
+  EXPECT_EQ(rows, 13);
+}
+
+TEST(MetadataReaderTest, CleansCameraNamesAndReadsOffsets) {
+  if (SamplePhotos().empty()) GTEST_SKIP() << "no sample photos beside the repository";
+  struct Want {
+    const char* file;
+    const char* make;
+    const char* model;
+  };
+  for (const Want& w : {Want{"nikon_d70s_gps.jpg", "Nikon", "D70s"},
+                        Want{"canon_rebel_t3i_resized.jpg", "Canon", "EOS REBEL T3i"},
+                        Want{"olympus_pen_ep3.jpg", "Olympus", "E-P3"},
+                        Want{"samsung_j327t1_orient6.jpg", "Samsung", "SM-J327T1"},
+                        Want{"apple_iphone11pro.heic", "Apple", "iPhone 11 Pro"},
+                        Want{"fujifilm_s2pro_gps_uk.jpg", "Fujifilm", "FinePixS2Pro"}}) {
+    SCOPED_TRACE(w.file);
+    const std::string bytes = ReadFile(SamplePhotos() / w.file);
+    auto meta = ReadMetadata(Bytes(bytes), DetectMediaType(Bytes(bytes)));
+    ASSERT_TRUE(meta.ok());
+    EXPECT_EQ(meta->camera.make, w.make);
+    EXPECT_EQ(meta->camera.model, w.model);
+  }
+  const std::string iphone = ReadFile(SamplePhotos() / "apple_iphone11pro.heic");
+  auto meta = ReadMetadata(Bytes(iphone), MediaType::kHeif);
+  ASSERT_TRUE(meta.ok());
+  EXPECT_EQ(meta->taken_at_offset.value_or(""), "-04:00");
+  EXPECT_TRUE(meta->exif.f_number.has_value());
+  EXPECT_TRUE(meta->exif.exposure_time.has_value());
+  // The Nokia file has GPS below/above sea level data too.
+  const std::string nokia = ReadFile(SamplePhotos() / "hmd_nokia83_hdr_gps.heif");
+  meta = ReadMetadata(Bytes(nokia), MediaType::kHeif);
+  ASSERT_TRUE(meta.ok());
+  EXPECT_LT(meta->gps->lon, 0);
+}
+
+TEST(MetadataReaderTest, BrokenFilesAreRefusedNotCrashed) {
+  const std::string jpeg = MakeJpeg(64, 48, 3);
+  // A JPEG start with garbage after it.
+  std::string garbage = jpeg.substr(0, 3) + std::string(200, '\x42');
+  auto meta = ReadMetadata(Bytes(garbage), MediaType::kJpeg);
+  ASSERT_FALSE(meta.ok());
+  EXPECT_EQ(meta.status().code(), Code::kUnsupportedMedia);
+  EXPECT_NE(meta.status().message().find("not a supported image"), std::string::npos);
+  // An ftyp box and nothing else.
+  const std::string heif(
+      "\0\0\0\x18"
+      "ftypheic\0\0\0\0"
+      "mif1heic",
+      24);
+  meta = ReadMetadata(Bytes(heif), MediaType::kHeif);
+  ASSERT_FALSE(meta.ok());
+  EXPECT_EQ(meta.status().code(), Code::kUnsupportedMedia);
+  // No EXIF at all is fine: a JPEG without APP1.
+  meta = ReadMetadata(Bytes(jpeg), MediaType::kJpeg);
+  ASSERT_TRUE(meta.ok());
+  EXPECT_EQ(meta->width, 64);
+  EXPECT_TRUE(meta->taken_at.empty());
+  EXPECT_FALSE(meta->gps.has_value());
+}
+
+// A JPEG whose APP1 holds an EXIF block with an IFD that points at itself
+// and a tag with an absurd count: the photo still reads, the EXIF is dropped.
+TEST(MetadataReaderTest, LoopingAndAbsurdExifIsIgnored) {
+  const std::string jpeg = MakeJpeg(32, 32, 4);
+  // TIFF little-endian header, IFD0 at 8 with 2 entries; next-IFD -> 8 (loop).
+  std::string tiff("II*\0\x08\0\0\0", 8);
+  auto u16 = [](int v) {
+    return std::string{static_cast<char>(v & 0xff), static_cast<char>(v >> 8)};
+  };
+  auto u32 = [](std::uint32_t v) {
+    return std::string{static_cast<char>(v & 0xff), static_cast<char>((v >> 8) & 0xff),
+                       static_cast<char>((v >> 16) & 0xff), static_cast<char>(v >> 24)};
+  };
+  tiff += u16(2);
+  tiff += u16(0x0112) + u16(3) + u32(1) + u32(6);               // Orientation 6
+  tiff += u16(0x010F) + u16(2) + u32(0x7fffffff) + u32(0x100);  // Make, absurd count
+  tiff += u32(8);                                               // next IFD: itself
+  const std::string app1 = std::string("Exif\0\0", 6) + tiff;
+  const std::size_t len = app1.size() + 2;
+  std::string withexif = jpeg.substr(0, 2) + "\xFF\xE1" + static_cast<char>(len >> 8) +
+                         static_cast<char>(len & 0xff) + app1 + jpeg.substr(2);
+  auto meta = ReadMetadata(Bytes(withexif), MediaType::kJpeg);
+  ASSERT_TRUE(meta.ok()) << meta.status().ToString();
+  EXPECT_EQ(meta->width, 32);
+  EXPECT_TRUE(meta->camera.make.empty());
+}
+
+}  // namespace
+}  // namespace octopus::image
