@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (clang, ASan + UBSan) into build-fuzz/ and runs
+# each for SECONDS (default 30) on a copy of its seed corpus. Crashes are
+# written to build-fuzz/artifacts/; turn each into a regression test.
+# Usage: tools/fuzz.sh [SECONDS] [TARGET...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs="${1:-30}"
+shift || true
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DOCTOPUS_FUZZ=ON -DBUILD_TESTING=OFF \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+targets=("$@")
+if [ "${#targets[@]}" -eq 0 ]; then
+  for f in tests/fuzz/*_fuzz.cc; do targets+=("$(basename "$f" .cc)"); done
+fi
+ninja -C build-fuzz "${targets[@]}"
+mkdir -p build-fuzz/artifacts
+for t in "${targets[@]}"; do
+  corpus="build-fuzz/corpus/${t%_fuzz}"
+  mkdir -p "$corpus"
+  cp -n tests/fuzz/corpus/"${t%_fuzz}"/* "$corpus"/ 2>/dev/null || true
+  echo "== $t: ${secs}s"
+  build-fuzz/tests/fuzz/"$t" -max_total_time="$secs" -rss_limit_mb=2048 -max_len=1048576 \
+    -artifact_prefix=build-fuzz/artifacts/"$t"- -print_final_stats=1 "$corpus" 2>&1 | tail -4
+done
