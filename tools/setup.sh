@@ -13,7 +13,7 @@ PACKAGES=(
   libturbojpeg0-dev libjpeg-turbo-progs libexiv2-dev exiv2 libimage-exiftool-perl
   libcpp-httplib-dev libssl-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libargon2-dev
   libgtest-dev libgmock-dev
-  rsync libglib2.0-bin curl
+  rsync libglib2.0-bin curl strace clang libclang-rt-dev
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
