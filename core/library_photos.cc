@@ -171,10 +171,21 @@ Result<IngestResult> Library::Ingest(UserId owner, const IngestRequest& request)
   if (type == image::MediaType::kUnknown) {
     return Status::UnsupportedMedia("not a supported image: " + shown + " is not JPEG or HEIC");
   }
+  // The header and EXIF first: they are cheap and refuse a broken file or a
+  // decompression bomb before its bytes are even hashed.
+  auto meta = image::ReadMetadata(bytes, type);
+  if (!meta.ok()) return meta.status();
+  const std::uint64_t pixels =
+      static_cast<std::uint64_t>(meta->width) * static_cast<std::uint64_t>(meta->height);
+  if (pixels > impl_->config.max_pixels) {
+    return Status::TooLarge("image too large: " + std::to_string(meta->width) + "x" +
+                            std::to_string(meta->height) + " is over the limit of " +
+                            std::to_string(impl_->config.max_pixels) + " pixels");
+  }
   const std::string sha = Sha256Hex(bytes);
   const auto size = static_cast<std::int64_t>(bytes.size());
 
-  // Cheap checks before the expensive decode: duplicate, then quota.
+  // Then duplicate and quota, before the expensive decode.
   {
     auto db = impl_->pool.Acquire();
     if (!db.ok()) return db.status();
@@ -186,15 +197,6 @@ Result<IngestResult> Library::Ingest(UserId owner, const IngestRequest& request)
     if (user->used_bytes + size > user->quota_bytes) return QuotaError(size, *user);
   }
 
-  auto meta = image::ReadMetadata(bytes, type);
-  if (!meta.ok()) return meta.status();
-  const std::uint64_t pixels =
-      static_cast<std::uint64_t>(meta->width) * static_cast<std::uint64_t>(meta->height);
-  if (pixels > impl_->config.max_pixels) {
-    return Status::TooLarge("image too large: " + std::to_string(meta->width) + "x" +
-                            std::to_string(meta->height) + " is over the limit of " +
-                            std::to_string(impl_->config.max_pixels) + " pixels");
-  }
   image::ThumbnailSpec spec;
   spec.small_px = impl_->config.thumb_small_px;
   spec.preview_px = impl_->config.thumb_preview_px;
