@@ -28,3 +28,9 @@ fi
 if ! command -v npm >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y nodejs npm
 fi
+# The API's /docs page serves Swagger UI from web/node_modules (not fatal:
+# without it /docs links the OpenAPI document).
+if ! [ -f web/node_modules/swagger-ui-dist/swagger-ui-bundle.js ]; then
+  npm install --prefix "$PWD/web" --no-audit --no-fund --loglevel=error swagger-ui-dist@5 \
+    || echo "setup: swagger-ui-dist not installed; /docs will link /openapi.json" >&2
+fi

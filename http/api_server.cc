@@ -1,0 +1,348 @@
+#include "http/api_server.h"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+#include <strings.h>
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <chrono>
+#include <thread>
+
+#include "http/error_map.h"
+#include "http/jwt.h"
+#include "http/routes.h"
+
+namespace octopus::http {
+namespace {
+
+constexpr std::string_view kUploadPath = "/api/v1/photos";
+
+// What the access log needs about the request being served on this thread.
+// The pre-routing hook, the handler and the logger of one request all run
+// on the thread that serves its connection, one request at a time.
+struct RequestTrace {
+  bool started = false;
+  std::chrono::steady_clock::time_point start;
+  std::string user;
+};
+thread_local RequestTrace t_trace;
+
+std::string TemplateToRegex(const std::string& path) {
+  std::string out;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    const char c = path[i];
+    if (c == '{') {
+      i = path.find('}', i);
+      out += "([^/]+)";
+      continue;
+    }
+    if (std::string_view(".^$|()[]*+?\\").find(c) != std::string_view::npos) out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+Result<Caller> AuthenticateRequest(ServerState& state, const httplib::Request& req) {
+  const std::string header = req.get_header_value("Authorization");
+  if (header.size() <= 7 || strncasecmp(header.c_str(), "Bearer ", 7) != 0) {
+    return Status::Unauthenticated("missing bearer token");
+  }
+  const auto refused = Status::Unauthenticated("invalid or expired token");
+  auto claims =
+      VerifyJwt(std::string_view(header).substr(7), state.config.secret_key, NowSeconds());
+  if (!claims.ok()) {
+    spdlog::debug("token refused: {}", claims.status().message());
+    return refused;
+  }
+  UserId id = 0;
+  const std::string& sub = claims->sub;
+  if (auto [p, ec] = std::from_chars(sub.data(), sub.data() + sub.size(), id);
+      ec != std::errc() || p != sub.data() + sub.size()) {
+    return refused;
+  }
+  auto user = state.library.GetUser(id);
+  if (!user.ok()) return user.status().code() == Code::kNotFound ? refused : user.status();
+  if (user->disabled) return refused;
+  auto active = state.library.SessionActive(id, claims->jti);
+  if (!active.ok()) return active.status();
+  if (!*active) return refused;
+  return Caller{std::move(user).value(), claims->jti};
+}
+
+// Runs the route's access check, then its handler.
+template <typename Fn>
+void Guarded(ServerState& state, Access access, const httplib::Request& req, httplib::Response& res,
+             Fn&& call) {
+  Caller caller;
+  if (access != Access::kPublic) {
+    auto authenticated = AuthenticateRequest(state, req);
+    if (!authenticated.ok()) {
+      if (authenticated.status().code() == Code::kUnauthenticated) {
+        res.set_header("WWW-Authenticate", "Bearer");
+      }
+      return SendStatus(res, authenticated.status());
+    }
+    caller = std::move(authenticated).value();
+    t_trace.user = caller.user.name;
+    if (access == Access::kAdmin && !caller.user.is_admin) {
+      return SendError(res, 403, "forbidden", "administrators only");
+    }
+  }
+  call(caller);
+}
+
+const char* DefaultMessage(int status) {
+  switch (status) {
+    case 400:
+      return "malformed request";
+    case 404:
+      return "no such endpoint";
+    case 413:
+      return "request too large";
+    case 414:
+      return "request URI too long";
+    case 416:
+      return "range not satisfiable";
+    default:
+      return status >= 500 ? "internal server error" : "request refused";
+  }
+}
+
+}  // namespace
+
+class ApiServer::Impl {
+ public:
+  Impl(Library& library, const ApiServerOptions& options) : state_(library, options) {}
+
+  Status Init();
+  void Stop();
+
+  ServerState state_;
+  RouteTable table_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  std::atomic<bool> listen_ended_{false};
+  std::mutex stop_mu_;  // serializes Stop()
+  int port_ = 0;
+  bool tls_ = false;
+
+ private:
+  void RegisterRoutes();
+  void InstallHooks();
+};
+
+void ApiServer::Impl::RegisterRoutes() {
+  AddAuthRoutes(table_, state_);
+  AddUserRoutes(table_, state_);
+  AddUploadRoutes(table_, state_);
+  AddPhotoRoutes(table_, state_);
+  AddBrowseRoutes(table_, state_);
+  AddMetaRoutes(table_, state_);
+  ServerState* state = &state_;
+  for (const Route& route : table_.routes()) {
+    const std::string pattern = TemplateToRegex(route.path);
+    const Access access = route.access;
+    if (route.reader_handler) {
+      auto fn = route.reader_handler;
+      server_->Post(
+          pattern, [state, access, fn](const httplib::Request& req, httplib::Response& res,
+                                       const httplib::ContentReader& reader) {
+            Guarded(*state, access, req, res, [&](const Caller& c) { fn(req, res, c, reader); });
+          });
+      continue;
+    }
+    auto fn = route.handler;
+    httplib::Server::Handler h = [state, access, fn](const httplib::Request& req,
+                                                     httplib::Response& res) {
+      Guarded(*state, access, req, res, [&](const Caller& c) { fn(req, res, c); });
+    };
+    if (route.method == "GET") {
+      server_->Get(pattern, std::move(h));
+    } else if (route.method == "POST") {
+      server_->Post(pattern, std::move(h));
+    } else if (route.method == "PATCH") {
+      server_->Patch(pattern, std::move(h));
+    } else if (route.method == "DELETE") {
+      server_->Delete(pattern, std::move(h));
+    } else if (route.method == "PUT") {
+      server_->Put(pattern, std::move(h));
+    }
+  }
+}
+
+void ApiServer::Impl::InstallHooks() {
+  ServerState* state = &state_;
+  const std::string cors_origin = state_.config.cors_origin;
+  server_->set_pre_routing_handler(
+      [state, cors_origin](const httplib::Request& req, httplib::Response& res) {
+        t_trace = RequestTrace{true, std::chrono::steady_clock::now(), ""};
+        // The library would apply Range to any routed response, error bodies
+        // included; originals handle Range themselves, so the parsed ranges are
+        // dropped here (the header stays). `req` is the server's own mutable
+        // Request object, so the cast is well-defined.
+        const_cast<httplib::Request&>(req).ranges.clear();
+        if (!cors_origin.empty() && req.method == "OPTIONS") {
+          res.status = 204;
+          res.set_header("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE, OPTIONS");
+          res.set_header("Access-Control-Allow-Headers",
+                         "Authorization, Content-Type, If-None-Match, Range");
+          res.set_header("Access-Control-Max-Age", "600");
+          return httplib::Server::HandlerResponse::Handled;
+        }
+        const bool has_body = req.method == "POST" || req.method == "PATCH" ||
+                              req.method == "PUT" || req.method == "DELETE";
+        const bool upload = req.method == "POST" && req.path == kUploadPath;
+        if (has_body && !upload && req.has_header("Content-Length") &&
+            req.get_header_value<std::uint64_t>("Content-Length") > state->options.max_json_bytes) {
+          SendError(res, 413, "too_large", "request body too large");
+          return httplib::Server::HandlerResponse::Handled;
+        }
+        return httplib::Server::HandlerResponse::Unhandled;
+      });
+
+  server_->set_post_routing_handler(
+      [cors_origin](const httplib::Request& req, httplib::Response& res) {
+        res.set_header("X-Content-Type-Options", "nosniff");
+        if (!res.has_header("Cache-Control")) res.set_header("Cache-Control", "no-store");
+        if (!cors_origin.empty() && req.has_header("Origin")) {
+          const std::string origin = req.get_header_value("Origin");
+          if (cors_origin == "*" || origin == cors_origin) {
+            res.set_header("Access-Control-Allow-Origin", cors_origin == "*" ? "*" : origin);
+            res.set_header("Access-Control-Expose-Headers",
+                           "ETag, Content-Disposition, Content-Range, Retry-After");
+            res.set_header("Vary", "Origin");
+          }
+        }
+      });
+
+  // Fills bodiless failures (no route, limits the library enforces) with
+  // the error shape; responses a handler already wrote pass unchanged.
+  server_->set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+        if (!res.body.empty() || res.content_provider_) {
+          return httplib::Server::HandlerResponse::Unhandled;
+        }
+        SendError(res, res.status, ErrorCodeForStatus(res.status), DefaultMessage(res.status));
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+
+  server_->set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unknown exception";
+        try {
+          if (ep) std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        spdlog::error("exception serving {} {}: {}", req.method, LogSafe(req.path), what);
+        res.headers.clear();
+        res.content_provider_ = nullptr;
+        SendError(res, 500, "internal", "internal server error");
+      });
+
+  // One line per request; never headers, query strings or bodies, which
+  // may carry tokens and passwords.
+  server_->set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    double ms = 0;
+    if (t_trace.started) {
+      ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                     t_trace.start)
+               .count();
+    }
+    const std::string length = res.get_header_value("Content-Length");
+    spdlog::info("access {} \"{} {}\" {} {} {:.1f}ms user={}", LogSafe(req.remote_addr, 64),
+                 LogSafe(req.method, 16), LogSafe(req.path), res.status,
+                 length.empty() ? "0" : length, ms, t_trace.user.empty() ? "-" : t_trace.user);
+    t_trace = RequestTrace{};
+  });
+}
+
+Status ApiServer::Impl::Init() {
+  const ApiServerOptions& options = state_.options;
+  tls_ = !options.tls_cert.empty() || !options.tls_key.empty();
+  if (tls_) {
+    if (options.tls_cert.empty() || options.tls_key.empty()) {
+      return Status::InvalidArgument("TLS needs both a certificate and a private key");
+    }
+    server_ =
+        std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(), options.tls_key.c_str());
+  } else {
+    server_ = std::make_unique<httplib::Server>();
+  }
+  if (!server_->is_valid()) {
+    return Status::InvalidArgument("cannot load the TLS certificate " + options.tls_cert.string() +
+                                   " or key " + options.tls_key.string());
+  }
+  std::size_t threads = options.threads;
+  if (threads == 0) threads = std::max<std::size_t>(16, 4 * std::thread::hardware_concurrency());
+  server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  std::size_t max_request = options.max_upload_request_bytes;
+  if (max_request == 0) {
+    max_request = 4 * static_cast<std::size_t>(state_.config.max_upload_bytes) + (1 << 20);
+  }
+  server_->set_payload_max_length(max_request);
+  server_->set_read_timeout(30);
+  server_->set_write_timeout(30);
+  server_->set_keep_alive_timeout(5);
+  server_->set_keep_alive_max_count(1000);
+
+  if (!options.docs_dir.empty() &&
+      std::filesystem::exists(options.docs_dir / "swagger-ui-bundle.js")) {
+    if (!server_->set_mount_point("/docs/assets", options.docs_dir.string())) {
+      spdlog::warn("cannot serve {}; /docs shows a plain page", options.docs_dir.string());
+    }
+  }
+  RegisterRoutes();
+  InstallHooks();
+
+  if (options.port == 0) {
+    port_ = server_->bind_to_any_port(options.bind);
+  } else {
+    port_ = server_->bind_to_port(options.bind, options.port) ? options.port : -1;
+  }
+  if (port_ <= 0) {
+    return Status::IoError("cannot listen on " + options.bind + ":" + std::to_string(options.port),
+                           EADDRINUSE);
+  }
+  thread_ = std::thread([this] {
+    server_->listen_after_bind();
+    listen_ended_ = true;
+  });
+  return Status::Ok();
+}
+
+void ApiServer::Impl::Stop() {
+  std::lock_guard lock(stop_mu_);
+  if (!thread_.joinable()) return;
+  // stop() is a no-op until the loop has marked itself running; wait for
+  // that (or for the loop to have ended on its own).
+  while (!server_->is_running() && !listen_ended_) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  server_->stop();
+  thread_.join();  // the pool finishes in-flight requests first
+}
+
+Result<std::unique_ptr<ApiServer>> ApiServer::Start(Library& library,
+                                                    const ApiServerOptions& options) {
+  auto impl = std::make_unique<Impl>(library, options);
+  if (Status s = impl->Init(); !s.ok()) return s;
+  return std::unique_ptr<ApiServer>(new ApiServer(std::move(impl)));
+}
+
+ApiServer::ApiServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ApiServer::~ApiServer() { Stop(); }
+int ApiServer::port() const { return impl_->port_; }
+bool ApiServer::tls() const { return impl_->tls_; }
+void ApiServer::Stop() { impl_->Stop(); }
+
+std::vector<RouteInfo> ApiServer::routes() const {
+  std::vector<RouteInfo> out;
+  for (const Route& r : impl_->table_.routes()) out.push_back({r.method, r.path});
+  return out;
+}
+
+}  // namespace octopus::http

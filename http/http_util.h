@@ -1,0 +1,49 @@
+// Small HTTP helpers for handlers: JSON bodies, path parameters, caching
+// validators, byte ranges and Content-Disposition.
+#pragma once
+
+#include <httplib.h>
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+namespace octopus::http {
+
+// Parses the body as a JSON object; on failure sends 400 and returns false.
+bool ParseJsonBody(const httplib::Request& req, httplib::Response& res, nlohmann::json* out);
+void SendJson(httplib::Response& res, int status, const nlohmann::json& body);
+// The n-th "{param}" (from 0) of the matched route path.
+std::string PathParam(const httplib::Request& req, std::size_t n);
+std::int64_t NowSeconds();
+
+// True when an If-None-Match value ("*", or a list of strong or weak
+// tags) matches `etag` (a quoted strong tag).
+bool EtagMatches(std::string_view if_none_match, std::string_view etag);
+
+struct ByteRange {
+  std::int64_t first = 0;
+  std::int64_t last = 0;  // inclusive
+  std::int64_t length() const { return last - first + 1; }
+};
+enum class RangeKind {
+  kWhole,          // no usable Range: serve everything (200)
+  kPartial,        // one satisfiable range (206)
+  kUnsatisfiable,  // 416
+};
+// Parses a Range header against a representation of `size` bytes. Only
+// single "bytes=" ranges are served partially; several ranges or other
+// units get the whole body, which RFC 9110 allows.
+RangeKind ParseRange(std::string_view header, std::int64_t size, ByteRange* range);
+
+// `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded>`
+// (RFC 6266 / RFC 5987). The fallback replaces anything outside printable
+// ASCII, and quotes and backslashes, with '_'.
+std::string ContentDisposition(std::string_view type, std::string_view filename);
+
+// Makes a client-supplied string printable for a log line: control bytes
+// and non-ASCII become \xNN; cut at `max` bytes.
+std::string LogSafe(std::string_view text, std::size_t max = 512);
+
+}  // namespace octopus::http

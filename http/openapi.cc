@@ -1,0 +1,349 @@
+#include "http/openapi.h"
+
+#include <string>
+#include <vector>
+
+namespace octopus::http {
+namespace {
+
+using nlohmann::json;
+
+json Ref(const std::string& name) { return {{"$ref", "#/components/schemas/" + name}}; }
+
+json JsonContent(const json& schema) { return {{"application/json", {{"schema", schema}}}}; }
+
+json Error(const std::string& description) {
+  return {{"description", description}, {"content", JsonContent(Ref("Error"))}};
+}
+
+json Ok(const std::string& description, const std::string& schema) {
+  return {{"description", description}, {"content", JsonContent(Ref(schema))}};
+}
+
+json NoContent(const std::string& description) { return {{"description", description}}; }
+
+json PathParam(const std::string& name, const std::string& description) {
+  return {{"name", name},
+          {"in", "path"},
+          {"required", true},
+          {"description", description},
+          {"schema", {{"type", "string"}}}};
+}
+
+json QueryParam(const std::string& name, const std::string& description,
+                json schema = {{"type", "string"}}) {
+  return {{"name", name}, {"in", "query"}, {"description", description}, {"schema", schema}};
+}
+
+json Header(const std::string& name, const std::string& description) {
+  return {{"name", name},
+          {"in", "header"},
+          {"description", description},
+          {"schema", {{"type", "string"}}}};
+}
+
+// An operation; `secured` adds the bearer requirement and its 401.
+json Op(const std::string& summary, const std::string& tag, bool secured, json responses,
+        json parameters = json::array(), json body = nullptr) {
+  json op = {{"summary", summary}, {"tags", {tag}}, {"responses", std::move(responses)}};
+  if (secured) {
+    op["security"] = json::array({{{"bearerAuth", json::array()}}});
+    op["responses"]["401"] = Error("Missing, invalid, expired or revoked token");
+  } else {
+    op["security"] = json::array();
+  }
+  if (!parameters.empty()) op["parameters"] = std::move(parameters);
+  if (!body.is_null()) op["requestBody"] = std::move(body);
+  return op;
+}
+
+json JsonBody(const json& schema) { return {{"required", true}, {"content", JsonContent(schema)}}; }
+
+json Schemas() {
+  const json nullable_string = {{"type", json::array({"string", "null"})}};
+  const json nullable_number = {{"type", json::array({"number", "null"})}};
+  return {
+      {"Error",
+       {{"type", "object"},
+        {"required", {"error"}},
+        {"properties",
+         {{"error",
+           {{"type", "object"},
+            {"required", {"code", "message"}},
+            {"properties",
+             {{"code",
+               {{"type", "string"},
+                {"examples",
+                 {"bad_request", "unauthenticated", "forbidden", "not_found", "already_exists",
+                  "too_large", "unsupported_media", "invalid_argument", "too_many_requests",
+                  "quota_exceeded", "internal"}}}},
+              {"message", {{"type", "string"}}}}}}}}}}},
+      {"Credentials",
+       {{"type", "object"},
+        {"required", {"username", "password"}},
+        {"properties",
+         {{"username", {{"type", "string"}, {"pattern", "^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$"}}},
+          {"password", {{"type", "string"}, {"minLength", 8}}}}}}},
+      {"Token",
+       {{"type", "object"},
+        {"required", {"access_token", "token_type", "expires_in"}},
+        {"properties",
+         {{"access_token", {{"type", "string"}, {"description", "JWT, HS256"}}},
+          {"token_type", {{"const", "bearer"}}},
+          {"expires_in", {{"type", "integer"}, {"description", "seconds"}}}}}}},
+      {"User",
+       {{"type", "object"},
+        {"properties",
+         {{"username", {{"type", "string"}}},
+          {"is_admin", {{"type", "boolean"}}},
+          {"disabled", {{"type", "boolean"}}},
+          {"quota_bytes", {{"type", "integer"}}},
+          {"used_bytes", {{"type", "integer"}}},
+          {"photo_count", {{"type", "integer"}}},
+          {"created_at", {{"type", "string"}, {"format", "date-time"}}}}}}},
+      {"UserList",
+       {{"type", "object"},
+        {"properties", {{"users", {{"type", "array"}, {"items", Ref("User")}}}}}}},
+      {"Photo",
+       {{"type", "object"},
+        {"description", "The same record as `octopus ls --json`."},
+        {"properties",
+         {{"id", {{"type", "string"}, {"pattern", "^[0-9a-f]{32}$"}}},
+          {"filename", {{"type", "string"}}},
+          {"mime", {{"type", "string"}}},
+          {"size", {{"type", "integer"}}},
+          {"sha256", {{"type", "string"}}},
+          {"width", {{"type", "integer"}}},
+          {"height", {{"type", "integer"}}},
+          {"orientation", {{"type", "integer"}}},
+          {"taken_at", nullable_string},
+          {"taken_at_offset", nullable_string},
+          {"taken_at_estimated", {{"type", "boolean"}}},
+          {"camera",
+           {{"type", "object"},
+            {"properties", {{"make", nullable_string}, {"model", nullable_string}}}}},
+          {"exif",
+           {{"type", "object"},
+            {"properties",
+             {{"iso", {{"type", json::array({"integer", "null"})}}},
+              {"exposure_time", nullable_number},
+              {"f_number", nullable_number},
+              {"focal_length_mm", nullable_number},
+              {"lens", nullable_string}}}}},
+          {"gps",
+           {{"type", json::array({"object", "null"})},
+            {"properties",
+             {{"lat", {{"type", "number"}}},
+              {"lon", {{"type", "number"}}},
+              {"alt", nullable_number}}}}},
+          {"place",
+           {{"type", json::array({"object", "null"})},
+            {"properties",
+             {{"country", {{"type", "string"}}},
+              {"country_code", {{"type", "string"}}},
+              {"region", {{"type", "string"}}},
+              {"city", {{"type", "string"}}}}}}},
+          {"imported_at", {{"type", "string"}, {"format", "date-time"}}},
+          {"duplicate",
+           {{"type", "boolean"},
+            {"description",
+             "Only in upload answers: true when the photo was already stored."}}}}}}},
+      {"PhotoPage",
+       {{"type", "object"},
+        {"properties",
+         {{"photos", {{"type", "array"}, {"items", Ref("Photo")}}},
+          {"next_cursor",
+           {{"type", json::array({"string", "null"})},
+            {"description", "Opaque; pass as `cursor` for the next page. Null on the last."}}}}}}},
+      {"UploadResults",
+       {{"type", "object"},
+        {"description",
+         "With several files: one entry per file, in order; the response status is theirs "
+         "when they all agree, 207 when they differ."},
+        {"properties",
+         {{"results",
+           {{"type", "array"},
+            {"items",
+             {{"type", "object"},
+              {"properties",
+               {{"status", {{"type", "integer"}}},
+                {"result", {{"oneOf", json::array({Ref("Photo"), Ref("Error")})}}}}}}}}}}}}},
+      {"Folder",
+       {{"type", "object"},
+        {"properties",
+         {{"name", {{"type", "string"}}},
+          {"count", {{"type", "integer"}, {"description", "photos in this folder and below"}}},
+          {"view", {{"type", "string"}, {"description", "on the root only"}}},
+          {"folders", {{"type", "array"}, {"items", Ref("Folder")}}}}}}},
+      {"Health", {{"type", "object"}, {"properties", {{"status", {{"const", "ok"}}}}}}},
+  };
+}
+
+}  // namespace
+
+json OpenApiDocument() {
+  const json photo_id = PathParam("id", "The photo's id (32 hex digits)");
+  json paths;
+  paths["/api/v1/auth/register"]["post"] =
+      Op("Create an account (the first account is an administrator)", "auth", false,
+         {{"201", Ok("The new account", "User")},
+          {"400", Error("Malformed JSON")},
+          {"403", Error("Registration is closed")},
+          {"409", Error("The name is taken")},
+          {"422", Error("Name or password refused (passwords: at least 8 characters)")}},
+         json::array(), JsonBody(Ref("Credentials")));
+  paths["/api/v1/auth/login"]["post"] =
+      Op("Log in: a bearer token", "auth", false,
+         {{"200", Ok("A token", "Token")},
+          {"400", Error("Malformed JSON")},
+          {"401", Error("Wrong user name or password, or a disabled account")},
+          {"429", Error("Too many failed logins for this user or from this address; see "
+                        "Retry-After")}},
+         json::array(), JsonBody(Ref("Credentials")));
+  paths["/api/v1/auth/logout"]["post"] =
+      Op("Revoke the token used for this request", "auth", true, {{"204", NoContent("Revoked")}});
+  paths["/api/v1/users/me"]["get"] =
+      Op("The caller's account and usage", "users", true, {{"200", Ok("The account", "User")}});
+  paths["/api/v1/users/me/password"]["patch"] =
+      Op("Change the password; every other token of the account is revoked", "users", true,
+         {{"204", NoContent("Changed")},
+          {"400", Error("Malformed JSON")},
+          {"403", Error("The current password is wrong")},
+          {"422", Error("The new password is refused")},
+          {"429", Error("Too many failed attempts")}},
+         json::array(),
+         JsonBody({{"type", "object"},
+                   {"required", {"current_password", "new_password"}},
+                   {"properties",
+                    {{"current_password", {{"type", "string"}}},
+                     {"new_password", {{"type", "string"}, {"minLength", 8}}}}}}));
+  paths["/api/v1/admin/users"]["get"] =
+      Op("Every account (administrators only)", "admin", true,
+         {{"200", Ok("The accounts", "UserList")}, {"403", Error("Not an administrator")}});
+  paths["/api/v1/admin/users/{name}"]["patch"] =
+      Op("Change an account's quota or disable it (administrators only)", "admin", true,
+         {{"200", Ok("The updated account", "User")},
+          {"400", Error("Malformed JSON or nothing to change")},
+          {"403", Error("Not an administrator")},
+          {"404", Error("No such user")},
+          {"422", Error("Refused (an administrator cannot disable themselves; bad size)")}},
+         json::array({PathParam("name", "User name")}),
+         JsonBody({{"type", "object"},
+                   {"properties",
+                    {{"quota_bytes", {{"type", "integer"}, {"minimum", 0}}},
+                     {"quota", {{"type", "string"}, {"examples", {"500M", "10G"}}}},
+                     {"disabled", {{"type", "boolean"}}}}}}));
+  paths["/api/v1/photos"]["post"] = Op(
+      "Upload photos (multipart, one or more `file` fields; JPEG or HEIC)", "photos", true,
+      {{"201",
+        {{"description", "Stored (one file: the photo record; several: UploadResults)"},
+         {"content", JsonContent({{"oneOf", json::array({Ref("Photo"), Ref("UploadResults")})}})}}},
+       {"200",
+        {{"description", "Already stored: the existing record with \"duplicate\": true"},
+         {"content", JsonContent(Ref("Photo"))}}},
+       {"207", Ok("Several files with different outcomes", "UploadResults")},
+       {"400", Error("Not multipart, malformed, or no `file` field")},
+       {"413", Error("A file or the request is over the size limit")},
+       {"415", Error("Not a JPEG or HEIC image")},
+       {"507", Error("Over the account's quota (quota_exceeded)")}},
+      json::array(),
+      {{"required", true},
+       {"content",
+        {{"multipart/form-data",
+          {{"schema",
+            {{"type", "object"},
+             {"properties",
+              {{"file",
+                {{"type", "array"},
+                 {"items", {{"type", "string"}, {"contentMediaType", "image/jpeg"}}}}}}}}}}}}}});
+  paths["/api/v1/photos"]["get"] =
+      Op("List photos, newest first, a page at a time", "photos", true,
+         {{"200", Ok("A page", "PhotoPage")},
+          {"400", Error("Bad limit")},
+          {"422", Error("Invalid cursor")}},
+         json::array({QueryParam("from", "taken_at >= from (2024-07-01 or a full timestamp)"),
+                      QueryParam("to", "taken_at < to"),
+                      QueryParam("camera", "\"<Make> <Model>\" as in /browse/cameras"),
+                      QueryParam("country", "Country name"), QueryParam("region", "Region name"),
+                      QueryParam("city", "City name"),
+                      QueryParam("q", "Text in the file name, camera, lens or place"),
+                      QueryParam("limit", "Page size (default 50, at most 200)",
+                                 {{"type", "integer"}, {"minimum", 1}}),
+                      QueryParam("cursor", "next_cursor of the previous page")}));
+  paths["/api/v1/photos/{id}"]["get"] =
+      Op("One photo's record", "photos", true,
+         {{"200", Ok("The record", "Photo")}, {"404", Error("No such photo of yours")}},
+         json::array({photo_id}));
+  paths["/api/v1/photos/{id}"]["patch"] =
+      Op("Rename a photo", "photos", true,
+         {{"200", Ok("The updated record", "Photo")},
+          {"400", Error("Malformed JSON")},
+          {"404", Error("No such photo of yours")},
+          {"422", Error("Name refused")}},
+         json::array({photo_id}),
+         JsonBody({{"type", "object"},
+                   {"required", {"filename"}},
+                   {"properties", {{"filename", {{"type", "string"}}}}}}));
+  paths["/api/v1/photos/{id}"]["delete"] =
+      Op("Delete a photo (frees its quota)", "photos", true,
+         {{"204", NoContent("Deleted")}, {"404", Error("No such photo of yours")}},
+         json::array({photo_id}));
+  paths["/api/v1/photos/{id}/original"]["get"] =
+      Op("The original file. ETag is the SHA-256 of the content; supports If-None-Match and a "
+         "single byte Range",
+         "photos", true,
+         {{"200",
+           {{"description", "The file, with Content-Disposition naming it"},
+            {"content", {{"image/jpeg", json::object()}, {"image/heic", json::object()}}}}},
+          {"206", NoContent("The requested range")},
+          {"304", NoContent("Not modified")},
+          {"404", Error("No such photo of yours")},
+          {"416", Error("Range not satisfiable")}},
+         json::array({photo_id}), nullptr);
+  paths["/api/v1/photos/{id}/original"]["get"]["parameters"] =
+      json::array({photo_id, Header("If-None-Match", "A previous ETag"),
+                   Header("Range", "bytes=first-last"), Header("If-Range", "An ETag")});
+  paths["/api/v1/photos/{id}/thumbnail"]["get"] = Op(
+      "A JPEG thumbnail (long-lived Cache-Control, ETag)", "photos", true,
+      {{"200", {{"description", "The thumbnail"}, {"content", {{"image/jpeg", json::object()}}}}},
+       {"304", NoContent("Not modified")},
+       {"400", Error("Bad size")},
+       {"404", Error("No such photo of yours")}},
+      json::array({photo_id,
+                   QueryParam("size", "small (default) or preview",
+                              {{"type", "string"}, {"enum", {"small", "preview"}}}),
+                   Header("If-None-Match", "A previous ETag")}));
+  for (const char* view : {"dates", "cameras", "places"}) {
+    paths[std::string("/api/v1/browse/") + view]["get"] =
+        Op(std::string("The by-") + view + " folder tree with photo counts, as the mount shows it",
+           "browse", true, {{"200", Ok("The tree", "Folder")}});
+  }
+  paths["/health"]["get"] = Op("Liveness", "meta", false, {{"200", Ok("Alive", "Health")}});
+  paths["/openapi.json"]["get"] =
+      Op("This document", "meta", false,
+         {{"200",
+           {{"description", "OpenAPI 3.1"}, {"content", {{"application/json", json::object()}}}}}});
+  paths["/docs"]["get"] =
+      Op("Interactive documentation (Swagger UI when installed)", "meta", false,
+         {{"200", {{"description", "HTML"}, {"content", {{"text/html", json::object()}}}}}});
+
+  return {
+      {"openapi", "3.1.0"},
+      {"info",
+       {{"title", "Octopus Photos API"},
+        {"version", "1.0.0"},
+        {"description",
+         "A self-hosted photo library. Log in for a bearer token (JWT) and send it as "
+         "`Authorization: Bearer <token>`. Every photo is private to its owner: another "
+         "user's photo id is 404 for every verb. Errors have one shape: "
+         "{\"error\": {\"code\", \"message\"}}."}}},
+      {"servers", json::array({{{"url", "/"}}})},
+      {"paths", std::move(paths)},
+      {"components",
+       {{"schemas", Schemas()},
+        {"securitySchemes",
+         {{"bearerAuth", {{"type", "http"}, {"scheme", "bearer"}, {"bearerFormat", "JWT"}}}}}}},
+  };
+}
+
+}  // namespace octopus::http

@@ -1,0 +1,69 @@
+// Internal to http/: the route table and the state handlers share. Each
+// routes_*.cc adds the routes of one resource.
+#pragma once
+
+#include <httplib.h>
+
+#include <functional>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/library.h"
+#include "http/api_server.h"
+#include "http/http_util.h"
+#include "http/throttle.h"
+
+namespace octopus::http {
+
+enum class Access { kPublic, kUser, kAdmin };
+
+// The authenticated caller of a kUser or kAdmin route.
+struct Caller {
+  User user;
+  std::string jti;  // the token's session id
+};
+
+using Handler = std::function<void(const httplib::Request&, httplib::Response&, const Caller&)>;
+// For streamed request bodies (uploads): the body has not been read yet.
+using ReaderHandler = std::function<void(const httplib::Request&, httplib::Response&, const Caller&,
+                                         const httplib::ContentReader&)>;
+
+struct Route {
+  std::string method;
+  std::string path;  // OpenAPI template; "{name}" matches one path segment
+  Access access = Access::kUser;
+  Handler handler;
+  ReaderHandler reader_handler;  // set instead of `handler` for streamed bodies
+};
+
+// Shared by every handler; immutable after start except where noted.
+struct ServerState {
+  ServerState(Library& lib, const ApiServerOptions& opts)
+      : library(lib), config(lib.config()), options(opts), throttle(opts.throttle) {}
+  Library& library;
+  const Config config;
+  const ApiServerOptions options;
+  LoginThrottle throttle;  // thread-safe
+  // Serializes registration so that exactly one first user becomes admin.
+  std::mutex register_mu;
+};
+
+class RouteTable {
+ public:
+  void Add(Route route) { routes_.push_back(std::move(route)); }
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+void AddAuthRoutes(RouteTable& table, ServerState& state);    // routes_auth.cc
+void AddUserRoutes(RouteTable& table, ServerState& state);    // routes_users.cc
+void AddPhotoRoutes(RouteTable& table, ServerState& state);   // routes_photos.cc
+void AddUploadRoutes(RouteTable& table, ServerState& state);  // routes_upload.cc
+void AddBrowseRoutes(RouteTable& table, ServerState& state);  // routes_browse.cc
+void AddMetaRoutes(RouteTable& table, ServerState& state);    // routes_meta.cc
+
+}  // namespace octopus::http

@@ -1,0 +1,120 @@
+// GET /users/me, PATCH /users/me/password, and the admin's user routes.
+#include <spdlog/spdlog.h>
+
+#include "core/photo_json.h"
+#include "http/error_map.h"
+#include "http/routes.h"
+
+namespace octopus::http {
+namespace {
+
+void ChangePassword(ServerState& state, const httplib::Request& req, httplib::Response& res,
+                    const Caller& caller) {
+  nlohmann::json body;
+  if (!ParseJsonBody(req, res, &body)) return;
+  const auto current = body.find("current_password");
+  const auto next = body.find("new_password");
+  if (current == body.end() || !current->is_string() || next == body.end() || !next->is_string()) {
+    return SendError(res, 400, "bad_request",
+                     "expected {\"current_password\": string, \"new_password\": string}");
+  }
+  const std::string& name = caller.user.name;
+  if (const auto wait = state.throttle.RetryAfter(name, req.remote_addr); wait > 0) {
+    res.set_header("Retry-After", std::to_string(wait));
+    return SendError(res, 429, "too_many_requests", "too many failed attempts");
+  }
+  auto checked = state.library.Authenticate(name, current->get<std::string>());
+  if (!checked.ok()) {
+    if (checked.status().code() != Code::kUnauthenticated) return SendStatus(res, checked.status());
+    state.throttle.RecordFailure(name, req.remote_addr);
+    return SendError(res, 403, "forbidden", "the current password is wrong");
+  }
+  if (Status s = state.library.SetPassword(name, next->get<std::string>()); !s.ok()) {
+    return SendStatus(res, s);
+  }
+  // Whoever else held a token for this account loses it; this one stays.
+  if (Status s = state.library.RevokeOtherSessions(caller.user.id, caller.jti); !s.ok()) {
+    return SendStatus(res, s);
+  }
+  spdlog::info("user {} changed their password", name);
+  res.status = 204;
+}
+
+void PatchUser(ServerState& state, const httplib::Request& req, httplib::Response& res,
+               const Caller& caller) {
+  const std::string name = PathParam(req, 0);
+  nlohmann::json body;
+  if (!ParseJsonBody(req, res, &body)) return;
+  auto user = state.library.FindUser(name);
+  if (!user.ok()) return SendStatus(res, user.status());
+  std::optional<std::int64_t> quota;
+  if (const auto q = body.find("quota_bytes"); q != body.end()) {
+    if (!q->is_number_integer() || q->get<std::int64_t>() < 0) {
+      return SendError(res, 400, "bad_request", "quota_bytes must be a non-negative integer");
+    }
+    quota = q->get<std::int64_t>();
+  }
+  if (const auto q = body.find("quota"); q != body.end()) {
+    if (!q->is_string()) return SendError(res, 400, "bad_request", "quota must be a string");
+    auto parsed = ParseSize(q->get<std::string>());
+    if (!parsed.ok()) return SendStatus(res, parsed.status());
+    quota = *parsed;
+  }
+  std::optional<bool> disabled;
+  if (const auto d = body.find("disabled"); d != body.end()) {
+    if (!d->is_boolean()) return SendError(res, 400, "bad_request", "disabled must be a boolean");
+    disabled = d->get<bool>();
+  }
+  if (!quota && !disabled) {
+    return SendError(res, 400, "bad_request", "nothing to change: give quota_bytes or disabled");
+  }
+  if (disabled && *disabled && user->id == caller.user.id) {
+    return SendError(res, 422, "invalid_argument", "administrators cannot disable themselves");
+  }
+  if (quota) {
+    if (Status s = state.library.SetQuota(name, *quota); !s.ok()) return SendStatus(res, s);
+  }
+  if (disabled) {
+    if (Status s = state.library.SetDisabled(name, *disabled); !s.ok()) return SendStatus(res, s);
+  }
+  spdlog::info("admin {} changed user {}", caller.user.name, name);
+  auto updated = state.library.FindUser(name);
+  if (!updated.ok()) return SendStatus(res, updated.status());
+  SendJson(res, 200, UserToJson(*updated));
+}
+
+}  // namespace
+
+void AddUserRoutes(RouteTable& table, ServerState& state) {
+  ServerState* s = &state;
+  table.Add({"GET", "/api/v1/users/me", Access::kUser,
+             [s](const httplib::Request&, httplib::Response& res, const Caller& caller) {
+               // Re-read: the caller's record was loaded before any change
+               // this request could see, but usage moves with uploads.
+               auto user = s->library.GetUser(caller.user.id);
+               if (!user.ok()) return SendStatus(res, user.status());
+               SendJson(res, 200, UserToJson(*user));
+             },
+             nullptr});
+  table.Add({"PATCH", "/api/v1/users/me/password", Access::kUser,
+             [s](const httplib::Request& req, httplib::Response& res, const Caller& caller) {
+               ChangePassword(*s, req, res, caller);
+             },
+             nullptr});
+  table.Add({"GET", "/api/v1/admin/users", Access::kAdmin,
+             [s](const httplib::Request&, httplib::Response& res, const Caller&) {
+               auto users = s->library.ListUsers();
+               if (!users.ok()) return SendStatus(res, users.status());
+               nlohmann::json list = nlohmann::json::array();
+               for (const User& u : *users) list.push_back(UserToJson(u));
+               SendJson(res, 200, {{"users", std::move(list)}});
+             },
+             nullptr});
+  table.Add({"PATCH", "/api/v1/admin/users/{name}", Access::kAdmin,
+             [s](const httplib::Request& req, httplib::Response& res, const Caller& caller) {
+               PatchUser(*s, req, res, caller);
+             },
+             nullptr});
+}
+
+}  // namespace octopus::http

@@ -1,0 +1,297 @@
+// Accounts and tokens through a real server: registration, login, the
+// token's life (logout, password change, disabling), forged tokens, admin
+// routes, throttling, malformed bodies.
+#include <set>
+
+#include "http/jwt.h"
+#include "tests/http/api_fixture.h"
+
+namespace octopus::http {
+namespace {
+
+TEST_F(ApiTest, RegisterLoginMe) {
+  auto r = Register("alice", "correct horse");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 201) << r->body;
+  EXPECT_EQ(Json(r)["username"], "alice");
+  EXPECT_EQ(Json(r)["is_admin"], true) << "the first user is an administrator";
+
+  auto login = LoginRaw("alice", "correct horse");
+  ASSERT_TRUE(login);
+  ASSERT_EQ(login->status, 200) << login->body;
+  const auto j = Json(login);
+  EXPECT_EQ(j["token_type"], "bearer");
+  EXPECT_EQ(j["expires_in"], config_.token_ttl_seconds);
+  const std::string token = j["access_token"];
+
+  auto me = Get("/api/v1/users/me", token);
+  ASSERT_TRUE(me);
+  ASSERT_EQ(me->status, 200) << me->body;
+  const auto m = Json(me);
+  EXPECT_EQ(m["username"], "alice");
+  EXPECT_EQ(m["is_admin"], true);
+  EXPECT_EQ(m["quota_bytes"], config_.default_quota_bytes);
+  EXPECT_EQ(m["used_bytes"], 0);
+  EXPECT_EQ(m["photo_count"], 0);
+  EXPECT_FALSE(m.contains("password_hash"));
+
+  auto bob = Register("bob", "battery staple");
+  ASSERT_TRUE(bob);
+  ASSERT_EQ(bob->status, 201);
+  EXPECT_EQ(Json(bob)["is_admin"], false) << "only the first user is an administrator";
+}
+
+TEST_F(ApiTest, RegistrationRefusals) {
+  ASSERT_EQ(Register("alice", "correct horse")->status, 201);
+  auto dup = Register("alice", "another password");
+  EXPECT_EQ(dup->status, 409);
+  EXPECT_EQ(ErrorCode(dup), "already_exists");
+  auto short_pw = Register("carol", "short");
+  EXPECT_EQ(short_pw->status, 422);
+  auto bad_name = Register("../etc", "long enough password");
+  EXPECT_EQ(bad_name->status, 422);
+  auto missing = PostJson("/api/v1/auth/register", {{"username", "dave"}});
+  EXPECT_EQ(missing->status, 400);
+  auto wrong_type = PostJson("/api/v1/auth/register", {{"username", 5}, {"password", true}});
+  EXPECT_EQ(wrong_type->status, 400);
+}
+
+TEST_F(ApiTest, MalformedJsonIs400WithTheErrorShape) {
+  const std::vector<std::string> bodies = {"{", "not json", "[1,2]", "\"str\"",
+                                           "{\"username\": \"a\""};
+  for (const std::string& body : bodies) {
+    auto r = client_->Post("/api/v1/auth/login", body, "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << body;
+    EXPECT_EQ(ErrorCode(r), "bad_request") << body;
+  }
+  auto big = client_->Post("/api/v1/auth/login", std::string(200 * 1024, ' '), "application/json");
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->status, 413);
+}
+
+TEST_F(ApiTest, WrongPasswordAndUnknownUserLookTheSame) {
+  NewUser("alice");
+  auto wrong = LoginRaw("alice", "wrong password");
+  auto unknown = LoginRaw("nobody", "wrong password");
+  ASSERT_TRUE(wrong && unknown);
+  EXPECT_EQ(wrong->status, 401);
+  EXPECT_EQ(unknown->status, 401);
+  EXPECT_EQ(wrong->body, unknown->body);
+}
+
+TEST_F(ApiTest, MissingOrForgedTokensAre401) {
+  const std::string token = NewUser("alice");
+  ASSERT_FALSE(token.empty());
+  EXPECT_EQ(client_->Get("/api/v1/users/me")->status, 401);
+  auto basic = client_->Get("/api/v1/users/me", {{"Authorization", "Basic YWxpY2U6eA=="}});
+  EXPECT_EQ(basic->status, 401);
+  EXPECT_EQ(basic->get_header_value("WWW-Authenticate"), "Bearer");
+
+  // Tampered: the payload swapped for one naming another user.
+  const auto dot1 = token.find('.');
+  const auto dot2 = token.rfind('.');
+  const std::string other_payload = Base64UrlEncode(
+      nlohmann::json{{"sub", "2"}, {"iat", 1}, {"exp", 4102444800}, {"jti", "x"}}.dump());
+  const std::string tampered = token.substr(0, dot1 + 1) + other_payload + token.substr(dot2);
+  // alg none with the real claims, no signature.
+  const std::string none = Base64UrlEncode(R"({"alg":"none","typ":"JWT"})") + "." +
+                           token.substr(dot1 + 1, dot2 - dot1 - 1) + ".";
+  // Signed with another key.
+  std::string payload_json;
+  ASSERT_TRUE(Base64UrlDecode(token.substr(dot1 + 1, dot2 - dot1 - 1), &payload_json));
+  const auto p = nlohmann::json::parse(payload_json);
+  JwtClaims claims{p["sub"], p["iat"], p["exp"], p["jti"]};
+  const std::string wrong_key = SignJwt(claims, "not the server's secret key at all!!");
+  // Expired, correctly signed with the server's key.
+  JwtClaims old = claims;
+  old.exp = NowSeconds() - 10;
+  old.iat = old.exp - 3600;
+  const std::string expired = SignJwt(old, config_.secret_key);
+  // Correctly signed, with a session id the server never issued.
+  JwtClaims unknown_session = claims;
+  unknown_session.jti = "00000000000000000000000000000000";
+  const std::string no_session = SignJwt(unknown_session, config_.secret_key);
+  // Correctly signed for a user id that does not exist.
+  JwtClaims ghost = claims;
+  ghost.sub = "999999";
+  const std::string ghost_token = SignJwt(ghost, config_.secret_key);
+
+  for (const auto& [what, bad] : std::vector<std::pair<std::string, std::string>>{
+           {"tampered", tampered},
+           {"alg none", none},
+           {"wrong key", wrong_key},
+           {"expired", expired},
+           {"unknown session", no_session},
+           {"unknown user", ghost_token},
+           {"garbage", "garbage"},
+       }) {
+    auto r = Get("/api/v1/users/me", bad);
+    ASSERT_TRUE(r) << what;
+    EXPECT_EQ(r->status, 401) << what;
+    EXPECT_EQ(ErrorCode(r), "unauthenticated") << what;
+  }
+  EXPECT_EQ(Get("/api/v1/users/me", token)->status, 200) << "the real token still works";
+}
+
+TEST_F(ApiTest, LogoutRevokesTheToken) {
+  const std::string token = NewUser("alice");
+  const std::string second = Login("alice", "correct horse");
+  ASSERT_EQ(Get("/api/v1/users/me", token)->status, 200);
+  auto out = client_->Post("/api/v1/auth/logout", Bearer(token), "", "application/json");
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->status, 204);
+  EXPECT_EQ(Get("/api/v1/users/me", token)->status, 401);
+  EXPECT_EQ(Get("/api/v1/users/me", second)->status, 200) << "other sessions are untouched";
+}
+
+TEST_F(ApiTest, PasswordChangeRevokesOtherTokens) {
+  const std::string token = NewUser("alice");
+  const std::string other = Login("alice", "correct horse");
+  auto wrong = client_->Patch("/api/v1/users/me/password", Bearer(token),
+                              R"({"current_password":"nope nope","new_password":"new password 1"})",
+                              "application/json");
+  EXPECT_EQ(wrong->status, 403);
+  auto too_short = client_->Patch("/api/v1/users/me/password", Bearer(token),
+                                  R"({"current_password":"correct horse","new_password":"short"})",
+                                  "application/json");
+  EXPECT_EQ(too_short->status, 422);
+  auto ok =
+      client_->Patch("/api/v1/users/me/password", Bearer(token),
+                     R"({"current_password":"correct horse","new_password":"new password 1"})",
+                     "application/json");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 204) << ok->body;
+  EXPECT_EQ(Get("/api/v1/users/me", token)->status, 200);
+  EXPECT_EQ(Get("/api/v1/users/me", other)->status, 401);
+  EXPECT_EQ(LoginRaw("alice", "correct horse")->status, 401);
+  EXPECT_EQ(LoginRaw("alice", "new password 1")->status, 200);
+}
+
+TEST_F(ApiTest, AdminRoutes) {
+  const std::string admin = NewUser("root");
+  const std::string alice = NewUser("alice");
+  auto forbidden = Get("/api/v1/admin/users", alice);
+  EXPECT_EQ(forbidden->status, 403);
+  EXPECT_EQ(ErrorCode(forbidden), "forbidden");
+  auto patch_forbidden = client_->Patch("/api/v1/admin/users/root", Bearer(alice),
+                                        R"({"disabled":true})", "application/json");
+  EXPECT_EQ(patch_forbidden->status, 403);
+
+  auto list = Get("/api/v1/admin/users", admin);
+  ASSERT_EQ(list->status, 200);
+  std::set<std::string> names;
+  const auto users = Json(list);
+  for (const auto& u : users["users"]) names.insert(u["username"]);
+  EXPECT_EQ(names, (std::set<std::string>{"root", "alice"}));
+
+  auto quota = client_->Patch("/api/v1/admin/users/alice", Bearer(admin),
+                              R"({"quota_bytes": 12345})", "application/json");
+  ASSERT_EQ(quota->status, 200) << quota->body;
+  EXPECT_EQ(Json(quota)["quota_bytes"], 12345);
+  auto quota_text = client_->Patch("/api/v1/admin/users/alice", Bearer(admin), R"({"quota": "2M"})",
+                                   "application/json");
+  ASSERT_EQ(quota_text->status, 200) << quota_text->body;
+  EXPECT_EQ(Json(quota_text)["quota_bytes"], 2'000'000);
+  EXPECT_EQ(client_
+                ->Patch("/api/v1/admin/users/nobody", Bearer(admin), R"({"disabled":true})",
+                        "application/json")
+                ->status,
+            404);
+  EXPECT_EQ(client_
+                ->Patch("/api/v1/admin/users/root", Bearer(admin), R"({"disabled":true})",
+                        "application/json")
+                ->status,
+            422);
+  EXPECT_EQ(client_->Patch("/api/v1/admin/users/alice", Bearer(admin), R"({})", "application/json")
+                ->status,
+            400);
+}
+
+TEST_F(ApiTest, DisabledUserIsLockedOutAtOnce) {
+  const std::string admin = NewUser("root");
+  const std::string alice = NewUser("alice");
+  ASSERT_EQ(Get("/api/v1/users/me", alice)->status, 200);
+  auto off = client_->Patch("/api/v1/admin/users/alice", Bearer(admin), R"({"disabled":true})",
+                            "application/json");
+  ASSERT_EQ(off->status, 200) << off->body;
+  EXPECT_EQ(Get("/api/v1/users/me", alice)->status, 401) << "an issued token stops working";
+  EXPECT_EQ(LoginRaw("alice", "correct horse")->status, 401);
+  auto on = client_->Patch("/api/v1/admin/users/alice", Bearer(admin), R"({"disabled":false})",
+                           "application/json");
+  ASSERT_EQ(on->status, 200);
+  EXPECT_EQ(LoginRaw("alice", "correct horse")->status, 200);
+}
+
+TEST_F(ApiTest, LoginIsThrottledPerUser) {
+  NewUser("alice");
+  int refused = 0;
+  for (int i = 0; i < options_.throttle.max_failures_per_user; ++i) {
+    refused += LoginRaw("alice", "wrong password")->status == 401;
+  }
+  EXPECT_EQ(refused, options_.throttle.max_failures_per_user);
+  auto blocked = LoginRaw("alice", "correct horse");
+  ASSERT_TRUE(blocked);
+  EXPECT_EQ(blocked->status, 429) << "even the right password waits out the window";
+  EXPECT_EQ(ErrorCode(blocked), "too_many_requests");
+  EXPECT_FALSE(blocked->get_header_value("Retry-After").empty());
+}
+
+class ApiThrottleAddressTest : public ApiTest {
+ public:
+  ApiThrottleAddressTest() {
+    options_.throttle.max_failures_per_user = 100;
+    options_.throttle.max_failures_per_address = 4;
+  }
+};
+
+TEST_F(ApiThrottleAddressTest, LoginIsThrottledPerAddress) {
+  NewUser("alice");
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(LoginRaw("guess" + std::to_string(i), "wrong password")->status, 401);
+  }
+  EXPECT_EQ(LoginRaw("alice", "correct horse")->status, 429);
+}
+
+class ApiClosedRegistrationTest : public ApiTest {
+ public:
+  ApiClosedRegistrationTest() { settings_["OCTOPUS_OPEN_REGISTRATION"] = "false"; }
+};
+
+TEST_F(ApiClosedRegistrationTest, OnlyTheFirstAccountMayRegister) {
+  EXPECT_EQ(Register("root", "correct horse")->status, 201);
+  auto closed = Register("alice", "correct horse");
+  EXPECT_EQ(closed->status, 403);
+  EXPECT_EQ(ErrorCode(closed), "registration_closed");
+}
+
+TEST_F(ApiTest, UnknownRoutesAre404JsonAndHealthWorks) {
+  auto r = client_->Get("/api/v1/nope");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
+  EXPECT_EQ(ErrorCode(r), "not_found");
+  auto health = client_->Get("/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_EQ(Json(health)["status"], "ok");
+  EXPECT_EQ(health->get_header_value("X-Content-Type-Options"), "nosniff");
+  EXPECT_FALSE(health->has_header("Access-Control-Allow-Origin")) << "CORS is off by default";
+}
+
+class ApiCorsTest : public ApiTest {
+ public:
+  ApiCorsTest() { settings_["OCTOPUS_CORS_ORIGIN"] = "https://app.example"; }
+};
+
+TEST_F(ApiCorsTest, AllowsTheConfiguredOriginOnly) {
+  auto ok = client_->Get("/health", {{"Origin", "https://app.example"}});
+  EXPECT_EQ(ok->get_header_value("Access-Control-Allow-Origin"), "https://app.example");
+  auto other = client_->Get("/health", {{"Origin", "https://evil.example"}});
+  EXPECT_FALSE(other->has_header("Access-Control-Allow-Origin"));
+  auto preflight = client_->Options("/api/v1/photos", {{"Origin", "https://app.example"}});
+  ASSERT_TRUE(preflight);
+  EXPECT_EQ(preflight->status, 204);
+}
+
+}  // namespace
+}  // namespace octopus::http

@@ -1,0 +1,144 @@
+// A real ApiServer on 127.0.0.1 (an ephemeral port) over a library in a
+// temporary home, and a real httplib::Client talking to it.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/config.h"
+#include "core/library.h"
+#include "http/api_server.h"
+#include "http/http_util.h"
+#include "tests/testing/test_util.h"
+
+namespace octopus::http {
+
+class ApiTest : public ::testing::Test {
+ protected:
+  // Settings for the home; tests override before SetUp runs (in their own
+  // constructor) to change limits.
+  Overrides settings_;
+  ApiServerOptions options_;
+
+  void SetUp() override {
+    settings_["OCTOPUS_HOME"] = (dir_ / "home").string();
+    auto config = LoadConfig(settings_);
+    ASSERT_TRUE(config.ok()) << config.status().message();
+    config_ = *config;
+    auto lib = Library::Open(config_);
+    ASSERT_TRUE(lib.ok()) << lib.status().message();
+    library_ = std::move(lib).value();
+    options_.bind = "127.0.0.1";
+    options_.port = 0;
+    options_.threads = 4;
+    auto server = ApiServer::Start(*library_, options_);
+    ASSERT_TRUE(server.ok()) << server.status().message();
+    server_ = std::move(server).value();
+    ASSERT_GT(server_->port(), 0);
+    client_ = NewClient();
+  }
+
+  void TearDown() override {
+    client_.reset();
+    if (server_) server_->Stop();
+    server_.reset();
+    library_.reset();
+  }
+
+  std::unique_ptr<httplib::Client> NewClient() const {
+    auto c = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+    c->set_connection_timeout(10);
+    c->set_read_timeout(60);
+    c->set_write_timeout(60);
+    return c;
+  }
+
+  static httplib::Headers Bearer(const std::string& token) {
+    return {{"Authorization", "Bearer " + token}};
+  }
+
+  static nlohmann::json Json(const httplib::Result& r) {
+    if (!r) return nullptr;
+    return nlohmann::json::parse(r->body, nullptr, false);
+  }
+
+  static std::string ErrorCode(const httplib::Result& r) {
+    const auto j = Json(r);
+    if (!j.is_object() || !j.contains("error")) return "<no error body>";
+    return j["error"].value("code", "<no code>");
+  }
+
+  httplib::Result PostJson(const std::string& path, const nlohmann::json& body,
+                           const httplib::Headers& headers = {}) {
+    return client_->Post(path.c_str(), headers, body.dump(), "application/json");
+  }
+
+  httplib::Result Register(const std::string& name, const std::string& password) {
+    return PostJson("/api/v1/auth/register", {{"username", name}, {"password", password}});
+  }
+
+  httplib::Result LoginRaw(const std::string& name, const std::string& password) {
+    return PostJson("/api/v1/auth/login", {{"username", name}, {"password", password}});
+  }
+
+  // Logs in and returns the token; fails the test if refused.
+  std::string Login(const std::string& name, const std::string& password) {
+    auto r = LoginRaw(name, password);
+    EXPECT_TRUE(r);
+    if (!r) return "";
+    EXPECT_EQ(r->status, 200) << r->body;
+    const auto j = Json(r);
+    if (!j.is_object() || !j.contains("access_token")) return "";
+    return j["access_token"];
+  }
+
+  // Registers and logs in.
+  std::string NewUser(const std::string& name, const std::string& password = "correct horse") {
+    auto r = Register(name, password);
+    EXPECT_TRUE(r);
+    if (r) {
+      EXPECT_EQ(r->status, 201) << r->body;
+    }
+    return Login(name, password);
+  }
+
+  struct File {
+    std::string filename;
+    std::string bytes;
+    std::string content_type = "image/jpeg";
+  };
+  httplib::Result Upload(const std::string& token, const std::vector<File>& files) {
+    httplib::MultipartFormDataItems items;
+    for (const File& f : files) items.push_back({"file", f.bytes, f.filename, f.content_type});
+    return client_->Post("/api/v1/photos", Bearer(token), items);
+  }
+  // Uploads one generated JPEG; returns its record (empty on failure).
+  nlohmann::json UploadJpeg(const std::string& token, int seed, const std::string& name = "") {
+    auto r = Upload(token, {{name.empty() ? "img" + std::to_string(seed) + ".jpg" : name,
+                             testing::MakeJpeg(64, 48, seed)}});
+    EXPECT_TRUE(r);
+    if (!r) return nullptr;
+    EXPECT_EQ(r->status, 201) << r->body;
+    return Json(r);
+  }
+
+  httplib::Result Get(const std::string& path, const std::string& token,
+                      httplib::Headers extra = {}) {
+    extra.emplace("Authorization", "Bearer " + token);
+    return client_->Get(path.c_str(), extra);
+  }
+
+  testing::TempDir dir_;
+  Config config_;
+  std::unique_ptr<Library> library_;
+  std::unique_ptr<ApiServer> server_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+}  // namespace octopus::http

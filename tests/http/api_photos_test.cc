@@ -1,0 +1,424 @@
+// Photos through a real server: upload outcomes, listing, browsing,
+// originals and thumbnails with their caching headers, rename, delete, and
+// other users' ids.
+#include <filesystem>
+#include <set>
+
+#include "core/grouping.h"
+#include "tests/http/api_fixture.h"
+
+namespace octopus::http {
+namespace {
+
+using testing::MakeJpeg;
+
+class ApiPhotosTest : public ApiTest {
+ protected:
+  nlohmann::json Me(const std::string& token) { return Json(Get("/api/v1/users/me", token)); }
+  std::size_t StagingFiles() {
+    std::size_t n = 0;
+    for ([[maybe_unused]] const auto& e :
+         std::filesystem::directory_iterator(library_->StagingDir())) {
+      ++n;
+    }
+    return n;
+  }
+};
+
+TEST_F(ApiPhotosTest, UploadOneThenItsDuplicate) {
+  const std::string token = NewUser("alice");
+  const std::string jpeg = MakeJpeg(64, 48, 1);
+  auto r = Upload(token, {{"beach.jpg", jpeg}});
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 201) << r->body;
+  const auto record = Json(r);
+  EXPECT_EQ(record["filename"], "beach.jpg");
+  EXPECT_EQ(record["size"], jpeg.size());
+  EXPECT_EQ(record["mime"], "image/jpeg");
+  EXPECT_EQ(record["width"], 64);
+  EXPECT_EQ(record["id"].get<std::string>().size(), 32u);
+  EXPECT_FALSE(record.contains("duplicate"));
+
+  auto dup = Upload(token, {{"again.jpg", jpeg}});
+  ASSERT_TRUE(dup);
+  EXPECT_EQ(dup->status, 200) << dup->body;
+  EXPECT_EQ(Json(dup)["duplicate"], true);
+  EXPECT_EQ(Json(dup)["id"], record["id"]);
+  const auto me = Me(token);
+  EXPECT_EQ(me["photo_count"], 1);
+  EXPECT_EQ(me["used_bytes"], jpeg.size());
+  EXPECT_EQ(StagingFiles(), 0u);
+}
+
+TEST_F(ApiPhotosTest, UploadSeveralInOneRequest) {
+  const std::string token = NewUser("alice");
+  auto r = Upload(token, {{"a.jpg", MakeJpeg(64, 48, 1)},
+                          {"b.jpg", MakeJpeg(64, 48, 2)},
+                          {"c.jpg", MakeJpeg(64, 48, 3)}});
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 201) << r->body;
+  const auto results = Json(r)["results"];
+  ASSERT_EQ(results.size(), 3u);
+  for (const auto& item : results) EXPECT_EQ(item["status"], 201);
+  EXPECT_EQ(results[1]["result"]["filename"], "b.jpg");
+
+  // Mixed outcomes: a duplicate and a text file next to a new photo.
+  auto mixed = Upload(token, {{"a2.jpg", MakeJpeg(64, 48, 1)},
+                              {"notes.txt", "hello, not a photo", "text/plain"},
+                              {"d.jpg", MakeJpeg(64, 48, 4)}});
+  ASSERT_TRUE(mixed);
+  EXPECT_EQ(mixed->status, 207) << mixed->body;
+  const auto m = Json(mixed)["results"];
+  ASSERT_EQ(m.size(), 3u);
+  EXPECT_EQ(m[0]["status"], 200);
+  EXPECT_EQ(m[0]["result"]["duplicate"], true);
+  EXPECT_EQ(m[1]["status"], 415);
+  EXPECT_EQ(m[1]["result"]["error"]["code"], "unsupported_media");
+  EXPECT_EQ(m[2]["status"], 201);
+  EXPECT_EQ(Me(token)["photo_count"], 4);
+  EXPECT_EQ(StagingFiles(), 0u);
+}
+
+TEST_F(ApiPhotosTest, NotAnImageIs415AndStoresNothing) {
+  const std::string token = NewUser("alice");
+  auto r = Upload(token, {{"photo.jpg", "this is plain text pretending", "image/jpeg"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 415);
+  EXPECT_EQ(ErrorCode(r), "unsupported_media");
+  auto truncated = Upload(token, {{"cut.jpg", MakeJpeg(64, 48, 9).substr(0, 200)}});
+  ASSERT_TRUE(truncated);
+  EXPECT_EQ(truncated->status, 415) << truncated->body;
+  EXPECT_EQ(Me(token)["photo_count"], 0);
+  EXPECT_EQ(Me(token)["used_bytes"], 0);
+  EXPECT_EQ(StagingFiles(), 0u);
+}
+
+TEST_F(ApiPhotosTest, QuotaAtTheBoundaryThenDeleteFreesIt) {
+  const std::string token = NewUser("alice");
+  const std::string a = MakeJpeg(64, 48, 1);
+  const std::string b = MakeJpeg(64, 48, 2);
+  ASSERT_TRUE(library_->SetQuota("alice", static_cast<std::int64_t>(a.size() + b.size()) - 1).ok());
+  auto first = Upload(token, {{"a.jpg", a}});
+  ASSERT_EQ(first->status, 201) << first->body;
+  auto over = Upload(token, {{"b.jpg", b}});
+  ASSERT_TRUE(over);
+  EXPECT_EQ(over->status, 507) << over->body;
+  EXPECT_EQ(ErrorCode(over), "quota_exceeded");
+  EXPECT_EQ(Me(token)["photo_count"], 1);
+  EXPECT_EQ(StagingFiles(), 0u);
+
+  const std::string id = Json(first)["id"];
+  auto del = client_->Delete(("/api/v1/photos/" + id).c_str(), Bearer(token));
+  ASSERT_TRUE(del);
+  EXPECT_EQ(del->status, 204);
+  EXPECT_EQ(Me(token)["used_bytes"], 0);
+  EXPECT_EQ(Get("/api/v1/photos/" + id, token)->status, 404);
+  auto fits = Upload(token, {{"b.jpg", b}});
+  EXPECT_EQ(fits->status, 201) << "the freed quota is usable again";
+
+  // Exactly at the limit is allowed.
+  ASSERT_TRUE(library_->SetQuota("alice", static_cast<std::int64_t>(a.size() + b.size())).ok());
+  EXPECT_EQ(Upload(token, {{"a.jpg", a}})->status, 201);
+  EXPECT_EQ(Upload(token, {{"c.jpg", MakeJpeg(64, 48, 3)}})->status, 507);
+}
+
+class ApiSmallUploadTest : public ApiPhotosTest {
+ public:
+  ApiSmallUploadTest() { settings_["OCTOPUS_MAX_UPLOAD"] = "20K"; }
+};
+
+TEST_F(ApiSmallUploadTest, TooLargeIs413AndStoresNothing) {
+  const std::string token = NewUser("alice");
+  const std::string big = MakeJpeg(1200, 900, 5, 95);
+  ASSERT_GT(big.size(), 20'000u);
+  auto r = Upload(token, {{"big.jpg", big}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413) << r->body;
+  EXPECT_EQ(ErrorCode(r), "too_large");
+  EXPECT_EQ(Me(token)["photo_count"], 0);
+  EXPECT_EQ(StagingFiles(), 0u);
+  // The connection is still usable and small files pass.
+  EXPECT_EQ(Upload(token, {{"small.jpg", MakeJpeg(64, 48, 6)}})->status, 201);
+}
+
+TEST_F(ApiPhotosTest, MalformedUploadsAre400) {
+  const std::string token = NewUser("alice");
+  auto not_multipart =
+      client_->Post("/api/v1/photos", Bearer(token), MakeJpeg(64, 48, 1), "image/jpeg");
+  ASSERT_TRUE(not_multipart);
+  EXPECT_EQ(not_multipart->status, 400);
+  EXPECT_EQ(ErrorCode(not_multipart), "bad_request");
+
+  auto garbage = client_->Post("/api/v1/photos", Bearer(token), "--x\r\ngarbage without end",
+                               "multipart/form-data; boundary=x");
+  ASSERT_TRUE(garbage);
+  EXPECT_EQ(garbage->status, 400) << garbage->body;
+
+  auto no_boundary =
+      client_->Post("/api/v1/photos", Bearer(token), "whatever", "multipart/form-data");
+  ASSERT_TRUE(no_boundary);
+  EXPECT_EQ(no_boundary->status, 400);
+
+  httplib::MultipartFormDataItems other_field = {{"comment", "hello", "", "text/plain"}};
+  auto no_file = client_->Post("/api/v1/photos", Bearer(token), other_field);
+  ASSERT_TRUE(no_file);
+  EXPECT_EQ(no_file->status, 400);
+  EXPECT_EQ(Me(token)["photo_count"], 0);
+  EXPECT_EQ(StagingFiles(), 0u);
+
+  auto anonymous =
+      client_->Post("/api/v1/photos",
+                    httplib::MultipartFormDataItems{{"file", MakeJpeg(64, 48, 1), "a.jpg", ""}});
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->status, 401);
+}
+
+TEST_F(ApiPhotosTest, HostileFileNamesAreStoredSafely) {
+  const std::string token = NewUser("alice");
+  const std::vector<std::string> names = {"../../../../tmp/escape.jpg",
+                                          "..",
+                                          "a/b\\c.jpg",
+                                          std::string("ctl\x01\x1b[31m\x7f.jpg"),
+                                          std::string(1000, 'n') + ".jpg",
+                                          "bad\xff\xfeutf8.jpg",
+                                          "quote\"semi;colon.jpg",
+                                          "cr\r\nlf.jpg",
+                                          std::string("nul\0byte.jpg", 12)};
+  int seed = 100;
+  for (const std::string& name : names) {
+    auto r = Upload(token, {{name, MakeJpeg(32, 32, ++seed)}});
+    ASSERT_TRUE(r) << name;
+    // The multipart header may be refused whole (400); if accepted, the
+    // stored name must be safe.
+    if (r->status == 400) continue;
+    ASSERT_EQ(r->status, 201) << name << ": " << r->body;
+    const auto record = Json(r);
+    ASSERT_TRUE(record.is_object()) << "the record is valid JSON even for invalid UTF-8";
+    const std::string stored = record["filename"];
+    EXPECT_EQ(stored.find('/'), std::string::npos) << stored;
+    EXPECT_NE(stored, "..");
+    EXPECT_LE(stored.size(), 255u);
+    for (unsigned char c : stored) EXPECT_GE(c, 0x20) << stored;
+    auto original = Get("/api/v1/photos/" + record["id"].get<std::string>() + "/original", token);
+    ASSERT_EQ(original->status, 200);
+    const std::string disposition = original->get_header_value("Content-Disposition");
+    EXPECT_EQ(disposition.find('\r'), std::string::npos);
+    EXPECT_EQ(disposition.find('\n'), std::string::npos);
+  }
+  EXPECT_FALSE(std::filesystem::exists("/tmp/escape.jpg"));
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() / "tmp"));
+}
+
+TEST_F(ApiPhotosTest, ListingPagesWithACursor) {
+  const std::string token = NewUser("alice");
+  std::set<std::string> uploaded;
+  for (int i = 0; i < 5; ++i) uploaded.insert(UploadJpeg(token, i)["id"].get<std::string>());
+  std::set<std::string> seen;
+  std::string cursor;
+  int pages = 0;
+  std::string previous_taken = "9999";
+  do {
+    std::string path = "/api/v1/photos?limit=2";
+    if (!cursor.empty()) path += "&cursor=" + cursor;
+    auto r = Get(path, token);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    const auto page = Json(r);
+    EXPECT_LE(page["photos"].size(), 2u);
+    for (const auto& p : page["photos"]) {
+      EXPECT_TRUE(seen.insert(p["id"].get<std::string>()).second) << "no photo twice";
+      EXPECT_LE(p["taken_at"].get<std::string>(), previous_taken) << "newest first";
+      previous_taken = p["taken_at"];
+    }
+    cursor = page["next_cursor"].is_null() ? "" : page["next_cursor"].get<std::string>();
+    ASSERT_LT(++pages, 10);
+  } while (!cursor.empty());
+  EXPECT_EQ(seen, uploaded);
+  EXPECT_EQ(pages, 3);
+
+  EXPECT_EQ(Get("/api/v1/photos?limit=0", token)->status, 400);
+  EXPECT_EQ(Get("/api/v1/photos?limit=abc", token)->status, 400);
+  EXPECT_EQ(Get("/api/v1/photos?cursor=zz", token)->status, 422);
+  auto capped = Get("/api/v1/photos?limit=100000", token);
+  ASSERT_EQ(capped->status, 200);
+  EXPECT_EQ(Json(capped)["photos"].size(), 5u);
+  auto filtered = Get("/api/v1/photos?q=img3", token);
+  ASSERT_EQ(filtered->status, 200);
+  EXPECT_EQ(Json(filtered)["photos"].size(), 1u);
+  auto empty = Get("/api/v1/photos?from=2999-01-01", token);
+  EXPECT_EQ(Json(empty)["photos"].size(), 0u);
+}
+
+// Sums the counts of the leaves, which must equal the root's count.
+std::int64_t CheckTree(const nlohmann::json& node, const FolderNode& expected) {
+  EXPECT_EQ(node["count"], expected.count);
+  EXPECT_EQ(node["folders"].size(), expected.children.size());
+  for (const auto& child : node["folders"]) {
+    const auto it = expected.children.find(child["name"]);
+    EXPECT_NE(it, expected.children.end()) << child["name"];
+    if (it != expected.children.end()) {
+      CheckTree(child, it->second);
+    }
+  }
+  return node["count"];
+}
+
+TEST_F(ApiPhotosTest, BrowseMatchesTheGroupingOfTheMount) {
+  const std::string token = NewUser("alice");
+  int uploaded = 0;
+  for (const auto& file : testing::SamplePhotoFiles()) {
+    auto r = Upload(token, {{file.filename().string(), testing::ReadFile(file)}});
+    ASSERT_TRUE(r);
+    if (r->status == 201) ++uploaded;
+  }
+  for (int i = 0; i < 3; ++i) {
+    UploadJpeg(token, 50 + i);
+    ++uploaded;
+  }
+  auto user = library_->FindUser("alice");
+  ASSERT_TRUE(user.ok());
+  auto photos = library_->AllPhotos(user->id);
+  ASSERT_TRUE(photos.ok());
+  for (const auto& [view, kind] : std::vector<std::pair<std::string, View>>{
+           {"dates", View::kDate}, {"cameras", View::kCamera}, {"places", View::kPlace}}) {
+    auto r = Get("/api/v1/browse/" + view, token);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    const auto tree = Json(r);
+    EXPECT_EQ(tree["view"], view);
+    CheckTree(tree, GroupPhotos(*photos, kind));
+    if (kind != View::kPlace) {
+      EXPECT_EQ(tree["count"], uploaded) << view;
+    }
+  }
+  // Another user sees an empty tree.
+  const std::string bob = NewUser("bob");
+  EXPECT_EQ(Json(Get("/api/v1/browse/dates", bob))["count"], 0);
+}
+
+TEST_F(ApiPhotosTest, OriginalWithETagConditionalAndRange) {
+  const std::string token = NewUser("alice");
+  const std::string jpeg = MakeJpeg(64, 48, 7);
+  const auto record = UploadJpeg(token, 7, "Café.jpg");
+  const std::string id = record["id"];
+  const std::string path = "/api/v1/photos/" + id + "/original";
+  auto full = Get(path, token);
+  ASSERT_TRUE(full);
+  ASSERT_EQ(full->status, 200);
+  EXPECT_EQ(full->body, jpeg);
+  const std::string etag = full->get_header_value("ETag");
+  EXPECT_EQ(etag, "\"" + record["sha256"].get<std::string>() + "\"");
+  EXPECT_EQ(full->get_header_value("Content-Type"), "image/jpeg");
+  EXPECT_EQ(full->get_header_value("Content-Length"), std::to_string(jpeg.size()));
+  EXPECT_EQ(full->get_header_value("Accept-Ranges"), "bytes");
+  // httplib's client percent-decodes header values as it parses them, so
+  // the RFC 5987 value on the wire ("Caf%C3%A9.jpg") reads back decoded.
+  EXPECT_EQ(full->get_header_value("Content-Disposition"),
+            "attachment; filename=\"Caf__.jpg\"; filename*=UTF-8''Caf\xC3\xA9.jpg");
+
+  auto cached = Get(path, token, {{"If-None-Match", etag}});
+  ASSERT_TRUE(cached);
+  EXPECT_EQ(cached->status, 304);
+  EXPECT_TRUE(cached->body.empty());
+  EXPECT_EQ(Get(path, token, {{"If-None-Match", "\"other\""}})->status, 200);
+
+  auto part = Get(path, token, {{"Range", "bytes=10-19"}});
+  ASSERT_TRUE(part);
+  EXPECT_EQ(part->status, 206);
+  EXPECT_EQ(part->body, jpeg.substr(10, 10));
+  EXPECT_EQ(part->get_header_value("Content-Range"), "bytes 10-19/" + std::to_string(jpeg.size()));
+  auto tail = Get(path, token, {{"Range", "bytes=-5"}});
+  EXPECT_EQ(tail->status, 206);
+  EXPECT_EQ(tail->body, jpeg.substr(jpeg.size() - 5));
+  auto beyond = Get(path, token, {{"Range", "bytes=" + std::to_string(jpeg.size()) + "-"}});
+  EXPECT_EQ(beyond->status, 416);
+  EXPECT_EQ(beyond->get_header_value("Content-Range"), "bytes */" + std::to_string(jpeg.size()));
+  auto stale = Get(path, token, {{"Range", "bytes=0-9"}, {"If-Range", "\"old\""}});
+  EXPECT_EQ(stale->status, 200);
+  EXPECT_EQ(stale->body, jpeg);
+
+  // An error body is never cut by a Range header.
+  auto missing =
+      Get("/api/v1/photos/" + std::string(32, '0') + "/original", token, {{"Range", "bytes=0-3"}});
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(ErrorCode(missing), "not_found");
+}
+
+TEST_F(ApiPhotosTest, ThumbnailsAreCacheable) {
+  const std::string token = NewUser("alice");
+  const std::string id = UploadJpeg(token, 8)["id"];
+  for (const std::string size : {"small", "preview"}) {
+    const std::string path = "/api/v1/photos/" + id + "/thumbnail?size=" + size;
+    auto r = Get(path, token);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    EXPECT_EQ(r->get_header_value("Content-Type"), "image/jpeg");
+    ASSERT_GE(r->body.size(), 2u);
+    EXPECT_EQ(static_cast<unsigned char>(r->body[0]), 0xFF);
+    EXPECT_EQ(static_cast<unsigned char>(r->body[1]), 0xD8);
+    EXPECT_NE(r->get_header_value("Cache-Control").find("max-age=31536000"), std::string::npos);
+    const std::string etag = r->get_header_value("ETag");
+    ASSERT_FALSE(etag.empty());
+    EXPECT_EQ(Get(path, token, {{"If-None-Match", etag}})->status, 304);
+  }
+  EXPECT_EQ(Get("/api/v1/photos/" + id + "/thumbnail", token)->status, 200);
+  EXPECT_EQ(Get("/api/v1/photos/" + id + "/thumbnail?size=huge", token)->status, 400);
+}
+
+TEST_F(ApiPhotosTest, RenameAndGet) {
+  const std::string token = NewUser("alice");
+  const std::string id = UploadJpeg(token, 9)["id"];
+  auto r = client_->Patch(("/api/v1/photos/" + id).c_str(), Bearer(token),
+                          R"({"filename":"Holiday.jpg"})", "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(Json(r)["filename"], "Holiday.jpg");
+  auto got = Get("/api/v1/photos/" + id, token);
+  EXPECT_EQ(Json(got)["filename"], "Holiday.jpg");
+  EXPECT_EQ(client_
+                ->Patch(("/api/v1/photos/" + id).c_str(), Bearer(token), R"({"name":1})",
+                        "application/json")
+                ->status,
+            400);
+  EXPECT_EQ(
+      client_->Patch(("/api/v1/photos/" + id).c_str(), Bearer(token), "{oops", "application/json")
+          ->status,
+      400);
+}
+
+TEST_F(ApiPhotosTest, AnotherUsersPhotoIs404ForEveryVerb) {
+  const std::string alice = NewUser("alice");
+  const std::string bob = NewUser("bob");
+  const std::string id = UploadJpeg(alice, 10)["id"];
+  const std::string absent = std::string(32, 'a');
+  for (const std::string& target : {id, absent}) {
+    const std::string base = "/api/v1/photos/" + target;
+    std::vector<httplib::Result> answers;
+    answers.push_back(Get(base, bob));
+    answers.push_back(Get(base + "/original", bob));
+    answers.push_back(Get(base + "/original", bob, {{"Range", "bytes=0-1"}}));
+    answers.push_back(Get(base + "/thumbnail?size=small", bob));
+    answers.push_back(client_->Patch(base.c_str(), Bearer(bob), R"({"filename":"mine.jpg"})",
+                                     "application/json"));
+    answers.push_back(client_->Delete(base.c_str(), Bearer(bob)));
+    for (const auto& a : answers) {
+      ASSERT_TRUE(a);
+      EXPECT_EQ(a->status, 404) << target;
+      EXPECT_EQ(ErrorCode(a), "not_found");
+      EXPECT_TRUE(a->get_header_value("ETag").empty()) << "no validator leaks";
+    }
+  }
+  // Same bytes for an existing and an absent id: nothing to tell them apart.
+  EXPECT_EQ(Get("/api/v1/photos/" + id, bob)->body, Get("/api/v1/photos/" + absent, bob)->body);
+  auto still = Get("/api/v1/photos/" + id, alice);
+  ASSERT_EQ(still->status, 200);
+  EXPECT_EQ(Json(still)["filename"], "img10.jpg") << "the rename attempt changed nothing";
+  EXPECT_EQ(Json(Get("/api/v1/photos", bob))["photos"].size(), 0u);
+  // Bob uploading the same bytes gets his own copy, not a duplicate of hers.
+  auto own = Upload(bob, {{"x.jpg", MakeJpeg(64, 48, 10)}});
+  EXPECT_EQ(own->status, 201);
+  EXPECT_NE(Json(own)["id"], id);
+}
+
+}  // namespace
+}  // namespace octopus::http

@@ -1,0 +1,70 @@
+// `octopus serve` as a user starts it: a fresh home gets an administrator
+// whose printed password logs in; SIGTERM stops it cleanly.
+#include <gtest/gtest.h>
+
+#include "core/config.h"
+#include "core/library.h"
+#include "tests/testing/test_util.h"
+
+namespace octopus {
+namespace {
+
+using testing::Quote;
+
+TEST(ServeCommandTest, FreshHomeGetsAnAdminAndStopsOnSigterm) {
+  testing::TempDir dir;
+  const std::string home = (dir / "home").string();
+  const std::string out = (dir / "out.txt").string();
+  // Waits (bounded) for the server to say where it listens, logs in with
+  // the printed password, then sends SIGTERM and reports the exit status.
+  const std::string script = "OCTOPUS_ADMIN_PASSWORD= " + Quote(testing::OctopusBinary()) +
+                             " --home " + Quote(home) + " serve --no-mount --port 0 > " +
+                             Quote(out) +
+                             " 2>&1 & pid=$!\n"
+                             "for i in $(seq 300); do grep -q 'API at' " +
+                             Quote(out) +
+                             " && break; sleep 0.1; done\n"
+                             "port=$(sed -n 's/.*127\\.0\\.0\\.1:\\([0-9]*\\)\\/api.*/\\1/p' " +
+                             Quote(out) +
+                             ")\n"
+                             "pw=$(grep -A2 'with password:' " +
+                             Quote(out) +
+                             " | tail -1 | tr -d ' ')\n"
+                             "echo \"login=$(curl -s -o /dev/null -w '%{http_code}' -X POST "
+                             "-H 'Content-Type: application/json' "
+                             "-d \"{\\\"username\\\":\\\"admin\\\",\\\"password\\\":\\\"$pw\\\"}\" "
+                             "http://127.0.0.1:$port/api/v1/auth/login)\"\n"
+                             "kill -TERM $pid; wait $pid; echo \"rc=$?\"; cat " +
+                             Quote(out) + "\n";
+  const auto result = testing::Run(script, 60);
+  EXPECT_NE(result.output.find("Created the administrator account 'admin' with password:"),
+            std::string::npos)
+      << result.output;
+  EXPECT_NE(result.output.find("login=200"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("rc=0"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("stopped"), std::string::npos) << result.output;
+
+  auto config = LoadConfig({{"OCTOPUS_HOME", home}});
+  ASSERT_TRUE(config.ok());
+  auto lib = Library::Open(*config);
+  ASSERT_TRUE(lib.ok());
+  auto admin = (*lib)->FindUser("admin");
+  ASSERT_TRUE(admin.ok());
+  EXPECT_TRUE(admin->is_admin);
+
+  // A second start creates nobody and prints no password.
+  const auto again = testing::Run(
+      Quote(testing::OctopusBinary()) + " --home " + Quote(home) + " serve --no-mount --port 0 > " +
+          Quote(out) +
+          " 2>&1 & pid=$!\n"
+          "for i in $(seq 300); do grep -q 'API at' " +
+          Quote(out) +
+          " && break; sleep 0.1; done\nkill -TERM $pid; wait $pid; echo \"rc=$?\"; cat " +
+          Quote(out),
+      60);
+  EXPECT_EQ(again.output.find("password"), std::string::npos) << again.output;
+  EXPECT_NE(again.output.find("rc=0"), std::string::npos) << again.output;
+}
+
+}  // namespace
+}  // namespace octopus
