@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <memory>
@@ -107,11 +108,15 @@ Status WriteFileAtomic(const std::filesystem::path& path, std::span<const std::u
 }
 
 std::string UtcNowIso8601() {
-  const std::time_t now = std::time(nullptr);
+  // Milliseconds: photos imported in the same second still sort in import
+  // order, which decides who keeps a shared file name (core/grouping).
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
   std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  gmtime_r(&now.tv_sec, &tm);
+  char buf[40];
+  const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(buf + n, sizeof buf - n, ".%03ldZ", now.tv_nsec / 1'000'000);
   return buf;
 }
 

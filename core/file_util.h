@@ -62,7 +62,7 @@ inline Status WriteFileAtomic(const std::filesystem::path& path, std::string_vie
   return WriteFileAtomic(path, {reinterpret_cast<const std::uint8_t*>(data.data()), data.size()});
 }
 
-// Current time as "2024-07-14T10:00:00Z".
+// Current time as "2024-07-14T10:00:00.123Z".
 std::string UtcNowIso8601();
 // Seconds since the epoch as local-time "2024-07-14T12:00:00".
 std::string LocalTimeIso8601(std::int64_t epoch_seconds);

@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/build.sh
-# FUSE tests mount for real and are run one at a time; the rest in parallel.
+# Every test program runs in parallel; FUSE tests each mount their own temporary directory.
 ctest --test-dir build --output-on-failure --timeout 600 -j"$(nproc)" "$@"

@@ -1,0 +1,541 @@
+#include "fs/filesystem.h"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <ctime>
+
+#include "core/random.h"
+#include "fs/errno_map.h"
+
+namespace octopus::fs {
+namespace {
+
+WriteHandle* WriterOf(const Node& n) { return reinterpret_cast<WriteHandle*>(n.writer); }
+
+}  // namespace
+
+Filesystem::Filesystem(Library& library, const MountOptions& options)
+    : library_(library),
+      options_(options),
+      uid_(::getuid()),
+      gid_(::getgid()),
+      tree_(static_cast<std::int64_t>(std::time(nullptr))) {}
+
+Filesystem::~Filesystem() { StopRefresher(); }
+
+Status Filesystem::Init() {
+  auto gen = library_.Generation(options_.user);
+  if (!gen.ok()) return gen.status();
+  auto photos = library_.AllPhotos(options_.user);
+  if (!photos.ok()) return photos.status();
+  {
+    std::lock_guard lock(mu_);
+    (void)tree_.Rebuild(*photos);
+    generation_ = *gen;
+  }
+  refresher_ = std::thread([this] { RefresherLoop(); });
+  return Status::Ok();
+}
+
+void Filesystem::StopRefresher() {
+  {
+    std::lock_guard lock(stop_mu_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (refresher_.joinable()) refresher_.join();
+}
+
+void Filesystem::RefresherLoop() {
+  std::unique_lock lock(stop_mu_);
+  while (!stopping_) {
+    stop_cv_.wait_for(lock, std::chrono::milliseconds(kPollMilliseconds));
+    if (stopping_) break;
+    lock.unlock();
+    auto gen = library_.Generation(options_.user);
+    bool changed = false;
+    std::vector<Invalidation> inval;
+    {
+      std::lock_guard tree_lock(mu_);
+      changed = gen.ok() && *gen != generation_;
+      inval = tree_.Expire(static_cast<std::int64_t>(std::time(nullptr)));
+      inval.insert(inval.end(), pending_inval_.begin(), pending_inval_.end());
+      pending_inval_.clear();
+    }
+    if (changed) {
+      auto more = Reload();
+      inval.insert(inval.end(), more.begin(), more.end());
+    }
+    Notify(inval);
+    lock.lock();
+  }
+}
+
+std::vector<Invalidation> Filesystem::Reload() {
+  std::lock_guard reload(refresh_mu_);
+  auto gen = library_.Generation(options_.user);
+  auto photos = library_.AllPhotos(options_.user);
+  if (!gen.ok() || !photos.ok()) {
+    spdlog::warn("mount: cannot reload the library: {}",
+                 (gen.ok() ? photos.status() : gen.status()).ToString());
+    return {};
+  }
+  std::lock_guard lock(mu_);
+  generation_ = *gen;
+  return tree_.Rebuild(*photos);
+}
+
+void Filesystem::RefreshFromHandler() {
+  // The kernel holds locks on the directories of the request being served;
+  // invalidating from this thread could deadlock, so the refresher sends
+  // them.
+  auto inval = Reload();
+  {
+    std::lock_guard lock(mu_);
+    pending_inval_.insert(pending_inval_.end(), inval.begin(), inval.end());
+  }
+  stop_cv_.notify_all();
+}
+
+void Filesystem::Notify(const std::vector<Invalidation>& inval) {
+  if (session_ == nullptr) return;
+  for (const Invalidation& i : inval) {
+    // ENOENT just means the kernel had nothing cached.
+    if (i.name.empty()) {
+      (void)fuse_lowlevel_notify_inval_inode(session_, i.ino, 0, 0);
+    } else {
+      (void)fuse_lowlevel_notify_inval_entry(session_, i.parent, i.name.c_str(), i.name.size());
+    }
+  }
+}
+
+void Filesystem::FillAttr_locked(const Node& n, struct stat* st) {
+  *st = {};
+  st->st_ino = n.ino;
+  st->st_uid = uid_;
+  st->st_gid = gid_;
+  st->st_blksize = 4096;
+  if (n.kind == NodeKind::kDir) {
+    st->st_mode = S_IFDIR | 0755;
+    nlink_t links = 2;
+    for (const auto& [name, child] : n.children) {
+      const Node* c = tree_.Find(child);
+      if (c != nullptr && c->kind == NodeKind::kDir) ++links;
+    }
+    st->st_nlink = links;
+    st->st_size = 4096;
+  } else {
+    st->st_mode = S_IFREG | 0644;
+    st->st_nlink = 1;
+    st->st_size = n.size;
+    if (n.kind == NodeKind::kStaged && n.writer != 0 && n.photo_id.empty()) {
+      st->st_size = WriterOf(n)->size.load();
+    }
+  }
+  st->st_blocks = (st->st_size + 511) / 512;
+  st->st_mtim.tv_sec = n.mtime;
+  st->st_ctim.tv_sec = n.mtime;
+  st->st_atim.tv_sec = n.mtime;
+}
+
+void Filesystem::FillEntry_locked(const Node& n, fuse_entry_param* e) {
+  *e = {};
+  e->ino = n.ino;
+  e->generation = 1;
+  FillAttr_locked(n, &e->attr);
+  // A file being written changes size at every write: never cache it.
+  const bool volatile_node = n.kind == NodeKind::kStaged && n.photo_id.empty();
+  e->attr_timeout = volatile_node ? 0 : kCacheSeconds;
+  e->entry_timeout = kCacheSeconds;
+}
+
+int Filesystem::Lookup(Ino parent, const std::string& name, fuse_entry_param* out) {
+  std::lock_guard lock(mu_);
+  const Node* dir = tree_.Find(parent);
+  if (dir == nullptr) return ENOENT;
+  if (dir->kind != NodeKind::kDir) return ENOTDIR;
+  const Node* n = tree_.Child(parent, name);
+  if (n == nullptr) return ENOENT;
+  FillEntry_locked(*n, out);
+  return 0;
+}
+
+int Filesystem::GetAttr(Ino ino, struct stat* out) {
+  std::lock_guard lock(mu_);
+  const Node* n = tree_.Find(ino);
+  if (n == nullptr) return ENOENT;
+  FillAttr_locked(*n, out);
+  return 0;
+}
+
+int Filesystem::SetAttr(Ino ino, const struct stat& in, int to_set, Handle* /*handle*/,
+                        struct stat* out) {
+  if (ReadOnly()) return EROFS;
+  std::lock_guard lock(mu_);
+  Node* n = tree_.Find(ino);
+  if (n == nullptr) return ENOENT;
+  const bool writing = n->kind == NodeKind::kStaged && n->writer != 0 && n->photo_id.empty();
+  if (to_set & FUSE_SET_ATTR_SIZE) {
+    if (!writing) return n->kind == NodeKind::kDir ? EISDIR : EPERM;
+    WriteHandle* h = WriterOf(*n);
+    std::lock_guard hl(h->mu);
+    if (h->done || !h->fd) return EPERM;
+    if (::ftruncate(h->fd.get(), in.st_size) != 0) return errno;
+    h->size = in.st_size;
+  }
+  // Times on staged files are kept (rsync and cp -a set them after the
+  // copy); on photos they are accepted and ignored: a photo's mtime is its
+  // capture time. Modes and owners are ignored everywhere.
+  if (n->kind == NodeKind::kStaged) {
+    if (to_set & FUSE_SET_ATTR_MTIME_NOW) {
+      n->mtime = std::time(nullptr);
+    } else if (to_set & FUSE_SET_ATTR_MTIME) {
+      n->mtime = in.st_mtim.tv_sec;
+    }
+  }
+  FillAttr_locked(*n, out);
+  return 0;
+}
+
+int Filesystem::OpenDir(Ino ino, std::vector<DirEntry>* out) {
+  std::lock_guard lock(mu_);
+  const Node* n = tree_.Find(ino);
+  if (n == nullptr) return ENOENT;
+  if (n->kind != NodeKind::kDir) return ENOTDIR;
+  out->push_back({".", n->ino, S_IFDIR});
+  out->push_back({"..", n->parent, S_IFDIR});
+  for (const auto& [name, child] : n->children) {
+    const Node* c = tree_.Find(child);
+    if (c == nullptr) continue;
+    out->push_back(
+        {name, child, static_cast<mode_t>(c->kind == NodeKind::kDir ? S_IFDIR : S_IFREG)});
+  }
+  return 0;
+}
+
+int Filesystem::MkDir(Ino parent, const std::string& name, fuse_entry_param* out) {
+  if (ReadOnly()) return EROFS;
+  std::lock_guard lock(mu_);
+  if (tree_.Find(parent) == nullptr) return ENOENT;
+  if (!tree_.InImport(parent)) return EPERM;  // views follow the metadata
+  if (tree_.Child(parent, name) != nullptr) return EEXIST;
+  Node& n = tree_.AddOverlay(parent, name, NodeKind::kDir, Area::kImport);
+  FillEntry_locked(n, out);
+  return 0;
+}
+
+int Filesystem::RmDir(Ino parent, const std::string& name) {
+  if (ReadOnly()) return EROFS;
+  std::lock_guard lock(mu_);
+  Node* n = tree_.Child(parent, name);
+  if (n == nullptr) return ENOENT;
+  if (n->kind != NodeKind::kDir) return ENOTDIR;
+  if (!n->overlay) return EPERM;
+  if (!n->children.empty()) return ENOTEMPTY;
+  tree_.Remove(n->ino);
+  return 0;
+}
+
+int Filesystem::Unlink(Ino parent, const std::string& name) {
+  if (ReadOnly()) return EROFS;
+  std::string photo_id;
+  {
+    std::lock_guard lock(mu_);
+    Node* n = tree_.Child(parent, name);
+    if (n == nullptr) return ENOENT;
+    if (n->kind == NodeKind::kDir) return EISDIR;
+    if (n->kind == NodeKind::kStaged) {
+      // import/ lists copies, not the library: removing the entry keeps the
+      // photo. A file still being written is discarded when closed.
+      if (n->writer != 0) {
+        WriteHandle* h = WriterOf(*n);
+        std::lock_guard hl(h->mu);
+        h->node = 0;
+      }
+      tree_.Remove(n->ino);
+      return 0;
+    }
+    photo_id = n->photo_id;
+  }
+  Status s = library_.DeletePhoto(options_.user, photo_id);
+  if (!s.ok()) return ErrnoFor(s);
+  spdlog::info("mount: deleted photo {} ({})", photo_id, name);
+  RefreshFromHandler();
+  return 0;
+}
+
+int Filesystem::Rename(Ino parent, const std::string& name, Ino new_parent,
+                       const std::string& new_name, unsigned flags) {
+  if (ReadOnly()) return EROFS;
+  if (flags & RENAME_EXCHANGE) return EINVAL;
+  std::string photo_id;
+  {
+    std::lock_guard lock(mu_);
+    Node* n = tree_.Child(parent, name);
+    if (n == nullptr) return ENOENT;
+    if (tree_.Find(new_parent) == nullptr) return ENOENT;
+    Node* target = tree_.Child(new_parent, new_name);
+    if (target != nullptr && target->ino == n->ino) return 0;
+    if (target != nullptr && (flags & RENAME_NOREPLACE)) return EEXIST;
+    if (n->overlay) {
+      // Within the overlay: import/ to import/, or a file being copied into
+      // all/ to another name in all/ (rsync's temporary file).
+      const bool to_import = tree_.InImport(new_parent);
+      if (n->area == Area::kImport ? !to_import : new_parent != Tree::kAll) return EXDEV;
+      if (target != nullptr) {
+        if (!target->overlay) return EEXIST;  // never drops a photo silently
+        if (target->kind == NodeKind::kDir && n->kind != NodeKind::kDir) return EISDIR;
+        if (target->kind == NodeKind::kDir && !target->children.empty()) return ENOTEMPTY;
+        if (target->kind != NodeKind::kDir && n->kind == NodeKind::kDir) return ENOTDIR;
+        if (target->writer != 0) return EBUSY;
+      }
+      if (n->kind == NodeKind::kDir) {
+        for (Ino up = new_parent; up != Tree::kImport && up != Tree::kRoot;) {
+          if (up == n->ino) return EINVAL;  // into itself
+          const Node* p = tree_.Find(up);
+          if (p == nullptr) break;
+          up = p->parent;
+        }
+      }
+      tree_.Move(n->ino, new_parent, new_name);
+      if (n->kind != NodeKind::kStaged || n->photo_id.empty()) return 0;
+      photo_id = n->photo_id;  // imported already: the photo takes the name
+    } else {
+      if (n->kind != NodeKind::kPhoto || parent != Tree::kAll || new_parent != Tree::kAll) {
+        return EPERM;  // views follow the metadata
+      }
+      if (target != nullptr) return EEXIST;  // never drops a photo silently
+      photo_id = n->photo_id;
+    }
+  }
+  auto r = library_.RenamePhoto(options_.user, photo_id, new_name);
+  if (!r.ok()) return ErrnoFor(r.status());
+  RefreshFromHandler();
+  return 0;
+}
+
+int Filesystem::NewStaging(WriteHandle* h) {
+  h->staging = library_.StagingDir() / (".fuse-" + RandomHex(12));
+  h->fd = UniqueFd(::open(h->staging.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  if (!h->fd) return errno;
+  return 0;
+}
+
+int Filesystem::Open(Ino ino, int flags, std::unique_ptr<Handle>* out) {
+  const bool writes = (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC);
+  std::string photo_id;
+  std::filesystem::path staging;
+  {
+    std::lock_guard lock(mu_);
+    Node* n = tree_.Find(ino);
+    if (n == nullptr) return ENOENT;
+    if (n->kind == NodeKind::kDir) return EISDIR;
+    if (writes) {
+      if (ReadOnly()) return EROFS;
+      if (n->kind != NodeKind::kStaged) return EPERM;  // photos are never rewritten
+      if (n->writer != 0) return EBUSY;
+      if (!(flags & O_TRUNC)) return EPERM;
+      // O_TRUNC on an entry of import/: a new copy over the old one.
+      auto h = std::make_unique<WriteHandle>();
+      if (int err = NewStaging(h.get()); err != 0) return err;
+      h->node = n->ino;
+      n->photo_id.clear();
+      n->expires_at = 0;
+      n->size = 0;
+      n->writer = reinterpret_cast<std::uint64_t>(h.get());
+      *out = std::move(h);
+      return 0;
+    }
+    if (n->kind == NodeKind::kStaged && n->photo_id.empty()) {
+      if (n->writer == 0) return ENOENT;
+      staging = WriterOf(*n)->staging;
+    }
+    photo_id = n->photo_id;
+  }
+  std::filesystem::path path = staging;
+  if (path.empty()) {
+    auto photo = library_.GetPhoto(options_.user, photo_id);
+    if (!photo.ok()) return ErrnoFor(photo.status());
+    path = library_.OriginalPath(*photo);
+  }
+  auto h = std::make_unique<ReadHandle>();
+  h->fd = UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!h->fd) return errno;
+  *out = std::move(h);
+  return 0;
+}
+
+int Filesystem::Create(Ino parent, const std::string& name, int flags, fuse_entry_param* entry,
+                       std::unique_ptr<Handle>* out) {
+  if (ReadOnly()) return EROFS;
+  auto h = std::make_unique<WriteHandle>();
+  std::lock_guard lock(mu_);
+  if (tree_.Find(parent) == nullptr) return ENOENT;
+  const bool in_import = tree_.InImport(parent);
+  if (!in_import && parent != Tree::kAll) return EPERM;  // views follow the metadata
+  if (Node* existing = tree_.Child(parent, name)) {
+    if (flags & O_EXCL) return EEXIST;
+    if (existing->kind == NodeKind::kDir) return EISDIR;
+    if (existing->kind == NodeKind::kStaged) {
+      if (existing->writer != 0) return EBUSY;
+      tree_.Remove(existing->ino);
+    }
+    // A photo of that name in all/: the new file is shown over it until it
+    // is imported, then gets a distinct name ("IMG_0001 (2).JPG").
+  }
+  if (int err = NewStaging(h.get()); err != 0) return err;
+  Node& n =
+      tree_.AddOverlay(parent, name, NodeKind::kStaged, in_import ? Area::kImport : Area::kAll);
+  n.writer = reinterpret_cast<std::uint64_t>(h.get());
+  h->node = n.ino;
+  FillEntry_locked(n, entry);
+  *out = std::move(h);
+  return 0;
+}
+
+int Filesystem::Read(ReadHandle& h, std::size_t size, off_t off, std::string* out) {
+  out->resize(size);
+  std::size_t got = 0;
+  while (got < size) {
+    const ssize_t n =
+        ::pread(h.fd.get(), out->data() + got, size - got, off + static_cast<off_t>(got));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  out->resize(got);
+  return 0;
+}
+
+int Filesystem::Write(WriteHandle& h, const char* data, std::size_t size, off_t off) {
+  std::lock_guard lock(h.mu);
+  if (h.done || !h.fd) return EPERM;
+  const std::int64_t end = static_cast<std::int64_t>(off) + static_cast<std::int64_t>(size);
+  if (end > h.quota_checked) {
+    // Ask for a megabyte of headroom so most writes skip the query; only
+    // near the limit is each write checked exactly.
+    constexpr std::int64_t kHeadroom = 1 << 20;
+    if (library_.CheckQuota(options_.user, end + kHeadroom).ok()) {
+      h.quota_checked = end + kHeadroom;
+    } else {
+      Status s = library_.CheckQuota(options_.user, end);
+      if (!s.ok()) {
+        spdlog::warn("mount: write refused: {}", s.message());
+        // The copy is over: close reports the same error, nothing is kept.
+        h.done = true;
+        h.result = ErrnoFor(s);
+        h.fd = UniqueFd();
+        ::unlink(h.staging.c_str());
+        return h.result;
+      }
+      h.quota_checked = end;
+    }
+  }
+  std::size_t done = 0;
+  while (done < size) {
+    const ssize_t n =
+        ::pwrite(h.fd.get(), data + done, size - done, off + static_cast<off_t>(done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (end > h.size) h.size = end;
+  return 0;
+}
+
+int Filesystem::Flush(Handle* handle) {
+  if (handle == nullptr || handle->kind != Handle::kWrite) return 0;
+  auto& h = static_cast<WriteHandle&>(*handle);
+  std::string name;
+  Ino node = 0;
+  {
+    std::lock_guard lock(mu_);
+    std::lock_guard hl(h.mu);
+    if (h.done) return h.result;
+    h.done = true;
+    node = h.node;
+    if (const Node* n = node != 0 ? tree_.Find(node) : nullptr) name = n->name;
+    h.fd = UniqueFd();
+  }
+  if (node == 0 || name.empty()) {  // unlinked while open: discarded
+    ::unlink(h.staging.c_str());
+    return 0;
+  }
+  IngestRequest req;
+  req.source = h.staging;
+  req.filename = name;
+  req.consume_source = true;
+  auto r = library_.Ingest(options_.user, req);
+  std::lock_guard lock(mu_);
+  std::lock_guard hl(h.mu);
+  Node* n = tree_.Find(node);
+  if (!r.ok()) {
+    spdlog::warn("mount: not imported: {}: {}", name, r.status().message());
+    h.result = ErrnoFor(r.status());
+    if (n != nullptr) tree_.Remove(node);
+    return h.result;
+  }
+  spdlog::info("mount: {} {} as photo {}",
+               r->outcome == IngestOutcome::kDuplicate ? "duplicate, kept" : "imported", name,
+               r->photo.id);
+  if (n != nullptr) {
+    n->photo_id = r->photo.id;
+    n->size = r->photo.size;
+    n->expires_at = static_cast<std::int64_t>(std::time(nullptr)) + kImportedLingerSeconds;
+  }
+  h.result = 0;
+  return 0;
+}
+
+void Filesystem::Release(std::unique_ptr<Handle> handle) {
+  if (!handle || handle->kind != Handle::kWrite) return;
+  auto* h = static_cast<WriteHandle*>(handle.get());
+  bool imported_into_all = false;
+  if (!h->done) (void)Flush(h);  // the kernel always flushes first; belt and braces
+  {
+    std::lock_guard lock(mu_);
+    Node* n = h->node != 0 ? tree_.Find(h->node) : nullptr;
+    if (n != nullptr && n->writer == reinterpret_cast<std::uint64_t>(h)) {
+      n->writer = 0;
+      if (n->photo_id.empty()) {
+        tree_.Remove(n->ino);
+      } else if (n->area == Area::kAll) {
+        // all/ shows the photo itself from now on, under the same inode.
+        tree_.AdoptAllEntry(n->photo_id, n->ino);
+        tree_.Remove(n->ino);
+        imported_into_all = true;
+      }
+    }
+  }
+  ::unlink(h->staging.c_str());  // gone already unless the import failed
+  if (imported_into_all || h->result == 0) RefreshFromHandler();
+}
+
+int Filesystem::StatFs(struct statvfs* out) {
+  auto user = library_.GetUser(options_.user);
+  if (!user.ok()) return ErrnoFor(user.status());
+  constexpr unsigned long kBlock = 4096;
+  *out = {};
+  out->f_bsize = kBlock;
+  out->f_frsize = kBlock;
+  const std::int64_t quota = std::max<std::int64_t>(user->quota_bytes, 0);
+  const std::int64_t free_bytes = std::max<std::int64_t>(quota - user->used_bytes, 0);
+  out->f_blocks = static_cast<fsblkcnt_t>(quota / kBlock);
+  out->f_bfree = static_cast<fsblkcnt_t>(free_bytes / kBlock);
+  out->f_bavail = out->f_bfree;
+  out->f_files = static_cast<fsfilcnt_t>(user->photo_count);
+  out->f_ffree = 0;
+  out->f_namemax = 255;
+  return 0;
+}
+
+}  // namespace octopus::fs

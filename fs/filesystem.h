@@ -1,0 +1,138 @@
+// The state behind one mount and the operations the FUSE handlers (op_*.cc)
+// call. Handlers are thin: they unpack the request, call one method here,
+// reply once. Methods return an errno (0 on success) and never throw past
+// the handler's guard (see ops.h).
+//
+// Thread-safe. Lock order: mu_ (the tree), then a WriteHandle's mu. No lock
+// is held across a call into the library that writes, nor across a kernel
+// notification (the kernel may call back into us for the same inode).
+#pragma once
+
+#include <sys/stat.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/file_util.h"
+#include "core/library.h"
+#include "fs/fuse_api.h"
+#include "fs/mount.h"
+#include "fs/tree.h"
+
+namespace octopus::fs {
+
+// How long attributes and names may be cached by the kernel, and how often
+// the library's generation is polled for changes made by other processes:
+// together, another process's change shows within about a second.
+inline constexpr double kCacheSeconds = 1.0;
+inline constexpr int kPollMilliseconds = 400;
+// How long an imported file stays listed in import/ (so rsync and cp -a can
+// rename it, set its times and stat it after the copy).
+inline constexpr int kImportedLingerSeconds = 60;
+
+struct Attr {
+  struct stat st {};
+};
+
+// An open file: either a photo (or imported entry) being read, or a file
+// being written into the store's staging directory.
+struct Handle {
+  enum Kind { kRead, kWrite } kind;
+  explicit Handle(Kind k) : kind(k) {}
+  virtual ~Handle() = default;
+};
+
+struct ReadHandle : Handle {
+  ReadHandle() : Handle(kRead) {}
+  UniqueFd fd;
+};
+
+struct WriteHandle : Handle {
+  WriteHandle() : Handle(kWrite) {}
+  std::mutex mu;  // after Filesystem::mu_
+  UniqueFd fd;
+  std::filesystem::path staging;
+  Ino node = 0;                       // the staged node; 0 once it was unlinked
+  std::atomic<std::int64_t> size{0};  // high-water mark of what was written
+  std::int64_t quota_checked = 0;
+  bool done = false;  // ingested (or refused): no more writes
+  int result = 0;     // errno of the ingest, reported by flush
+};
+
+struct DirEntry {
+  std::string name;
+  Ino ino;
+  mode_t mode;
+};
+
+class Filesystem {
+ public:
+  Filesystem(Library& library, const MountOptions& options);
+  ~Filesystem();
+
+  void set_session(fuse_session* se) { session_ = se; }
+  // Loads the tree and starts the thread that follows other processes'
+  // changes.
+  Status Init();
+  void StopRefresher();
+
+  // --- called by the handlers ---
+  int Lookup(Ino parent, const std::string& name, fuse_entry_param* out);
+  int GetAttr(Ino ino, struct stat* out);
+  int SetAttr(Ino ino, const struct stat& in, int to_set, Handle* handle, struct stat* out);
+  int OpenDir(Ino ino, std::vector<DirEntry>* out);
+  int MkDir(Ino parent, const std::string& name, fuse_entry_param* out);
+  int RmDir(Ino parent, const std::string& name);
+  int Unlink(Ino parent, const std::string& name);
+  int Rename(Ino parent, const std::string& name, Ino new_parent, const std::string& new_name,
+             unsigned flags);
+  int Open(Ino ino, int flags, std::unique_ptr<Handle>* out);
+  int Create(Ino parent, const std::string& name, int flags, fuse_entry_param* entry,
+             std::unique_ptr<Handle>* out);
+  int Read(ReadHandle& h, std::size_t size, off_t off, std::string* out);
+  int Write(WriteHandle& h, const char* data, std::size_t size, off_t off);
+  // Imports a written file (first flush after writing); later flushes report
+  // the same result.
+  int Flush(Handle* h);
+  void Release(std::unique_ptr<Handle> h);
+  int StatFs(struct statvfs* out);
+
+ private:
+  bool ReadOnly() const { return options_.read_only; }
+  void FillAttr_locked(const Node& n, struct stat* st);
+  void FillEntry_locked(const Node& n, fuse_entry_param* e);
+  // Reloads the tree from the library; returns what the kernel must drop.
+  std::vector<Invalidation> Reload();
+  // After a change made by a handler: reload now, and have the refresher
+  // thread send the invalidations (see the comment in the .cc).
+  void RefreshFromHandler();
+  void Notify(const std::vector<Invalidation>& inval);
+  void RefresherLoop();
+  int NewStaging(WriteHandle* h);
+
+  Library& library_;
+  const MountOptions options_;
+  fuse_session* session_ = nullptr;
+  uid_t uid_;
+  gid_t gid_;
+
+  std::mutex mu_;  // guards tree_, generation_
+  Tree tree_;
+  std::int64_t generation_ = -1;
+  std::vector<Invalidation> pending_inval_;
+
+  std::mutex refresh_mu_;  // one reload at a time, outside mu_
+  std::atomic<bool> stopping_{false};
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;
+  std::thread refresher_;
+};
+
+}  // namespace octopus::fs

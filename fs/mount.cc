@@ -1,0 +1,129 @@
+#include "fs/mount.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "fs/filesystem.h"
+#include "fs/ops.h"
+
+namespace octopus::fs {
+
+// Why the low-level API: the tree is virtual and inode-based (a photo shows
+// in several folders, each entry with its own stable inode), which maps
+// directly onto lookup/forget by inode; the path-based high-level API would
+// re-resolve every path on each call and hide the entry/attribute timeouts
+// and cache invalidations the freshness guarantee relies on.
+class Mount::Impl {
+ public:
+  Impl(Library& library, const MountOptions& options)
+      : options_(options), fs_(std::make_unique<Filesystem>(library, options)) {}
+
+  ~Impl() {
+    if (session_ != nullptr) {
+      fuse_session_unmount(session_);
+      fuse_session_destroy(session_);
+    }
+  }
+
+  Status Start() {
+    struct stat mp {};
+    struct stat parent {};
+    const auto path = std::filesystem::absolute(options_.mountpoint);
+    if (::stat(path.c_str(), &mp) != 0 || !S_ISDIR(mp.st_mode)) {
+      return Status::InvalidArgument("mount point " + path.string() + " is not a directory");
+    }
+    if (::stat(path.parent_path().c_str(), &parent) == 0 && parent.st_dev != mp.st_dev) {
+      return Status::Busy("mount point " + path.string() +
+                          " is busy: something is already mounted there");
+    }
+    if (Status s = fs_->Init(); !s.ok()) return s;
+
+    std::string opts = "fsname=octopus,subtype=octopus,default_permissions";
+    if (options_.allow_other) opts += ",allow_other";
+    if (options_.read_only) opts += ",ro";
+    std::vector<std::string> argv = {"octopus", "-o", opts};
+    if (options_.debug) argv.push_back("-d");
+    std::vector<char*> cargv;
+    for (auto& a : argv) cargv.push_back(a.data());
+    fuse_args args = FUSE_ARGS_INIT(static_cast<int>(cargv.size()), cargv.data());
+    session_ = fuse_session_new(&args, &Operations(), sizeof(fuse_lowlevel_ops), fs_.get());
+    fuse_opt_free_args(&args);
+    if (session_ == nullptr) return Status::Internal("cannot start a FUSE session");
+    if (fuse_session_mount(session_, path.c_str()) != 0) {
+      fuse_session_destroy(session_);
+      session_ = nullptr;
+      return Status::IoError(
+          "cannot mount on " + path.string() + " (is /dev/fuse there and fuse3 installed?)", EIO);
+    }
+    mountpoint_ = path;
+    fs_->set_session(session_);
+    loop_ = std::thread([this] {
+      fuse_loop_config* cfg = fuse_loop_cfg_create();
+      fuse_loop_cfg_set_max_threads(cfg, 16);
+      const int rc = fuse_session_loop_mt(session_, cfg);
+      fuse_loop_cfg_destroy(cfg);
+      if (rc != 0 && !stopping_) spdlog::warn("mount: loop ended with {}", rc);
+    });
+    spdlog::info("mount: user {} mounted on {}{}", options_.user, path.string(),
+                 options_.read_only ? " (read-only)" : "");
+    return Status::Ok();
+  }
+
+  void Stop() {
+    std::lock_guard lock(mu_);
+    if (stopping_ || session_ == nullptr) return;
+    stopping_ = true;
+    fuse_session_exit(session_);
+    // Wake the loop's threads blocked reading /dev/fuse: detach the mount.
+    if (::umount2(mountpoint_.c_str(), MNT_DETACH) != 0) {
+      const pid_t pid = ::fork();
+      if (pid == 0) {
+        ::execlp("fusermount3", "fusermount3", "-u", "-z", mountpoint_.c_str(), nullptr);
+        ::_exit(127);
+      }
+      if (pid > 0) ::waitpid(pid, nullptr, 0);
+    }
+  }
+
+  void Wait() {
+    std::lock_guard lock(wait_mu_);
+    if (loop_.joinable()) loop_.join();
+    fs_->StopRefresher();
+    fs_->set_session(nullptr);
+    spdlog::info("mount: {} unmounted", mountpoint_.string());
+  }
+
+ private:
+  const MountOptions options_;
+  std::unique_ptr<Filesystem> fs_;
+  fuse_session* session_ = nullptr;
+  std::filesystem::path mountpoint_;
+  std::thread loop_;
+  std::mutex mu_, wait_mu_;
+  bool stopping_ = false;
+};
+
+Result<std::unique_ptr<Mount>> Mount::Start(Library& library, const MountOptions& options) {
+  auto impl = std::make_unique<Impl>(library, options);
+  if (Status s = impl->Start(); !s.ok()) return s;
+  return std::unique_ptr<Mount>(new Mount(std::move(impl)));
+}
+
+Mount::Mount(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Mount::~Mount() {
+  impl_->Stop();
+  impl_->Wait();
+}
+
+void Mount::Stop() { impl_->Stop(); }
+void Mount::Wait() { impl_->Wait(); }
+
+}  // namespace octopus::fs

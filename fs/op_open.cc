@@ -1,0 +1,50 @@
+#include "fs/ops.h"
+
+namespace octopus::fs {
+
+void OpOpen(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
+  Guard(req, "open", [&] {
+    std::unique_ptr<Handle> h;
+    if (int err = Fs(req).Open(ino, fi->flags, &h); err != 0) {
+      fuse_reply_err(req, err);
+      return;
+    }
+    // Photos never change once stored: let the kernel keep their pages.
+    fi->keep_cache = h->kind == Handle::kRead ? 1 : 0;
+    fi->fh = reinterpret_cast<std::uint64_t>(h.get());
+    if (fuse_reply_open(req, fi) == 0) {
+      (void)h.release();  // the kernel's handle owns it until release
+    } else {
+      Fs(req).Release(std::move(h));  // interrupted: the kernel will not release it
+    }
+  });
+}
+
+void OpCreate(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t /*mode*/,
+              fuse_file_info* fi) {
+  Guard(req, "create", [&] {
+    std::unique_ptr<Handle> h;
+    fuse_entry_param e{};
+    if (int err = Fs(req).Create(parent, name, fi->flags, &e, &h); err != 0) {
+      fuse_reply_err(req, err);
+      return;
+    }
+    fi->fh = reinterpret_cast<std::uint64_t>(h.get());
+    if (fuse_reply_create(req, &e, fi) == 0) {
+      (void)h.release();
+    } else {
+      Fs(req).Release(std::move(h));
+    }
+  });
+}
+
+void OpRelease(fuse_req_t req, fuse_ino_t /*ino*/, fuse_file_info* fi) {
+  Guard(req, "release", [&] {
+    std::unique_ptr<Handle> h(HandleOf(fi));
+    fi->fh = 0;
+    Fs(req).Release(std::move(h));
+    fuse_reply_err(req, 0);
+  });
+}
+
+}  // namespace octopus::fs

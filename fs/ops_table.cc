@@ -1,0 +1,31 @@
+#include "fs/ops.h"
+
+namespace octopus::fs {
+
+const fuse_lowlevel_ops& Operations() {
+  static const fuse_lowlevel_ops ops = [] {
+    fuse_lowlevel_ops o{};
+    o.lookup = OpLookup;
+    o.getattr = OpGetAttr;
+    o.setattr = OpSetAttr;
+    o.opendir = OpOpenDir;
+    o.readdir = OpReadDir;
+    o.releasedir = OpReleaseDir;
+    o.mkdir = OpMkDir;
+    o.rmdir = OpRmDir;
+    o.unlink = OpUnlink;
+    o.rename = OpRename;
+    o.open = OpOpen;
+    o.create = OpCreate;
+    o.read = OpRead;
+    o.write = OpWrite;
+    o.flush = OpFlush;
+    o.release = OpRelease;
+    o.fsync = OpFsync;
+    o.statfs = OpStatFs;
+    return o;
+  }();
+  return ops;
+}
+
+}  // namespace octopus::fs

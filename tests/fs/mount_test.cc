@@ -1,0 +1,248 @@
+// The mount against real tools: layout and attributes, importing by copying
+// in (cp, cp -r, cp -a, rsync -a twice, mv, gio copy), refusals that reach
+// the copying program, deletion, renames, quota in df, freshness.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "tests/fs/mount_fixture.h"
+
+namespace octopus::fs {
+namespace {
+
+using testing::Quote;
+
+TEST_F(MountTest, LayoutAttributesAndBytesOfSamplePhotos) {
+  const auto samples = testing::SamplePhotoFiles();
+  if (samples.empty()) GTEST_SKIP() << "no sample photos";
+  for (const auto& f : samples) {
+    IngestRequest req;
+    req.source = f;
+    ASSERT_TRUE(lib_->Ingest(alice_, req).ok()) << f;
+  }
+  DoMount();
+  auto r = Sh("ls " + M());
+  EXPECT_EQ(r.output, "all\nby-camera\nby-date\nby-place\nimport\n");
+  const std::string nikon = "by-date/2005/2005-12/2005-12-14/nikon_d70s_gps.jpg";
+  r = Sh("stat -c '%s %Y %h %F' " + M(nikon));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // mtime is the capture time (local time of the photo, no offset in EXIF).
+  const auto want_time = Sh("date -d '2005-12-14 14:39:47' +%s").output;
+  EXPECT_EQ(r.output, "889829 " + want_time.substr(0, want_time.size() - 1) + " 1 regular file\n");
+  EXPECT_EQ(
+      Sh("cmp " + M(nikon) + " " + Quote((testing::SamplePhotos() / "nikon_d70s_gps.jpg").string()))
+          .exit_code,
+      0);
+  EXPECT_EQ(Sh("test -f " + M("by-camera/Nikon D70s/nikon_d70s_gps.jpg")).exit_code, 0);
+  EXPECT_EQ(Sh("test -f " + M("by-camera/Apple iPhone 11 Pro/apple_iphone11pro.heic")).exit_code,
+            0);
+  // No EXIF date: by-date/unknown/.
+  EXPECT_EQ(Sh("test -f " + M("by-date/unknown/olympus_d320l_noexif.jpg")).exit_code, 0);
+  EXPECT_EQ(Sh("test -f " + M("by-camera/Unknown camera/olympus_d320l_noexif.jpg")).exit_code, 0);
+  // Every photo once in all/; find, du and ls -l behave.
+  EXPECT_EQ(Sh("ls " + M("all") + " | wc -l").output, std::to_string(samples.size()) + "\n");
+  EXPECT_EQ(Sh("find " + M("by-date") + " -type f | wc -l").output,
+            std::to_string(samples.size()) + "\n");
+  EXPECT_EQ(Sh("du -s " + M()).exit_code, 0);
+  EXPECT_EQ(Sh("ls -lR " + M() + " >/dev/null").exit_code, 0);
+  // Directory link counts: 2 + subdirectories (by-date/2005 has one month).
+  EXPECT_EQ(Sh("stat -c %h " + M("by-date/2005")).output, "3\n");
+  // Inode numbers are stable.
+  const auto ino1 = Sh("stat -c %i " + M(nikon)).output;
+  EXPECT_EQ(Sh("stat -c %i " + M(nikon)).output, ino1);
+}
+
+TEST_F(MountTest, CopyingInImportsWithEveryCommonTool) {
+  DoMount();
+  Photo("DCIM/100CANON/IMG_0001.JPG", 1);
+  Photo("DCIM/100CANON/IMG_0002.JPG", 2);
+  Photo("DCIM/101CANON/IMG_0003.JPG", 3);
+  Photo("single.jpg", 4);
+  Photo("cpa.jpg", 5);
+  Photo("gio.jpg", 6);
+  Photo("rsync/a/IMG_0100.JPG", 7);
+  Photo("rsync/IMG_0101.JPG", 8);
+  Photo("tomove.jpg", 9);
+
+  auto r = Sh("cp " + Quote((src() / "single.jpg").string()) + " " + M("import/"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  r = Sh("cp -r " + Quote((src() / "DCIM").string()) + " " + M("import/"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  r = Sh("cp -a " + Quote((src() / "cpa.jpg").string()) + " " + M("import/"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  r = Sh("rsync -a " + Quote((src() / "rsync").string() + "/") + " " + M("import/rsync/"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  r = Sh("mv " + Quote((src() / "tomove.jpg").string()) + " " + M("import/"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(src() / "tomove.jpg"));
+  std::size_t expected = 8;
+  if (Sh("command -v gio").exit_code == 0) {
+    r = Sh("gio copy " + Quote((src() / "gio.jpg").string()) + " " + M("import/gio.jpg"));
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    ++expected;
+  }
+  EXPECT_EQ(PhotoCount(), expected);
+  // import/ still lists what was copied (for a while), with its size.
+  EXPECT_EQ(
+      Sh("stat -c %s " + M("import/DCIM/100CANON/IMG_0002.JPG")).output,
+      std::to_string(std::filesystem::file_size(src() / "DCIM/100CANON/IMG_0002.JPG")) + "\n");
+  // The photo is in the library under its name, byte for byte.
+  EXPECT_EQ(Sh("cmp " + M("all/IMG_0003.JPG") + " " +
+               Quote((src() / "DCIM/101CANON/IMG_0003.JPG").string()))
+                .exit_code,
+            0);
+  // rsync's temporary ".IMG_0100.JPG.XXXXXX" became the final name.
+  EXPECT_EQ(Sh("test -f " + M("all/IMG_0100.JPG")).exit_code, 0);
+  // A second rsync of the same folder adds no photo and no usage.
+  const auto used = Used();
+  r = Sh("rsync -a " + Quote((src() / "rsync").string() + "/") + " " + M("import/rsync/"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  r = Sh("rsync -a " + Quote((src() / "DCIM").string()) + " " + M("import/again/"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(PhotoCount(), expected);
+  EXPECT_EQ(Used(), used);
+  EXPECT_EQ(StagedFiles(), 0u);
+}
+
+TEST_F(MountTest, NonPhotoIsRefusedAndTheRestOfTheCopyGoesOn) {
+  DoMount();
+  Photo("card/IMG_0001.JPG", 1);
+  Photo("card/IMG_0002.JPG", 2);
+  testing::WriteFile(src() / "card" / "notes.txt", "shot list\n");
+  auto r = Sh("cp -r " + Quote((src() / "card").string()) + " " + M("import/"));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("notes.txt"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Invalid argument"), std::string::npos) << r.output;
+  EXPECT_EQ(PhotoCount(), 2u);
+  EXPECT_NE(Sh("test -e " + M("import/card/notes.txt")).exit_code, 0);
+  EXPECT_EQ(StagedFiles(), 0u);
+  const auto log = testing::ReadFile(dir_ / "home" / "data" / "logs" / "mount.log");
+  (void)log;  // the log line is written by the binary's logger; see BinaryTest
+}
+
+TEST_F(MountTest, OverQuotaFailsTheWriteAndStoresNothing) {
+  ASSERT_TRUE(lib_->SetQuota("alice", 300'000).ok());
+  DoMount();
+  Photo("small.jpg", 1, 320, 240);
+  Photo("big.jpg", 2, 1600, 1200);
+  ASSERT_GT(std::filesystem::file_size(src() / "big.jpg"), 300'000u);
+  auto r = Sh("cp " + Quote((src() / "small.jpg").string()) + " " + M("import/"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  const auto used = Used();
+  r = Sh("cp " + Quote((src() / "big.jpg").string()) + " " + M("import/"));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("Disk quota exceeded"), std::string::npos) << r.output;
+  EXPECT_EQ(Used(), used);
+  EXPECT_EQ(PhotoCount(), 1u);
+  EXPECT_EQ(StagedFiles(), 0u);
+  EXPECT_NE(Sh("test -e " + M("import/big.jpg")).exit_code, 0);
+  // df: size = quota, used = usage, available = the rest (4 KiB blocks).
+  r = Sh("df -B4096 --output=size,used,avail " + M() + " | tail -1");
+  std::istringstream in(r.output);
+  std::int64_t size = 0, df_used = 0, avail = 0;
+  in >> size >> df_used >> avail;
+  EXPECT_EQ(size, 300'000 / 4096);
+  EXPECT_EQ(avail, (300'000 - used) / 4096);
+}
+
+TEST_F(MountTest, RemovingAPhotoAnywhereDeletesItAndFreesQuota) {
+  DoMount();
+  Photo("a.jpg", 1);
+  Photo("b.jpg", 2);
+  ASSERT_EQ(Sh("cp " + Quote((src() / "a.jpg").string()) + " " + Quote((src() / "b.jpg").string()) +
+               " " + M("all/"))
+                .exit_code,
+            0);
+  ASSERT_EQ(PhotoCount(), 2u);
+  const auto used = Used();
+  // No EXIF date: the photo is under by-date/unknown/.
+  auto r = Sh("rm " + M("by-date/unknown/a.jpg"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(PhotoCount(), 1u);
+  EXPECT_EQ(Used(), used - static_cast<std::int64_t>(std::filesystem::file_size(src() / "a.jpg")));
+  EXPECT_NE(Sh("test -e " + M("all/a.jpg")).exit_code, 0);
+  EXPECT_NE(Sh("test -e " + M("by-camera/Unknown camera/a.jpg")).exit_code, 0);
+  EXPECT_EQ(Sh("test -e " + M("all/b.jpg")).exit_code, 0);
+}
+
+TEST_F(MountTest, RenamesInAllAndRefusesWhatContradictsTheMetadata) {
+  DoMount();
+  Photo("x.jpg", 1);
+  ASSERT_EQ(Sh("cp " + Quote((src() / "x.jpg").string()) + " " + M("all/")).exit_code, 0);
+  auto r = Sh("mv " + M("all/x.jpg") + " " + M("all/holiday.jpg"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  auto all = lib_->AllPhotos(alice_);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].filename, "holiday.jpg");
+  r = Sh("mv " + M("all/holiday.jpg") + " " + M("by-camera/"));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("Operation not permitted"), std::string::npos) << r.output;
+  r = Sh("mkdir " + M("by-camera/Leica M6"));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("Operation not permitted"), std::string::npos) << r.output;
+  r = Sh("echo more >> " + M("all/holiday.jpg"));
+  EXPECT_NE(r.exit_code, 0);
+  r = Sh("truncate -s 0 " + M("all/holiday.jpg"));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(Used(), static_cast<std::int64_t>(std::filesystem::file_size(src() / "x.jpg")));
+}
+
+TEST_F(MountTest, SameNamesGetStableDistinctNames) {
+  Photo("one/IMG_0001.JPG", 1);
+  Photo("two/IMG_0001.JPG", 2);
+  for (const char* f : {"one/IMG_0001.JPG", "two/IMG_0001.JPG"}) {
+    IngestRequest req;
+    req.source = src() / f;
+    ASSERT_TRUE(lib_->Ingest(alice_, req).ok());
+  }
+  DoMount();
+  EXPECT_EQ(Sh("ls " + M("all")).output, "IMG_0001 (2).JPG\nIMG_0001.JPG\n");
+  EXPECT_EQ(Sh("cmp " + M("all/IMG_0001.JPG") + " " + Quote((src() / "one/IMG_0001.JPG").string()))
+                .exit_code,
+            0);
+  // The same after a remount.
+  mount_.reset();
+  DoMount();
+  EXPECT_EQ(
+      Sh("cmp " + M("all/IMG_0001 (2).JPG") + " " + Quote((src() / "two/IMG_0001.JPG").string()))
+          .exit_code,
+      0);
+}
+
+TEST_F(MountTest, ChangesFromAnotherProcessShowWithoutRemount) {
+  DoMount();
+  ASSERT_EQ(Sh("ls " + M("all")).output, "");
+  Photo("elsewhere.jpg", 3);
+  const std::string cli =
+      Quote(testing::OctopusBinary()) + " --home " + Quote((dir_ / "home").string());
+  auto r = Sh(cli + " import --user alice " + Quote((src() / "elsewhere.jpg").string()));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(Eventually([&] { return Sh("ls " + M("all")).output == "elsewhere.jpg\n"; }));
+  // And a deletion made elsewhere.
+  auto all = lib_->AllPhotos(alice_);
+  ASSERT_TRUE(all.ok());
+  ASSERT_TRUE(lib_->DeletePhoto(alice_, (*all)[0].id).ok());
+  EXPECT_TRUE(Eventually([&] { return Sh("ls " + M("all")).output.empty(); }));
+}
+
+TEST_F(MountTest, ReadOnlyRefusesEveryChange) {
+  Photo("p.jpg", 1);
+  IngestRequest req;
+  req.source = src() / "p.jpg";
+  ASSERT_TRUE(lib_->Ingest(alice_, req).ok());
+  DoMount(/*read_only=*/true);
+  for (const std::string& cmd :
+       {"cp " + Quote((src() / "p.jpg").string()) + " " + M("import/q.jpg"), "rm " + M("all/p.jpg"),
+        "mkdir " + M("import/x"), "mv " + M("all/p.jpg") + " " + M("all/r.jpg")}) {
+    auto r = Sh(cmd);
+    EXPECT_NE(r.exit_code, 0) << cmd;
+    EXPECT_NE(r.output.find("Read-only file system"), std::string::npos) << cmd << ": " << r.output;
+  }
+  EXPECT_EQ(PhotoCount(), 1u);
+  EXPECT_EQ(Sh("cmp " + M("all/p.jpg") + " " + Quote((src() / "p.jpg").string())).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace octopus::fs
