@@ -94,7 +94,8 @@ class Mount::Impl {
 
   void Wait() {
     std::lock_guard lock(wait_mu_);
-    if (loop_.joinable()) loop_.join();
+    if (!loop_.joinable()) return;
+    loop_.join();
     fs_->StopRefresher();
     fs_->set_session(nullptr);
     spdlog::info("mount: {} unmounted", mountpoint_.string());

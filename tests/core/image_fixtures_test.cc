@@ -23,11 +23,11 @@ std::span<const std::uint8_t> Bytes(const std::string& s) {
 }
 
 bool HaveTool(const char* tool) {
-  return testing::Run(std::string("command -v ") + tool + " >/dev/null").exit_code == 0;
+  return testing::RunCommand(std::string("command -v ") + tool + " >/dev/null").exit_code == 0;
 }
 
 void Exiv2Set(const std::filesystem::path& file, const std::string& commands) {
-  auto r = testing::Run("exiv2 " + commands + " " + Quote(file.string()));
+  auto r = testing::RunCommand("exiv2 " + commands + " " + Quote(file.string()));
   ASSERT_EQ(r.exit_code, 0) << r.output;
 }
 
@@ -116,9 +116,9 @@ TEST(ImageFixturesTest, HeicFromHeifEncWithAndWithoutExif) {
            "-M'set Exif.Image.Make Apple' -M'set Exif.Image.Model iPhone 12' "
            "-M'set Exif.Photo.DateTimeOriginal 2021:05:06 07:08:09'");
   for (const char* name : {"plain", "tagged"}) {
-    auto r =
-        testing::Run("heif-enc -q 60 -o " + Quote((dir / (std::string(name) + ".heic")).string()) +
-                     " " + Quote((dir / (std::string(name) + ".jpg")).string()));
+    auto r = testing::RunCommand("heif-enc -q 60 -o " +
+                                 Quote((dir / (std::string(name) + ".heic")).string()) + " " +
+                                 Quote((dir / (std::string(name) + ".jpg")).string()));
     ASSERT_EQ(r.exit_code, 0) << r.output;
   }
   const std::string without = ReadFile(dir / "plain.heic");

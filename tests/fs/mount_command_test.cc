@@ -20,15 +20,17 @@ class MountCommandTest : public ::testing::Test {
   void SetUp() override {
     if (::access("/dev/fuse", R_OK | W_OK) != 0) GTEST_SKIP() << "no /dev/fuse";
     std::filesystem::create_directories(mnt_);
-    auto r = testing::Run("printf 'a long enough password\\n' | " + cli_ +
-                          " user add alice --quota 1G --password-stdin");
+    auto r = testing::RunCommand("printf 'a long enough password\\n' | " + cli_ +
+                                 " user add alice --quota 1G --password-stdin");
     ASSERT_EQ(r.exit_code, 0) << r.output;
   }
   void TearDown() override {
-    testing::Run("fusermount3 -u -z " + Quote(mnt_.string()) + " 2>/dev/null");
+    testing::RunCommand("fusermount3 -u -z " + Quote(mnt_.string()) + " 2>/dev/null");
   }
 
-  bool Mounted() { return testing::Run("mountpoint -q " + Quote(mnt_.string())).exit_code == 0; }
+  bool Mounted() {
+    return testing::RunCommand("mountpoint -q " + Quote(mnt_.string())).exit_code == 0;
+  }
 
   testing::TempDir dir_;
   std::filesystem::path mnt_ = dir_ / "mnt";
@@ -36,22 +38,22 @@ class MountCommandTest : public ::testing::Test {
 };
 
 TEST_F(MountCommandTest, DaemonisesBusyMountPointAndUnmount) {
-  auto r = testing::Run(cli_ + " mount --user alice " + Quote(mnt_.string()));
+  auto r = testing::RunCommand(cli_ + " mount --user alice " + Quote(mnt_.string()));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("mounted alice's library"), std::string::npos) << r.output;
   // Usable as soon as the command returned.
   EXPECT_TRUE(Mounted());
-  EXPECT_EQ(testing::Run("ls " + Quote(mnt_.string())).output,
+  EXPECT_EQ(testing::RunCommand("ls " + Quote(mnt_.string())).output,
             "all\nby-camera\nby-date\nby-place\nimport\n");
   // A second mount on the same place: a clear refusal.
-  r = testing::Run(cli_ + " mount --user alice " + Quote(mnt_.string()));
+  r = testing::RunCommand(cli_ + " mount --user alice " + Quote(mnt_.string()));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("busy"), std::string::npos) << r.output;
   // Unknown user: a clear refusal before anything is mounted.
-  r = testing::Run(cli_ + " mount --user nobody " + Quote((dir_ / "other").string()));
+  r = testing::RunCommand(cli_ + " mount --user nobody " + Quote((dir_ / "other").string()));
   EXPECT_EQ(r.exit_code, 1);
   // fusermount3 -u ends the daemon.
-  r = testing::Run("fusermount3 -u " + Quote(mnt_.string()));
+  r = testing::RunCommand("fusermount3 -u " + Quote(mnt_.string()));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_FALSE(Mounted());
   const auto log = testing::ReadFile(dir_ / "home" / "data" / "logs" / "mount.log");
@@ -60,8 +62,8 @@ TEST_F(MountCommandTest, DaemonisesBusyMountPointAndUnmount) {
 
 TEST_F(MountCommandTest, ForegroundUnmountsOnSigterm) {
   // Started in the background by the shell, stopped by SIGTERM.
-  auto r = testing::Run("( " + cli_ + " mount -f --user alice " + Quote(mnt_.string()) + " > " +
-                        Quote((dir_ / "out").string()) + " 2>&1 & echo $! )");
+  auto r = testing::RunCommand("( " + cli_ + " mount -f --user alice " + Quote(mnt_.string()) +
+                               " > " + Quote((dir_ / "out").string()) + " 2>&1 & echo $! )");
   const pid_t pid = std::stoi(r.output);
   bool up = false;
   for (int i = 0; i < 100 && !up; ++i) {

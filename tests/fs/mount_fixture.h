@@ -34,7 +34,7 @@ class MountTest : public ::testing::Test {
 
   void TearDown() override {
     mount_.reset();
-    testing::Run("fusermount3 -u -z " + testing::Quote(mnt().string()) + " 2>/dev/null");
+    testing::RunCommand("fusermount3 -u -z " + testing::Quote(mnt().string()) + " 2>/dev/null");
   }
 
   void DoMount(bool read_only = false) {
@@ -54,7 +54,7 @@ class MountTest : public ::testing::Test {
   }
 
   // Runs a shell command (output captured, bounded in time).
-  testing::CommandResult Sh(const std::string& cmd) { return testing::Run(cmd, 120); }
+  testing::CommandResult Sh(const std::string& cmd) { return testing::RunCommand(cmd, 120); }
 
   // A generated JPEG in the source folder (another filesystem: /tmp).
   std::filesystem::path Photo(const std::string& rel, int seed, int w = 320, int h = 240) {

@@ -8,7 +8,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   octopus::ImageMetadata meta;
-  octopus::image::ReadExifFromTiff(std::string_view(reinterpret_cast<const char*>(data), size), &meta);
+  octopus::image::ReadExifFromTiff(std::string_view(reinterpret_cast<const char*>(data), size),
+                                   &meta);
   octopus::ImageMetadata meta2;
   octopus::image::ReadExifFromJpeg({data, size}, &meta2);
   return 0;

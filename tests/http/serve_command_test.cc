@@ -36,7 +36,7 @@ TEST(ServeCommandTest, FreshHomeGetsAnAdminAndStopsOnSigterm) {
                              "http://127.0.0.1:$port/api/v1/auth/login)\"\n"
                              "kill -TERM $pid; wait $pid; echo \"rc=$?\"; cat " +
                              Quote(out) + "\n";
-  const auto result = testing::Run(script, 60);
+  const auto result = testing::RunCommand(script, 60);
   EXPECT_NE(result.output.find("Created the administrator account 'admin' with password:"),
             std::string::npos)
       << result.output;
@@ -53,7 +53,7 @@ TEST(ServeCommandTest, FreshHomeGetsAnAdminAndStopsOnSigterm) {
   EXPECT_TRUE(admin->is_admin);
 
   // A second start creates nobody and prints no password.
-  const auto again = testing::Run(
+  const auto again = testing::RunCommand(
       Quote(testing::OctopusBinary()) + " --home " + Quote(home) + " serve --no-mount --port 0 > " +
           Quote(out) +
           " 2>&1 & pid=$!\n"

@@ -9,7 +9,7 @@ class ApiTlsTest : public ApiTest {
   ApiTlsTest() {
     const auto cert = dir_ / "cert.pem";
     const auto key = dir_ / "key.pem";
-    auto made = testing::Run(
+    auto made = testing::RunCommand(
         "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost"
         " -keyout " +
             testing::Quote(key.string()) + " -out " + testing::Quote(cert.string()) + " 2>&1",

@@ -92,7 +92,7 @@ std::string Quote(const std::string& arg) {
   return out + "'";
 }
 
-CommandResult Run(const std::string& command, int timeout_s) {
+CommandResult RunCommand(const std::string& command, int timeout_s) {
   const std::string full =
       "timeout -k 5 " + std::to_string(timeout_s) + " /bin/sh -c " + Quote(command) + " 2>&1";
   CommandResult r;

@@ -40,7 +40,7 @@ struct CommandResult {
 };
 // Runs `command` with /bin/sh, capturing its output. Bounded by `timeout_s`
 // (the command is killed with `timeout`).
-CommandResult Run(const std::string& command, int timeout_s = 120);
+CommandResult RunCommand(const std::string& command, int timeout_s = 120);
 
 // Shell-quotes one argument.
 std::string Quote(const std::string& arg);

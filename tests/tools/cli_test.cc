@@ -9,7 +9,7 @@ namespace octopus {
 namespace {
 
 using testing::Quote;
-using testing::Run;
+using testing::RunCommand;
 
 class CliTest : public ::testing::Test {
  protected:
@@ -17,7 +17,7 @@ class CliTest : public ::testing::Test {
     std::string cmd =
         Quote(testing::OctopusBinary()) + " --home " + Quote(home_.path() / "home") + " " + args;
     if (!stdin_text.empty()) cmd = "printf '%s\\n' " + Quote(stdin_text) + " | " + cmd;
-    return octopus::testing::Run(cmd);
+    return octopus::testing::RunCommand(cmd);
   }
   void AddUser(const std::string& name, const std::string& quota = "") {
     auto r = Octopus(

@@ -86,13 +86,13 @@ void CheckThread(const std::vector<Event>& events, int* blobs_out, int* commits_
 }
 
 TEST(DurabilityTest, BlobsAreDurableBeforeTheRowThatNamesThem) {
-  if (testing::Run("command -v strace >/dev/null").exit_code != 0) {
+  if (testing::RunCommand("command -v strace >/dev/null").exit_code != 0) {
     GTEST_SKIP() << "strace not installed (tools/setup.sh installs it)";
   }
   testing::TempDir dir;
   const std::string octopus = Quote(testing::OctopusBinary()) + " --home " + Quote(dir / "home");
-  auto r = testing::Run("printf 'a long enough password\\n' | " + octopus +
-                        " user add alice --password-stdin");
+  auto r = testing::RunCommand("printf 'a long enough password\\n' | " + octopus +
+                               " user add alice --password-stdin");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   for (int i = 0; i < 3; ++i) {
     testing::WriteFile(dir / ("p" + std::to_string(i) + ".jpg"), testing::MakeJpeg(300, 200, i));
@@ -101,10 +101,10 @@ TEST(DurabilityTest, BlobsAreDurableBeforeTheRowThatNamesThem) {
   // Each photo is ingested by one thread from start to commit, so each
   // thread's trace is checked on its own.
   std::filesystem::create_directory(dir / "trace");
-  r = testing::Run("strace -ff -y -qq -e trace=fsync,fdatasync,rename,renameat,renameat2 -o " +
-                   Quote(dir / "trace" / "t") + " " + octopus + " import --user alice " +
-                   Quote(dir / "p0.jpg") + " " + Quote(dir / "p1.jpg") + " " +
-                   Quote(dir / "p2.jpg"));
+  r = testing::RunCommand(
+      "strace -ff -y -qq -e trace=fsync,fdatasync,rename,renameat,renameat2 -o " +
+      Quote(dir / "trace" / "t") + " " + octopus + " import --user alice " + Quote(dir / "p0.jpg") +
+      " " + Quote(dir / "p1.jpg") + " " + Quote(dir / "p2.jpg"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   int blobs = 0, commits = 0;
   for (const auto& file : std::filesystem::directory_iterator(dir / "trace")) {
