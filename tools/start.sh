@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/build.sh
+# The places index, built once from the GeoNames data set-up installed.
+tools/places/build_index.sh || echo "start: no places index; photos get no place" >&2
 exec build/tools/octopus serve "$@"

@@ -15,7 +15,12 @@ class PlaceIndex {
  public:
   virtual ~PlaceIndex() = default;
   // Thread-safe. The place for a point, or nullopt (at sea, invalid point).
+  // Within 50 km of a populated place: country, region and city; within
+  // 150 km: the country only; farther: none.
   virtual std::optional<Place> Nearest(double lat, double lon) const = 0;
+  // The same answer by scanning every place: the reference that tests and
+  // the benchmark compare the spatial index with.
+  virtual std::optional<Place> NearestBruteForce(double lat, double lon) const = 0;
   virtual std::size_t size() const = 0;
 };
 

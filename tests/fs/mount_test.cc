@@ -6,6 +6,9 @@
 
 #include <fstream>
 
+#include "core/places/geonames.h"
+#include "core/places/index_format.h"
+#include "core/places/place_index.h"
 #include "tests/fs/mount_fixture.h"
 
 namespace octopus::fs {
@@ -51,6 +54,32 @@ TEST_F(MountTest, LayoutAttributesAndBytesOfSamplePhotos) {
   // Inode numbers are stable.
   const auto ino1 = Sh("stat -c %i " + M(nikon)).output;
   EXPECT_EQ(Sh("stat -c %i " + M(nikon)).output, ino1);
+}
+
+// by-place/<Country>/<Region>/<City>/, from the places index; a level
+// without a name is skipped; photos without GPS are not listed.
+TEST_F(MountTest, ByPlaceFolders) {
+  const auto samples = testing::SamplePhotos();
+  if (samples.empty()) GTEST_SKIP() << "no sample photos";
+  const auto fixtures = std::filesystem::path(OCTOPUS_SOURCE_DIR) / "tests/fixtures/places";
+  auto data = places::ReadGeoNames(fixtures / "cities1000.txt", fixtures / "admin1CodesASCII.txt",
+                                   fixtures / "countryInfo.txt");
+  ASSERT_TRUE(data.ok());
+  ASSERT_TRUE(places::WritePlaceIndex(*data, dir_ / "places.idx").ok());
+  auto index = places::OpenPlaceIndex(dir_ / "places.idx");
+  ASSERT_TRUE(index.ok());
+  lib_->SetPlaceIndex(index->get());
+  for (const char* f : {"nikon_d70s_gps.jpg", "apple_iphone4_gps.jpg", "olympus_pen_ep3.jpg"}) {
+    IngestRequest req;
+    req.source = samples / f;
+    ASSERT_TRUE(lib_->Ingest(alice_, req).ok());
+  }
+  DoMount();
+  auto r = Sh("cd " + M("by-place") + " && find . -type f | sort");
+  EXPECT_EQ(r.output,
+            "./Italy/Lazio/Campo Jemini/apple_iphone4_gps.jpg\n"
+            "./Italy/nikon_d70s_gps.jpg\n");
+  lib_->SetPlaceIndex(nullptr);
 }
 
 TEST_F(MountTest, CopyingInImportsWithEveryCommonTool) {

@@ -1,5 +1,7 @@
 #include "tools/octopus/cli.h"
 
+#include <spdlog/spdlog.h>
+
 #include <iostream>
 
 #include "core/log.h"
@@ -20,7 +22,24 @@ std::unique_ptr<Library> CliContext::OpenLibrary() {
     Fail(lib.status().ToString());
     return nullptr;
   }
+  places = LoadPlaces(**lib);
   return std::move(lib).value();
+}
+
+std::unique_ptr<places::PlaceIndex> LoadPlaces(Library& library) {
+  const auto& file = library.config().places_index;
+  auto index = places::OpenPlaceIndex(file);
+  if (!index.ok()) {
+    if (index.status().code() == Code::kNotFound) {
+      spdlog::info("no places index at {}: photos get no place", file.string());
+    } else {
+      spdlog::warn("places disabled: {}", index.status().message());
+    }
+    return nullptr;
+  }
+  spdlog::info("places index {} ({} places)", file.string(), (*index)->size());
+  library.SetPlaceIndex(index->get());
+  return std::move(index).value();
 }
 
 void CliContext::Fail(const std::string& message, int code) {

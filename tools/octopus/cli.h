@@ -9,20 +9,29 @@
 
 #include "core/config.h"
 #include "core/library.h"
+#include "core/places/place_index.h"
 
 namespace octopus::cli {
 
 struct CliContext {
   Overrides overrides;  // global flags: --home -> OCTOPUS_HOME, ...
   int exit_code = 0;
+  // The places index OpenLibrary loaded (null without one); it outlives the
+  // libraries that point to it.
+  std::unique_ptr<places::PlaceIndex> places;
 
-  // Loads the config (creating the home on first use) and opens the library;
-  // on error prints it to stderr and returns nullptr with exit_code set.
+  // Loads the config (creating the home on first use) and opens the library
+  // with the places index if there is one (see LoadPlaces); on error prints
+  // it to stderr and returns nullptr with exit_code set.
   std::unique_ptr<Library> OpenLibrary();
   Result<Config> LoadConfig();
   // Prints "octopus: <message>" to stderr and sets exit_code (default 1).
   void Fail(const std::string& message, int code = 1);
 };
+
+// Opens config.places_index and gives it to `library`. Without an index, or
+// with a corrupt one (logged), photos get no place: never an error.
+std::unique_ptr<places::PlaceIndex> LoadPlaces(Library& library);
 
 // Exit statuses: 0 ok, 1 error, 2 usage, 3 some files refused (import).
 void AddUserCommands(CLI::App& app, CliContext& ctx);    // cmd_user.cc

@@ -55,6 +55,7 @@ int RunMount(CliContext& ctx, const MountArgs& args, UserId user,
     report(lib.status().ToString());
     return 1;
   }
+  auto places = LoadPlaces(**lib);  // photos copied in get their place
   fs::MountOptions options;
   options.mountpoint = args.mountpoint;
   options.user = user;

@@ -19,9 +19,11 @@ void AddReindexCommand(CLI::App& app, CliContext& ctx) {
   cmd->callback([&ctx, args] {
     auto lib = ctx.OpenLibrary();
     if (!lib) return;
-    auto index = places::OpenPlaceIndex(lib->config().places_index);
-    if (!index.ok()) return ctx.Fail("places index: " + index.status().message());
-    lib->SetPlaceIndex(index->get());
+    if (ctx.places == nullptr) {
+      auto index = places::OpenPlaceIndex(lib->config().places_index);
+      return ctx.Fail("places index: " + index.status().message() +
+                      " (build it with tools/places/build_index.sh)");
+    }
     std::optional<UserId> owner;
     if (!args->user.empty()) {
       auto u = lib->FindUser(args->user);

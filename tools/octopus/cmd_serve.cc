@@ -151,18 +151,10 @@ void Serve(CliContext& ctx, const ServeArgs& args) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 
-  std::unique_ptr<places::PlaceIndex> places;
-  if (stdfs::exists(config.places_index)) {
-    auto index = places::OpenPlaceIndex(config.places_index);
-    if (index.ok()) {
-      places = std::move(index).value();
-      library->SetPlaceIndex(places.get());
-      spdlog::info("places index {} ({} places)", config.places_index.string(), places->size());
-    } else {
-      spdlog::warn("no places: {}", index.status().message());
-    }
-  } else {
-    spdlog::info("no places index at {}; photos get no place", config.places_index.string());
+  // OpenLibrary loaded the places index when there is one (ctx.places).
+  if (ctx.places == nullptr) {
+    spdlog::info("no usable places index at {}; photos get no place",
+                 config.places_index.string());
   }
 
   if (Status s = EnsureAdmin(*library, config); !s.ok()) return ctx.Fail(s.message());
