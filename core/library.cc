@@ -2,6 +2,8 @@
 // fsck in library_fsck.cc.
 #include "core/library.h"
 
+#include <spdlog/spdlog.h>
+
 #include <ctime>
 #include <regex>
 
@@ -84,6 +86,10 @@ Library::Library(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Library::~Library() = default;
 
 Result<std::unique_ptr<Library>> Library::Open(const Config& config) {
+  // spdlog creates its default logger lazily, inside the library, on first
+  // use. Doing it here, before the library's users start threads, keeps that
+  // one-time initialisation out of any race (ThreadSanitizer reports it).
+  (void)spdlog::default_logger_raw();
   auto impl = std::make_unique<Impl>(config);
   if (Status s = impl->blobs.Init(); !s.ok()) return s;
   auto db = impl->pool.Acquire();
