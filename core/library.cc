@@ -246,16 +246,20 @@ Status Library::AddSession(UserId user, const std::string& jti, std::int64_t exp
   return stmt->Run();
 }
 
-Result<bool> Library::SessionActive(UserId user, const std::string& jti) {
+Result<User> Library::SessionUser(UserId user, const std::string& jti) {
   auto db = impl_->pool.Acquire();
   if (!db.ok()) return db.status();
-  auto stmt = (*db)->Prepare(
-      "SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id "
-      "WHERE s.jti = ? AND s.user_id = ? AND s.revoked = 0 AND s.expires_at > ? "
-      "AND u.disabled = 0");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, jti).Bind(2, user).Bind(3, static_cast<std::int64_t>(std::time(nullptr)));
-  return stmt->Step();
+  auto found = QueryUser(
+      **db,
+      "id = ? AND disabled = 0 AND EXISTS (SELECT 1 FROM sessions s WHERE s.jti = ? AND "
+      "s.user_id = users.id AND s.revoked = 0 AND s.expires_at > ?)",
+      [&](db::Statement& s) {
+        s.Bind(1, user).Bind(2, jti).Bind(3, static_cast<std::int64_t>(std::time(nullptr)));
+      });
+  if (!found.ok() && found.status().code() == Code::kNotFound) {
+    return Status::NotFound("no active session");
+  }
+  return found;
 }
 
 Status Library::RevokeSession(const std::string& jti) {

@@ -62,12 +62,8 @@ Result<Caller> AuthenticateRequest(ServerState& state, const httplib::Request& r
       ec != std::errc() || p != sub.data() + sub.size()) {
     return refused;
   }
-  auto user = state.library.GetUser(id);
+  auto user = state.library.SessionUser(id, claims->jti);
   if (!user.ok()) return user.status().code() == Code::kNotFound ? refused : user.status();
-  if (user->disabled) return refused;
-  auto active = state.library.SessionActive(id, claims->jti);
-  if (!active.ok()) return active.status();
-  if (!*active) return refused;
   return Caller{std::move(user).value(), claims->jti};
 }
 
@@ -280,7 +276,7 @@ Status ApiServer::Impl::Init() {
   // connection on one thread until it closes): wrk or a photo grid opens
   // dozens at once, and most of a request's time is spent waiting on I/O.
   std::size_t threads = options.threads;
-  if (threads == 0) threads = std::max<std::size_t>(64, 8 * std::thread::hardware_concurrency());
+  if (threads == 0) threads = std::max<std::size_t>(128, 16 * std::thread::hardware_concurrency());
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   std::size_t max_request = options.max_upload_request_bytes;
   if (max_request == 0) {
