@@ -9,8 +9,10 @@ void OpOpen(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
       fuse_reply_err(req, err);
       return;
     }
-    // Photos never change once stored: let the kernel keep their pages.
-    fi->keep_cache = h->kind == Handle::kRead ? 1 : 0;
+    // Stored originals never change: let the kernel keep their pages from
+    // one open to the next. (Not a copy still being written.)
+    fi->keep_cache =
+        h->kind == Handle::kRead && static_cast<const ReadHandle&>(*h).immutable ? 1 : 0;
     fi->fh = reinterpret_cast<std::uint64_t>(h.get());
     if (fuse_reply_open(req, fi) == 0) {
       (void)h.release();  // the kernel's handle owns it until release
