@@ -26,6 +26,7 @@
 #include "core/file_util.h"
 #include "core/library.h"
 #include "fs/fuse_api.h"
+#include "fs/handle_registry.h"
 #include "fs/mount.h"
 #include "fs/tree.h"
 
@@ -123,6 +124,8 @@ class Filesystem {
   int Flush(Handle* h);
   void Release(std::unique_ptr<Handle> h);
   int StatFs(struct statvfs* out);
+  HandleRegistry<Handle>& files() { return files_; }
+  HandleRegistry<DirHandle>& dirs() { return dirs_; }
   // The answer to what the mount never does (symlink, link, mknod): EPERM,
   // or EROFS on a read-only mount.
   int Refused() const { return ReadOnly() ? EROFS : EPERM; }
@@ -156,6 +159,8 @@ class Filesystem {
     struct stat attr {};
   };
 
+  HandleRegistry<Handle> files_;
+  HandleRegistry<DirHandle> dirs_;
   std::mutex mu_;  // guards tree_, generation_, open_
   Tree tree_;
   std::unordered_map<Ino, OpenInode> open_;

@@ -39,11 +39,9 @@ void OpOpenDir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
       fuse_reply_err(req, err);
       return;
     }
-    fi->fh = reinterpret_cast<std::uint64_t>(h.get());
+    fi->fh = reinterpret_cast<std::uint64_t>(Fs(req).dirs().Keep(std::move(h)));
     fi->cache_readdir = 0;
-    if (fuse_reply_open(req, fi) == 0) {
-      (void)h.release();  // owned by the kernel's handle until releasedir
-    }
+    if (fuse_reply_open(req, fi) != 0) (void)Fs(req).dirs().Take(&DirOf(fi));
   });
 }
 
@@ -57,7 +55,7 @@ void OpReadDirPlus(fuse_req_t req, fuse_ino_t /*ino*/, size_t size, off_t off, f
 
 void OpReleaseDir(fuse_req_t req, fuse_ino_t /*ino*/, fuse_file_info* fi) {
   Guard(req, "releasedir", [&] {
-    delete &DirOf(fi);
+    (void)Fs(req).dirs().Take(&DirOf(fi));  // frees it
     fuse_reply_err(req, 0);
   });
 }
