@@ -35,7 +35,7 @@ int UniqueFd::release() {
 
 Result<MappedFile> MappedFile::Open(const std::filesystem::path& file) {
   UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return Status::IoError("cannot open " + file.string() + ": " + strerror(errno), errno);
+  if (!fd) return Status::IoError("cannot open " + file.string(), errno);
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return Status::IoError("cannot stat " + file.string(), errno);
   if (!S_ISREG(st.st_mode)) return Status::InvalidArgument(file.string() + ": not a regular file");
