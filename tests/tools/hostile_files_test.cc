@@ -97,7 +97,7 @@ class HostileFilesTest : public ::testing::Test {
     ExpectUnchanged("cli", before);
 
     // curl, as a real client.
-    r = RunCommand("curl -s --max-time 120 -H " + Quote("Authorization: Bearer " + token_) +
+    r = RunCommand("curl -s --max-time 300 -H " + Quote("Authorization: Bearer " + token_) +
                    " -H 'Expect:' -w '\\n%{http_code}' -F " + Quote("file=@" + file.string()) +
                    " http://127.0.0.1:" + std::to_string(service_.port()) + "/api/v1/photos");
     const auto nl = r.output.rfind('\n');
