@@ -2,7 +2,8 @@
 // --mount`; copy photos into the mount with cp and upload others through
 // the API, both at once; SIGKILL the service at a random moment (seeded,
 // the seed printed; OCTOPUS_CRASH_SEED replays one); unmount lazily. Each
-// round retries what was not acknowledged before. Then:
+// round offers its share of new photos and retries what was not
+// acknowledged before. Then:
 //  - every acknowledged photo (cp exited 0, which includes the close that
 //    imports it; or the API answered 201/200) is there, byte-identical
 //    (SHA-256 read back through the mount);
@@ -115,8 +116,11 @@ TEST_F(CrashTest, KilledAtRandomMomentsLosesNothingAcknowledged) {
   std::vector<bool> acked(sources.size(), false);
   std::mutex acked_mu;
   for (int round = 0; round < rounds; ++round) {
+    // Each round brings its share of new photos, and retries those not
+    // acknowledged before.
+    const std::size_t offered = sources.size() * (round + 1) / rounds;
     std::vector<std::size_t> mount_queue, api_queue;
-    for (std::size_t i = 0; i < sources.size(); ++i) {
+    for (std::size_t i = 0; i < offered; ++i) {
       if (!acked[i]) (sources[i].via_mount ? mount_queue : api_queue).push_back(i);
     }
     const std::size_t pending = mount_queue.size() + api_queue.size();
