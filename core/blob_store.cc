@@ -18,7 +18,7 @@ Status BlobStore::EnsureDir(const fs::path& dir) const {
   std::error_code ec;
   if (fs::is_directory(dir, ec)) return Status::Ok();
   fs::create_directories(dir, ec);
-  if (ec) return Status::IoError("cannot create " + dir.string() + ": " + ec.message(), ec.value());
+  if (ec) return Status::IoError("cannot create " + dir.string(), ec.value());
   // Make the new directory entries themselves durable.
   for (fs::path p = dir; p != root_ && p.has_parent_path(); p = p.parent_path()) {
     (void)FsyncPath(p.parent_path());

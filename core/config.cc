@@ -58,7 +58,7 @@ fs::path DefaultHome() {
 Status MakeDir(const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) return Status::IoError("cannot create " + dir.string() + ": " + ec.message(), ec.value());
+  if (ec) return Status::IoError("cannot create " + dir.string(), ec.value());
   return Status::Ok();
 }
 

@@ -35,7 +35,7 @@ int UniqueFd::release() {
 
 Result<MappedFile> MappedFile::Open(const std::filesystem::path& file) {
   UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return Status::IoError("cannot open " + file.string() + ": " + strerror(errno), errno);
+  if (!fd) return Status::IoError("cannot open " + file.string(), errno);
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return Status::IoError("cannot stat " + file.string(), errno);
   if (!S_ISREG(st.st_mode)) return Status::InvalidArgument(file.string() + ": not a regular file");
@@ -59,7 +59,7 @@ MappedFile::~MappedFile() {
 
 Result<std::string> ReadSmallFile(const std::filesystem::path& file, std::size_t max_bytes) {
   UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return Status::IoError("cannot open " + file.string() + ": " + strerror(errno), errno);
+  if (!fd) return Status::IoError("cannot open " + file.string(), errno);
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return Status::IoError("cannot stat " + file.string(), errno);
   if (!S_ISREG(st.st_mode)) return Status::InvalidArgument(file.string() + ": not a regular file");
@@ -73,8 +73,7 @@ Result<std::string> ReadSmallFile(const std::filesystem::path& file, std::size_t
     const ssize_t n =
         ::pread(fd.get(), bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0)
-      return Status::IoError("cannot read " + file.string() + ": " + strerror(errno), errno);
+    if (n < 0) return Status::IoError("cannot read " + file.string(), errno);
     if (n == 0) break;  // shrank since fstat: return what is there
     done += static_cast<std::size_t>(n);
   }

@@ -210,7 +210,7 @@ Status Library::RemoveUser(const std::string& name) {
   // fsck removes.
   std::error_code ec;
   std::filesystem::remove_all(impl_->blobs.UserDir(user->id), ec);
-  if (ec) return Status::IoError("user removed, but not all files: " + ec.message(), ec.value());
+  if (ec) return Status::IoError("user removed, but not all files", ec.value());
   return Status::Ok();
 }
 

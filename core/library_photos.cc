@@ -144,6 +144,52 @@ Status ChargeUser(db::Database& db, UserId owner, std::int64_t delta_bytes, int 
   return stmt->Run();
 }
 
+// Removes the blobs of (owner, sha) unless a row names them. Call inside a
+// write transaction: that lock is what orders this against an ingest of
+// the same bytes (which writes its blobs before taking it, and puts back
+// any that went missing once it holds it).
+Status RemoveUnreferencedBlobs_locked(db::Database& db, const BlobStore& blobs, UserId owner,
+                                      const std::string& sha) {
+  auto existing = FindBySha(db, owner, sha);
+  if (!existing.ok()) return existing.status();
+  if (!*existing) blobs.Remove(owner, sha);
+  return Status::Ok();
+}
+
+Status RemoveUnreferencedBlobs(ConnectionPool& pool, const BlobStore& blobs, UserId owner,
+                               const std::string& sha) {
+  auto db = pool.Acquire();
+  if (!db.ok()) return db.status();
+  auto tx = db::Transaction::Begin(**db);
+  if (!tx.ok()) return tx.status();
+  if (Status s = RemoveUnreferencedBlobs_locked(**db, blobs, owner, sha); !s.ok()) return s;
+  return tx->Commit();
+}
+
+// Inside the ingest transaction: a delete of an earlier photo with the same
+// bytes may have removed the blobs this ingest wrote before it took the
+// lock. Puts back whatever is missing, so the row never names a lost blob.
+Status RestoreMissingBlobs_locked(const BlobStore& blobs, UserId owner, const std::string& sha,
+                                  const image::Thumbnails& thumbs,
+                                  std::span<const std::uint8_t> original) {
+  std::error_code ec;
+  if (!std::filesystem::exists(blobs.PathOf(owner, sha, BlobKind::kSmall), ec)) {
+    if (Status s = blobs.CommitThumbnail(owner, sha, BlobKind::kSmall, thumbs.small_jpeg);
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (!std::filesystem::exists(blobs.PathOf(owner, sha, BlobKind::kPreview), ec)) {
+    if (Status s = blobs.CommitThumbnail(owner, sha, BlobKind::kPreview, thumbs.preview_jpeg);
+        !s.ok()) {
+      return s;
+    }
+  }
+  const auto target = blobs.PathOf(owner, sha, BlobKind::kOriginal);
+  if (!std::filesystem::exists(target, ec)) return WriteFileAtomic(target, original);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status Library::CheckQuota(UserId owner, std::int64_t additional_bytes) {
@@ -224,31 +270,36 @@ Result<IngestResult> Library::Ingest(UserId owner, const IngestRequest& request)
   Status s = blobs.CommitThumbnail(owner, sha, BlobKind::kSmall, thumbs->small_jpeg);
   if (s.ok()) s = blobs.CommitThumbnail(owner, sha, BlobKind::kPreview, thumbs->preview_jpeg);
   if (s.ok()) s = blobs.CommitOriginal(owner, sha, request.source, request.consume_source, bytes);
+  // On failure the blobs go only if no row names them: a photo with the same
+  // bytes may have been imported meanwhile by another thread or process.
   if (!s.ok()) {
-    blobs.Remove(owner, sha);
+    (void)RemoveUnreferencedBlobs(impl_->pool, blobs, owner, sha);
     return s;
   }
-
-  auto db = impl_->pool.Acquire();
-  if (!db.ok()) return db.status();
-  auto tx = db::Transaction::Begin(**db);
-  if (!tx.ok()) return tx.status();
-  // Checked again under the write lock: another process may have imported
-  // the same bytes or used the quota since.
-  auto existing = FindBySha(**db, owner, sha);
-  if (!existing.ok()) return existing.status();
-  if (*existing) return IngestResult{IngestOutcome::kDuplicate, std::move(**existing)};
-  auto user = ReadUserUsage(**db, owner);
-  if (!user.ok()) return user.status();
-  if (user->used_bytes + size > user->quota_bytes) s = QuotaError(size, *user);
-  if (s.ok()) s = InsertPhoto(**db, photo);
-  if (s.ok()) s = ChargeUser(**db, owner, size, 1);
-  if (s.ok()) s = tx->Commit();
-  if (!s.ok()) {
-    blobs.Remove(owner, sha);
-    return s;
-  }
-  return IngestResult{IngestOutcome::kImported, std::move(photo)};
+  {
+    auto db = impl_->pool.Acquire();
+    if (!db.ok()) return db.status();
+    auto tx = db::Transaction::Begin(**db);
+    if (!tx.ok()) {
+      s = tx.status();
+    } else {
+      // Checked again under the write lock: another process may have
+      // imported the same bytes or used the quota since.
+      auto existing = FindBySha(**db, owner, sha);
+      if (!existing.ok()) return existing.status();
+      if (*existing) return IngestResult{IngestOutcome::kDuplicate, std::move(**existing)};
+      auto user = ReadUserUsage(**db, owner);
+      if (!user.ok()) return user.status();
+      if (user->used_bytes + size > user->quota_bytes) s = QuotaError(size, *user);
+      if (s.ok()) s = RestoreMissingBlobs_locked(blobs, owner, sha, *thumbs, bytes);
+      if (s.ok()) s = InsertPhoto(**db, photo);
+      if (s.ok()) s = ChargeUser(**db, owner, size, 1);
+      if (s.ok()) s = tx->Commit();
+      if (s.ok()) return IngestResult{IngestOutcome::kImported, std::move(photo)};
+    }
+  }  // the failed transaction is rolled back here, before the clean-up below
+  (void)RemoveUnreferencedBlobs(impl_->pool, blobs, owner, sha);
+  return s;
 }
 
 Result<Photo> Library::GetPhoto(UserId owner, const std::string& id) {
@@ -384,6 +435,8 @@ Status Library::DeletePhoto(UserId owner, const std::string& id) {
     if (!*row) return Status::NotFound("no such photo");
     sha = stmt->Text(0);
     const std::int64_t size = stmt->Int(1);
+    // A statement still stepping keeps its read open across the COMMIT.
+    stmt->Reset();
     auto del = (*db)->Prepare("DELETE FROM photos WHERE owner = ? AND id = ?");
     if (!del.ok()) return del.status();
     del->Bind(1, owner).Bind(2, id);
@@ -392,8 +445,11 @@ Status Library::DeletePhoto(UserId owner, const std::string& id) {
     if (Status s = tx->Commit(); !s.ok()) return s;
   }
   // After the commit: a crash before this leaves an orphan blob for fsck,
-  // never a row without its blob.
-  impl_->blobs.Remove(owner, sha);
+  // never a row without its blob. Under a new write lock, and only if no
+  // row names them: the same bytes may have been imported again since.
+  // If this fails the photo is gone all the same; its blobs are an orphan
+  // for fsck.
+  (void)RemoveUnreferencedBlobs(impl_->pool, impl_->blobs, owner, sha);
   return Status::Ok();
 }
 

@@ -1,5 +1,7 @@
 #include "core/status.h"
 
+#include <cstring>
+
 namespace octopus {
 
 const char* CodeName(Code code) {
@@ -34,6 +36,14 @@ const char* CodeName(Code code) {
       return "internal";
   }
   return "internal";
+}
+
+Status Status::IoError(std::string m, int err) {
+  if (err != 0) {
+    m += ": ";
+    m += std::strerror(err);
+  }
+  return {Code::kIoError, std::move(m), err};
 }
 
 std::string Status::ToString() const {

@@ -49,8 +49,10 @@ class [[nodiscard]] Status {
   static Status Corrupt(std::string m) { return {Code::kCorrupt, std::move(m)}; }
   static Status Busy(std::string m) { return {Code::kBusy, std::move(m)}; }
   static Status Internal(std::string m) { return {Code::kInternal, std::move(m)}; }
-  // An I/O failure; `err` is the errno that caused it.
-  static Status IoError(std::string m, int err) { return {Code::kIoError, std::move(m), err}; }
+  // An I/O failure; `err` is the errno that caused it. Its text is appended
+  // to the message ("cannot write /x: No space left on device"), so logs and
+  // the CLI say why, not only what.
+  static Status IoError(std::string m, int err);
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

@@ -1,13 +1,17 @@
 #include "http/api_server.h"
 
 #include <httplib.h>
+#include <netinet/in.h>
 #include <spdlog/spdlog.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <chrono>
+#include <cstring>
+#include <filesystem>
 #include <thread>
 
 #include "http/error_map.h"
@@ -16,6 +20,39 @@
 
 namespace octopus::http {
 namespace {
+
+// cpp-httplib 0.11 listens with a backlog of 5, fixed when the library was
+// compiled. A burst of connections (a browser's thumbnail grid, 64 API
+// clients) overflows it; the kernel then drops handshakes and first
+// segments, and a request can arrive after the server gave up waiting for
+// it (keep-alive timeout): the client sees the connection closed with no
+// answer. Listening again on the same socket only raises the backlog, so
+// find the listening socket bound to `port` and do that.
+void RaiseListenBacklog(int port) {
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
+    int fd = -1;
+    const std::string name = e.path().filename().string();
+    if (std::from_chars(name.data(), name.data() + name.size(), fd).ec != std::errc()) continue;
+    int listening = 0;
+    socklen_t len = sizeof listening;
+    if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening) {
+      continue;
+    }
+    sockaddr_storage addr{};
+    socklen_t alen = sizeof addr;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &alen) != 0) continue;
+    int bound = -1;
+    if (addr.ss_family == AF_INET) {
+      bound = ntohs(reinterpret_cast<const sockaddr_in*>(&addr)->sin_port);
+    } else if (addr.ss_family == AF_INET6) {
+      bound = ntohs(reinterpret_cast<const sockaddr_in6*>(&addr)->sin6_port);
+    }
+    if (bound == port && ::listen(fd, SOMAXCONN) != 0) {
+      spdlog::warn("cannot raise the listen backlog: {}", std::strerror(errno));
+    }
+  }
+}
 
 constexpr std::string_view kUploadPath = "/api/v1/photos";
 
@@ -310,6 +347,7 @@ Status ApiServer::Impl::Init() {
     return Status::IoError("cannot listen on " + options.bind + ":" + std::to_string(options.port),
                            EADDRINUSE);
   }
+  RaiseListenBacklog(port_);
   thread_ = std::thread([this] {
     server_->listen_after_bind();
     listen_ended_ = true;

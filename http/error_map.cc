@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cerrno>
 #include <nlohmann/json.hpp>
 
 namespace octopus::http {
@@ -33,6 +34,12 @@ HttpError ToHttpError(const Status& status) {
     case Code::kBusy:
       return {503, code, "the server is busy; try again"};
     case Code::kIoError:
+      // A full disk is the server's condition, not a bug: say so, without
+      // the path, as WebDAV's 507 does.
+      if (status.sys_errno() == ENOSPC) {
+        return {507, "insufficient_storage", "the server is out of disk space"};
+      }
+      return {500, "internal", "internal server error"};
     case Code::kCorrupt:
     case Code::kInternal:
       return {500, "internal", "internal server error"};

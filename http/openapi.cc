@@ -245,7 +245,8 @@ json OpenApiDocument() {
        {"400", Error("Not multipart, malformed, or no `file` field")},
        {"413", Error("A file or the request is over the size limit")},
        {"415", Error("Not a JPEG or HEIC image")},
-       {"507", Error("Over the account's quota (quota_exceeded)")}},
+       {"507", Error("Over the account's quota (quota_exceeded), or the server's disk is full "
+                     "(insufficient_storage)")}},
       json::array(),
       {{"required", true},
        {"content",

@@ -12,9 +12,10 @@ Result<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& fi
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   std::unique_ptr<Database> db(new Database(raw));
   if (rc != SQLITE_OK) {
-    return Status::IoError("cannot open database " + file.string() + ": " +
-                               (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)),
-                           EIO);
+    return Status(Code::kIoError,
+                  "cannot open database " + file.string() + ": " +
+                      (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)),
+                  EIO);
   }
   // Several processes share the file: wait for locks rather than fail.
   sqlite3_busy_timeout(raw, 30'000);
@@ -39,8 +40,8 @@ Status LastError(sqlite3* db, std::string_view what) {
   if (code == SQLITE_BUSY || code == SQLITE_LOCKED) return Status::Busy(msg);
   if (code == SQLITE_CONSTRAINT) return Status::AlreadyExists(msg);
   if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) return Status::Corrupt(msg);
-  if (code == SQLITE_FULL) return Status::IoError(msg, ENOSPC);
-  return Status::IoError(msg, EIO);
+  if (code == SQLITE_FULL) return Status(Code::kIoError, msg, ENOSPC);
+  return Status(Code::kIoError, msg, EIO);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "core/library.h"
+#include "tests/testing/hostile_files.h"
 #include "tests/testing/test_util.h"
 
 namespace octopus {
@@ -76,13 +77,11 @@ TEST_F(HostileInputTest, ZeroBytes) {
 }
 
 TEST_F(HostileInputTest, TextNamedJpg) {
-  ExpectRefusedAndUnchanged("DCIM index\nIMG_0001.JPG\n", Code::kUnsupportedMedia,
-                            "not a supported image");
+  ExpectRefusedAndUnchanged(testing::TextFile(), Code::kUnsupportedMedia, "not a supported image");
 }
 
 TEST_F(HostileInputTest, TruncatedJpeg) {
-  const std::string jpeg = MakeJpeg(800, 600, 2);
-  ExpectRefusedAndUnchanged(jpeg.substr(0, jpeg.size() / 3), Code::kUnsupportedMedia, "truncated");
+  ExpectRefusedAndUnchanged(testing::TruncatedJpeg(), Code::kUnsupportedMedia, "truncated");
 }
 
 TEST_F(HostileInputTest, JpegHeaderOnly) {
@@ -91,36 +90,20 @@ TEST_F(HostileInputTest, JpegHeaderOnly) {
 }
 
 TEST_F(HostileInputTest, DecompressionBomb) {
-  std::string jpeg = MakeJpeg(16, 16, 3);
-  const std::size_t sof = jpeg.find("\xFF\xC0");
-  ASSERT_NE(sof, std::string::npos);
-  for (int i : {5, 7}) {  // height and width: 60000 x 60000 = 3.6 gigapixels
-    jpeg[sof + i] = static_cast<char>(60000 >> 8);
-    jpeg[sof + i + 1] = static_cast<char>(60000 & 0xff);
-  }
-  ExpectRefusedAndUnchanged(jpeg, Code::kTooLarge, "60000x60000");
+  // 60000 x 60000 = 3.6 gigapixels declared by a 16x16 image.
+  ExpectRefusedAndUnchanged(testing::DecompressionBombJpeg(60000), Code::kTooLarge, "60000x60000");
 }
 
 TEST_F(HostileInputTest, HeifWithoutPrimaryImage) {
-  // A bare ftyp + an empty meta box: a HEIF container with nothing in it.
-  std::string heif(
-      "\0\0\0\x18"
-      "ftypheic\0\0\0\0"
-      "mif1heic",
-      24);
-  heif += std::string(
-      "\0\0\0\x0c"
-      "meta\0\0\0\0",
-      12);
-  ExpectRefusedAndUnchanged(heif, Code::kUnsupportedMedia, "not a supported image");
+  ExpectRefusedAndUnchanged(testing::HeifWithoutPrimaryImage(), Code::kUnsupportedMedia,
+                            "not a supported image");
 }
 
 // 2 GB of holes after a JPEG signature: refused from its header without
 // reading it whole into memory, and nothing is stored.
 TEST_F(HostileInputTest, SparseTwoGigabyteFile) {
   const auto path = dir_ / "sparse.jpg";
-  WriteFile(path, std::string("\xFF\xD8\xFF\xE0", 4));
-  ASSERT_EQ(::truncate(path.c_str(), 2LL << 30), 0);
+  testing::WriteSparseJpeg(path, 2LL << 30);
   const int files_before = StoredFiles();
   auto r = Import(path, "sparse.jpg");
   ASSERT_FALSE(r.ok());

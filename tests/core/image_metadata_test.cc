@@ -8,6 +8,7 @@
 
 #include "core/image/media_type.h"
 #include "core/image/metadata_reader.h"
+#include "tests/testing/hostile_files.h"
 #include "tests/testing/test_util.h"
 
 namespace octopus::image {
@@ -160,24 +161,7 @@ TEST(MetadataReaderTest, BrokenFilesAreRefusedNotCrashed) {
 // A JPEG whose APP1 holds an EXIF block with an IFD that points at itself
 // and a tag with an absurd count: the photo still reads, the EXIF is dropped.
 TEST(MetadataReaderTest, LoopingAndAbsurdExifIsIgnored) {
-  const std::string jpeg = MakeJpeg(32, 32, 4);
-  // TIFF little-endian header, IFD0 at 8 with 2 entries; next-IFD -> 8 (loop).
-  std::string tiff("II*\0\x08\0\0\0", 8);
-  auto u16 = [](int v) {
-    return std::string{static_cast<char>(v & 0xff), static_cast<char>(v >> 8)};
-  };
-  auto u32 = [](std::uint32_t v) {
-    return std::string{static_cast<char>(v & 0xff), static_cast<char>((v >> 8) & 0xff),
-                       static_cast<char>((v >> 16) & 0xff), static_cast<char>(v >> 24)};
-  };
-  tiff += u16(2);
-  tiff += u16(0x0112) + u16(3) + u32(1) + u32(6);               // Orientation 6
-  tiff += u16(0x010F) + u16(2) + u32(0x7fffffff) + u32(0x100);  // Make, absurd count
-  tiff += u32(8);                                               // next IFD: itself
-  const std::string app1 = std::string("Exif\0\0", 6) + tiff;
-  const std::size_t len = app1.size() + 2;
-  std::string withexif = jpeg.substr(0, 2) + "\xFF\xE1" + static_cast<char>(len >> 8) +
-                         static_cast<char>(len & 0xff) + app1 + jpeg.substr(2);
+  const std::string withexif = testing::JpegWithLoopingExif();
   auto meta = ReadMetadata(Bytes(withexif), MediaType::kJpeg);
   ASSERT_TRUE(meta.ok()) << meta.status().ToString();
   EXPECT_EQ(meta->width, 32);

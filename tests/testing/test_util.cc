@@ -49,6 +49,17 @@ std::string MakeJpeg(int width, int height, int seed, int quality) {
   return jpeg;
 }
 
+std::string MakeDistinctJpeg(int width, int height, int seed) {
+  const std::string jpeg = MakeJpeg(width, height, seed);
+  const std::string text = "octopus test photo " + std::to_string(seed);
+  const std::size_t len = text.size() + 2;  // the length field counts itself
+  std::string com = "\xFF\xFE";
+  com.push_back(static_cast<char>(len >> 8));
+  com.push_back(static_cast<char>(len & 0xff));
+  com += text;
+  return jpeg.substr(0, 2) + com + jpeg.substr(2);
+}
+
 void WriteFile(const fs::path& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));

@@ -26,6 +26,10 @@ class TempDir {
 // A real baseline JPEG of w x h pixels whose content depends on `seed` (so
 // different seeds give different bytes), encoded with libjpeg-turbo.
 std::string MakeJpeg(int width, int height, int seed, int quality = 85);
+// MakeJpeg with a COM segment carrying `seed` right after SOI: distinct bytes
+// for every seed (MakeJpeg's pixels repeat every 256 seeds, and tiny images
+// of nearby seeds may encode alike).
+std::string MakeDistinctJpeg(int width, int height, int seed);
 void WriteFile(const std::filesystem::path& path, const std::string& bytes);
 std::string ReadFile(const std::filesystem::path& path);
 

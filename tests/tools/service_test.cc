@@ -3,14 +3,12 @@
 // the API shows in the mount, one copied into the mount shows in the API,
 // and a deletion through either is seen by the other.
 #include <gtest/gtest.h>
-#include <signal.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "tests/testing/test_util.h"
+#include "tests/tools/e2e_util.h"
 
 namespace octopus {
 namespace {
@@ -22,39 +20,11 @@ class ServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (::access("/dev/fuse", R_OK | W_OK) != 0) GTEST_SKIP() << "no /dev/fuse";
-    std::filesystem::create_directories(mnt_);
-    auto r = RunCommand("printf 'a long enough password\\n' | " + cli_ +
-                        " user add alice --quota 1G --password-stdin");
-    ASSERT_EQ(r.exit_code, 0) << r.output;
-    r = RunCommand(cli_ + " serve --port 0 --mount " + Quote(mnt_.string()) + " --user alice > " +
-                   Quote(out_.string()) + " 2>&1 & echo $!");
-    pid_ = std::stoi(r.output);
-    for (int i = 0; i < 300 && port_.empty(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      const std::string out = testing::ReadFile(out_);
-      const auto at = out.find("Photos API at http://127.0.0.1:");
-      if (at != std::string::npos && out.find("Mounted") != std::string::npos) {
-        const auto start = at + std::string("Photos API at http://127.0.0.1:").size();
-        port_ = out.substr(start, out.find('/', start) - start);
-      }
-    }
-    ASSERT_FALSE(port_.empty()) << testing::ReadFile(out_);
-    r = Curl(
-        "-X POST -H 'Content-Type: application/json' "
-        "-d '{\"username\":\"alice\",\"password\":\"a long enough password\"}' " +
-        Url("/auth/login"));
-    token_ = nlohmann::json::parse(r.output).value("access_token", "");
-    ASSERT_FALSE(token_.empty()) << r.output;
-  }
-
-  void TearDown() override {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      for (int i = 0; i < 100 && ::kill(pid_, 0) == 0; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      }
-    }
-    RunCommand("fusermount3 -u -z " + Quote(mnt_.string()) + " 2>/dev/null");
+    ASSERT_TRUE(testing::AddUser(dir_ / "home", "alice", "a long enough password", "1G"));
+    ASSERT_TRUE(service_.Start());
+    port_ = std::to_string(service_.port());
+    token_ = service_.Login("alice", "a long enough password");
+    ASSERT_FALSE(token_.empty()) << service_.Output();
   }
 
   std::string Url(const std::string& path) {
@@ -71,20 +41,10 @@ class ServiceTest : public ::testing::Test {
     auto j = nlohmann::json::parse(r.output, nullptr, false);
     return j.is_object() ? j.value("photos", nlohmann::json::array()) : nlohmann::json::array();
   }
-  template <typename Pred>
-  bool Eventually(Pred pred) {
-    for (int i = 0; i < 100; ++i) {
-      if (pred()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return pred();
-  }
-
   testing::TempDir dir_;
   std::filesystem::path mnt_ = dir_ / "mnt";
-  std::filesystem::path out_ = dir_ / "serve.out";
-  std::string cli_ = Quote(testing::OctopusBinary()) + " --home " + Quote((dir_ / "home").string());
-  pid_t pid_ = -1;
+  // Declared after dir_: stopped and unmounted before the directory goes.
+  testing::ServiceProcess service_{dir_ / "home", mnt_, "alice"};
   std::string port_, token_;
 };
 
@@ -93,7 +53,8 @@ TEST_F(ServiceTest, UploadsShowInTheMountAndCopiesShowInTheApi) {
   auto r = AuthCurl("-o /dev/null -w '%{http_code}' -F " +
                     Quote("file=@" + (dir_ / "uploaded.jpg").string()) + " " + Url("/photos"));
   EXPECT_EQ(r.output, "201");
-  EXPECT_TRUE(Eventually([&] { return std::filesystem::exists(mnt_ / "all" / "uploaded.jpg"); }));
+  EXPECT_TRUE(
+      testing::PollUntil([&] { return std::filesystem::exists(mnt_ / "all" / "uploaded.jpg"); }));
   EXPECT_EQ(RunCommand("cmp " + Quote((mnt_ / "all" / "uploaded.jpg").string()) + " " +
                        Quote((dir_ / "uploaded.jpg").string()))
                 .exit_code,
@@ -122,7 +83,8 @@ TEST_F(ServiceTest, UploadsShowInTheMountAndCopiesShowInTheApi) {
   ASSERT_FALSE(uploaded_id.empty());
   r = AuthCurl("-o /dev/null -w '%{http_code}' -X DELETE " + Url("/photos/" + uploaded_id));
   EXPECT_EQ(r.output, "204");
-  EXPECT_TRUE(Eventually([&] { return !std::filesystem::exists(mnt_ / "all" / "uploaded.jpg"); }));
+  EXPECT_TRUE(
+      testing::PollUntil([&] { return !std::filesystem::exists(mnt_ / "all" / "uploaded.jpg"); }));
   // df in the mount and /users/me agree on the usage.
   r = AuthCurl(Url("/users/me"));
   EXPECT_EQ(nlohmann::json::parse(r.output).value("used_bytes", -1), 0) << r.output;
