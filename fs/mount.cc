@@ -30,7 +30,11 @@ class Mount::Impl {
 
   ~Impl() {
     if (session_ != nullptr) {
-      if (!unmounted_) fuse_session_unmount(session_);
+      // Also after Stop() detached the mount: this is what frees the
+      // session's copy of the mount point. When the kernel connection has
+      // ended (no file was left open) it unmounts nothing; otherwise its
+      // second, lazy unmount fails and libfuse says so on stderr.
+      fuse_session_unmount(session_);
       fuse_session_destroy(session_);
     }
     // Its statfs has been answered, or failed when the session closed.
@@ -91,16 +95,17 @@ class Mount::Impl {
     fuse_session_exit(session_);
     // Detach the mount. When no file of it is open, that ends the kernel's
     // connection and the loop's threads blocked reading /dev/fuse wake up.
-    unmounted_ = ::umount2(mountpoint_.c_str(), MNT_DETACH) == 0;
-    if (!unmounted_) {
+    bool unmounted = ::umount2(mountpoint_.c_str(), MNT_DETACH) == 0;
+    if (!unmounted) {
       const pid_t pid = ::fork();
       if (pid == 0) {
         ::execlp("fusermount3", "fusermount3", "-u", "-z", mountpoint_.c_str(), nullptr);
         ::_exit(127);
       }
       int status = 0;
-      unmounted_ = pid > 0 && ::waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
-                   WEXITSTATUS(status) == 0;
+      unmounted = pid > 0 && ::waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+                  WEXITSTATUS(status) == 0;
+      if (!unmounted) spdlog::warn("mount: cannot unmount {}", mountpoint_.string());
     }
     // But while a program holds a file of the mount open, the connection
     // lives on and no request may ever come: the threads would wait in
@@ -134,7 +139,6 @@ class Mount::Impl {
   std::thread waker_;  // see Stop()
   std::mutex mu_, wait_mu_;
   bool stopping_ = false;
-  bool unmounted_ = false;  // by Stop(): the destructor need not try again
 };
 
 Result<std::unique_ptr<Mount>> Mount::Start(Library& library, const MountOptions& options) {

@@ -85,7 +85,7 @@ TEST_F(HostileInputTest, TruncatedJpeg) {
 }
 
 TEST_F(HostileInputTest, JpegHeaderOnly) {
-  ExpectRefusedAndUnchanged(std::string("\xFF\xD8\xFF\xE0\x00\x10JFIF\0", 13),
+  ExpectRefusedAndUnchanged(testing::Bytes("\xFF\xD8\xFF\xE0\x00\x10JFIF\0"),
                             Code::kUnsupportedMedia, "not a supported image");
 }
 
@@ -113,7 +113,7 @@ TEST_F(HostileInputTest, SparseTwoGigabyteFile) {
 
 TEST_F(HostileInputTest, HostileNamesAreStoredSafely) {
   WriteFile(dir_ / "x.jpg", MakeJpeg(64, 64, 7));
-  auto r = Import(dir_ / "x.jpg", std::string("../../etc/pa\0ss\x01wd\xff.jpg", 26));
+  auto r = Import(dir_ / "x.jpg", testing::Bytes("../../etc/pa\0ss\x01wd\xff.jpg"));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const std::string& name = r->photo.filename;
   EXPECT_EQ(name.find('/'), std::string::npos);

@@ -26,6 +26,13 @@ class TempDir {
 // A real baseline JPEG of w x h pixels whose content depends on `seed` (so
 // different seeds give different bytes), encoded with libjpeg-turbo.
 std::string MakeJpeg(int width, int height, int seed, int quality = 85);
+
+// The bytes of a string literal, embedded NULs included, without its
+// terminator: Bytes("a\0b") is 3 bytes. No hand-counted lengths.
+template <std::size_t N>
+std::string Bytes(const char (&literal)[N]) {
+  return std::string(literal, N - 1);
+}
 // MakeJpeg with a COM segment carrying `seed` right after SOI: distinct bytes
 // for every seed (MakeJpeg's pixels repeat every 256 seeds, and tiny images
 // of nearby seeds may encode alike).
