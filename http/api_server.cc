@@ -12,6 +12,7 @@
 
 #include "http/error_map.h"
 #include "http/jwt.h"
+#include "http/request_bodies.h"
 #include "http/routes.h"
 
 namespace octopus::http {
@@ -175,32 +176,37 @@ void ApiServer::Impl::RegisterRoutes() {
 void ApiServer::Impl::InstallHooks() {
   ServerState* state = &state_;
   const std::string cors_origin = state_.config.cors_origin;
-  server_->set_pre_routing_handler(
-      [state, cors_origin](const httplib::Request& req, httplib::Response& res) {
-        t_trace = RequestTrace{true, std::chrono::steady_clock::now(), ""};
-        // The library would apply Range to any routed response, error bodies
-        // included; originals handle Range themselves, so the parsed ranges are
-        // dropped here (the header stays). `req` is the server's own mutable
-        // Request object, so the cast is well-defined.
-        const_cast<httplib::Request&>(req).ranges.clear();
-        if (!cors_origin.empty() && req.method == "OPTIONS") {
-          res.status = 204;
-          res.set_header("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE, OPTIONS");
-          res.set_header("Access-Control-Allow-Headers",
-                         "Authorization, Content-Type, If-None-Match, Range");
-          res.set_header("Access-Control-Max-Age", "600");
-          return httplib::Server::HandlerResponse::Handled;
-        }
-        const bool has_body = req.method == "POST" || req.method == "PATCH" ||
-                              req.method == "PUT" || req.method == "DELETE";
-        const bool upload = req.method == "POST" && req.path == kUploadPath;
-        if (has_body && !upload && req.has_header("Content-Length") &&
-            req.get_header_value<std::uint64_t>("Content-Length") > state->options.max_json_bytes) {
-          SendError(res, 413, "too_large", "request body too large");
-          return httplib::Server::HandlerResponse::Handled;
-        }
-        return httplib::Server::HandlerResponse::Unhandled;
-      });
+  server_->set_pre_routing_handler([state, cors_origin](const httplib::Request& req,
+                                                        httplib::Response& res) {
+    t_trace = RequestTrace{true, std::chrono::steady_clock::now(), ""};
+    // The library would apply Range to any routed response, error bodies
+    // included; originals handle Range themselves, so the parsed ranges are
+    // dropped here (the header stays). `req` is the server's own mutable
+    // Request object, so the cast is well-defined.
+    const_cast<httplib::Request&>(req).ranges.clear();
+    if (!cors_origin.empty() && req.method == "OPTIONS") {
+      res.status = 204;
+      res.set_header("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE, OPTIONS");
+      res.set_header("Access-Control-Allow-Headers",
+                     "Authorization, Content-Type, If-None-Match, Range");
+      res.set_header("Access-Control-Max-Age", "600");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    // Framing is checked before the library reads any body; a refused
+    // body stays unread, so the connection cannot carry another request.
+    const bool upload = req.method == "POST" && req.path == kUploadPath;
+    const bool has_body = req.method == "POST" || req.method == "PATCH" || req.method == "PUT" ||
+                          req.method == "DELETE";
+    const BodyKind kind = upload ? BodyKind::kUpload : has_body ? BodyKind::kJson : BodyKind::kNone;
+    const std::size_t max =
+        upload ? state->max_upload_request_bytes : state->options.max_json_bytes;
+    if (auto refused = CheckBodyFraming(kind, req.method, req.headers, max)) {
+      SendError(res, *refused);
+      CloseAfterResponse(req, res);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
 
   server_->set_post_routing_handler(
       [cors_origin](const httplib::Request& req, httplib::Response& res) {
@@ -279,11 +285,7 @@ Status ApiServer::Impl::Init() {
   std::size_t threads = options.threads;
   if (threads == 0) threads = std::max<std::size_t>(16, 4 * std::thread::hardware_concurrency());
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  std::size_t max_request = options.max_upload_request_bytes;
-  if (max_request == 0) {
-    max_request = 4 * static_cast<std::size_t>(state_.config.max_upload_bytes) + (1 << 20);
-  }
-  server_->set_payload_max_length(max_request);
+  server_->set_payload_max_length(state_.max_upload_request_bytes);
   server_->set_read_timeout(30);
   server_->set_write_timeout(30);
   server_->set_keep_alive_timeout(5);

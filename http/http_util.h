@@ -1,4 +1,4 @@
-// Small HTTP helpers for handlers: JSON bodies, path parameters, caching
+// Small HTTP helpers for handlers: JSON responses, path parameters, caching
 // validators, byte ranges and Content-Disposition.
 #pragma once
 
@@ -11,9 +11,11 @@
 
 namespace octopus::http {
 
-// Parses the body as a JSON object; on failure sends 400 and returns false.
-bool ParseJsonBody(const httplib::Request& req, httplib::Response& res, nlohmann::json* out);
 void SendJson(httplib::Response& res, int status, const nlohmann::json& body);
+// Closes the connection once the response (already set in `res`) is
+// written. For a request whose body was not read to its end: what is left
+// of it must not be parsed as the next request on the connection.
+void CloseAfterResponse(const httplib::Request& req, httplib::Response& res);
 // The n-th "{param}" (from 0) of the matched route path.
 std::string PathParam(const httplib::Request& req, std::size_t n);
 std::int64_t NowSeconds();
