@@ -219,6 +219,7 @@ void Upload(ServerState& state, const httplib::Request& req, httplib::Response& 
   MultipartReader multipart(*boundary, session);
   std::size_t received = 0;
   bool over_limit = false;
+  bool well_formed = true;
   const bool read = reader([&](const char* data, std::size_t n) {
     // Counted here as well: the library caps only bodies with a
     // Content-Length, not chunked ones.
@@ -227,26 +228,30 @@ void Upload(ServerState& state, const httplib::Request& req, httplib::Response& 
       over_limit = true;
       return false;
     }
-    return multipart.Feed({data, n});
+    // A body that went wrong is read on and dropped, so that the
+    // connection stays in step and the client gets the answer.
+    if (well_formed) well_formed = multipart.Feed({data, n});
+    return true;
   });
+  // From here on, returning destroys the session, which removes every
+  // staged file that was not ingested.
   if (!read) {
     // The rest of the body is unread (or the client is gone): answer, then
-    // close. Every staged file is removed with the session.
-    if (session.failure()) {
-      SendStatus(res, *session.failure());
-    } else if (over_limit) {
+    // close.
+    if (over_limit) {
       SendError(res, 413, "too_large", "request too large");
-    } else if (session.too_many_files()) {
-      SendError(
-          res, 413, "too_large",
-          "too many files in one request (at most " + std::to_string(kMaxFilesPerRequest) + ")");
     } else {
-      spdlog::info("upload refused: malformed multipart body: {}", multipart.error());
-      SendError(res, 400, "bad_request", "malformed multipart body");
+      SendError(res, 400, "bad_request", "incomplete request body");
     }
     return CloseAfterResponse(req, res);
   }
-  if (!multipart.Finish()) {
+  if (session.failure()) return SendStatus(res, *session.failure());
+  if (session.too_many_files()) {
+    return SendError(
+        res, 413, "too_large",
+        "too many files in one request (at most " + std::to_string(kMaxFilesPerRequest) + ")");
+  }
+  if (!well_formed || !multipart.Finish()) {
     spdlog::info("upload refused: malformed multipart body: {}", multipart.error());
     return SendError(res, 400, "bad_request", "malformed multipart body");
   }
