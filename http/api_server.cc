@@ -147,11 +147,18 @@ void ApiServer::Impl::RegisterRoutes() {
     const Access access = route.access;
     if (route.reader_handler) {
       auto fn = route.reader_handler;
-      server_->Post(
-          pattern, [state, access, fn](const httplib::Request& req, httplib::Response& res,
-                                       const httplib::ContentReader& reader) {
-            Guarded(*state, access, req, res, [&](const Caller& c) { fn(req, res, c, reader); });
-          });
+      server_->Post(pattern,
+                    [state, access, fn](const httplib::Request& req, httplib::Response& res,
+                                        const httplib::ContentReader& reader) {
+                      bool admitted = false;
+                      Guarded(*state, access, req, res, [&](const Caller& c) {
+                        admitted = true;
+                        fn(req, res, c, reader);
+                      });
+                      // Refused before its body was read: the body must not be parsed
+                      // as the next request.
+                      if (!admitted) CloseAfterResponse(req, res);
+                    });
       continue;
     }
     auto fn = route.handler;
@@ -343,7 +350,9 @@ void ApiServer::Stop() { impl_->Stop(); }
 
 std::vector<RouteInfo> ApiServer::routes() const {
   std::vector<RouteInfo> out;
-  for (const Route& r : impl_->table_.routes()) out.push_back({r.method, r.path});
+  for (const Route& r : impl_->table_.routes()) {
+    out.push_back({r.method, r.path, r.access != Access::kPublic, r.access == Access::kAdmin});
+  }
   return out;
 }
 
