@@ -47,12 +47,10 @@ std::string TemplateToRegex(const std::string& path) {
 
 Result<Caller> AuthenticateRequest(ServerState& state, const httplib::Request& req) {
   const std::string header = req.get_header_value("Authorization");
-  if (header.size() <= 7 || strncasecmp(header.c_str(), "Bearer ", 7) != 0) {
-    return Status::Unauthenticated("missing bearer token");
-  }
+  const std::optional<std::string_view> token = BearerToken(header);
+  if (!token) return Status::Unauthenticated("missing bearer token");
   const auto refused = Status::Unauthenticated("invalid or expired token");
-  auto claims =
-      VerifyJwt(std::string_view(header).substr(7), state.config.secret_key, NowSeconds());
+  auto claims = VerifyJwt(*token, state.config.secret_key, NowSeconds());
   if (!claims.ok()) {
     spdlog::debug("token refused: {}", claims.status().message());
     return refused;

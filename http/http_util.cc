@@ -68,6 +68,17 @@ std::int64_t NowSeconds() {
       .count();
 }
 
+std::optional<std::string_view> BearerToken(std::string_view authorization) {
+  constexpr std::string_view kScheme = "bearer ";
+  if (authorization.size() <= kScheme.size()) return std::nullopt;
+  for (std::size_t i = 0; i < kScheme.size(); ++i) {
+    char c = authorization[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != kScheme[i]) return std::nullopt;
+  }
+  return authorization.substr(kScheme.size());
+}
+
 bool EtagMatches(std::string_view if_none_match, std::string_view etag) {
   std::string_view rest = if_none_match;
   while (!rest.empty()) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,10 @@ void CloseAfterResponse(const httplib::Request& req, httplib::Response& res);
 // The n-th "{param}" (from 0) of the matched route path.
 std::string PathParam(const httplib::Request& req, std::size_t n);
 std::int64_t NowSeconds();
+
+// The token of an `Authorization: Bearer <token>` value (scheme matched
+// case-insensitively); nullopt for another scheme or an empty token.
+std::optional<std::string_view> BearerToken(std::string_view authorization);
 
 // True when an If-None-Match value ("*", or a list of strong or weak
 // tags) matches `etag` (a quoted strong tag).

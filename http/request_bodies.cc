@@ -335,13 +335,16 @@ bool MultipartReader::Feed(std::string_view data) {
           return true;
         }
         // Optional transport padding, then the CRLF ending the delimiter line.
+        // The limits below give the same verdict however the body is split.
         const std::size_t crlf = buffer_.find("\r\n");
-        const std::size_t padding = std::min(crlf, buffer_.size());
+        std::size_t padding = std::min(crlf, buffer_.size());
+        if (crlf == std::string::npos && buffer_.back() == '\r') --padding;  // maybe a CRLF
         if (buffer_.find_first_not_of(" \t") < padding) return Fail("junk after a delimiter");
         if (crlf == std::string::npos) {
-          if (buffer_.size() > kMaxPartHeaderBytes) return Fail("delimiter line too long");
+          if (buffer_.size() >= kMaxPartHeaderBytes + 2) return Fail("delimiter line too long");
           return true;
         }
+        if (crlf > kMaxPartHeaderBytes) return Fail("delimiter line too long");
         buffer_.erase(0, crlf + 2);
         state_ = State::kHeaders;
         break;
@@ -355,7 +358,8 @@ bool MultipartReader::Feed(std::string_view data) {
         } else if ((end = buffer_.find("\r\n\r\n")) != std::string::npos) {
           skip = end + 4;
         } else {
-          if (buffer_.size() > kMaxPartHeaderBytes) return Fail("part headers too long");
+          // The end, when it comes, would be past the limit.
+          if (buffer_.size() >= kMaxPartHeaderBytes + 4) return Fail("part headers too long");
           return true;
         }
         if (end > kMaxPartHeaderBytes) return Fail("part headers too long");
