@@ -57,6 +57,31 @@ MappedFile::~MappedFile() {
   if (data_) ::munmap(const_cast<std::uint8_t*>(data_), size_);
 }
 
+Result<std::string> ReadSmallFile(const std::filesystem::path& file, std::size_t max_bytes) {
+  UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return Status::IoError("cannot open " + file.string() + ": " + strerror(errno), errno);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return Status::IoError("cannot stat " + file.string(), errno);
+  if (!S_ISREG(st.st_mode)) return Status::InvalidArgument(file.string() + ": not a regular file");
+  if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
+    return Status::InvalidArgument(file.string() + ": larger than " + std::to_string(max_bytes) +
+                                   " bytes");
+  }
+  std::string bytes(static_cast<std::size_t>(st.st_size), '\0');
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n =
+        ::pread(fd.get(), bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0)
+      return Status::IoError("cannot read " + file.string() + ": " + strerror(errno), errno);
+    if (n == 0) break;  // shrank since fstat: return what is there
+    done += static_cast<std::size_t>(n);
+  }
+  bytes.resize(done);
+  return bytes;
+}
+
 std::string Sha256Hex(std::span<const std::uint8_t> data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;

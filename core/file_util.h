@@ -48,6 +48,11 @@ class MappedFile {
   std::int64_t mtime_ = 0;
 };
 
+// The whole of a small regular file (a thumbnail), read with pread: for a
+// few kilobytes, cheaper than mapping it, and the caller owns the bytes.
+// Files larger than `max_bytes` are refused.
+Result<std::string> ReadSmallFile(const std::filesystem::path& file, std::size_t max_bytes);
+
 // Lower-case hex SHA-256.
 std::string Sha256Hex(std::span<const std::uint8_t> data);
 Result<std::string> Sha256File(const std::filesystem::path& file);

@@ -111,9 +111,10 @@ class Library {
 
   // --- sessions (API tokens, by their JWT id) ---
   Status AddSession(UserId user, const std::string& jti, std::int64_t expires_at);
-  // True when the session exists, is not revoked and not expired, and its
-  // user exists and is not disabled.
-  Result<bool> SessionActive(UserId user, const std::string& jti);
+  // The user of session `jti` when the session exists, belongs to `user`,
+  // is not revoked nor expired, and the user is not disabled; kNotFound
+  // otherwise. One query: the API runs it on every request.
+  Result<User> SessionUser(UserId user, const std::string& jti);
   Status RevokeSession(const std::string& jti);
   // Revokes every session of `user` except `keep_jti`.
   Status RevokeOtherSessions(UserId user, const std::string& keep_jti);

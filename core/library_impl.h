@@ -39,6 +39,7 @@ class ConnectionPool {
 
  private:
   void Return(std::unique_ptr<db::Database> db);
+  static constexpr std::size_t kMaxIdle = 64;
   const std::filesystem::path file_;
   std::mutex mu_;
   std::vector<std::unique_ptr<db::Database>> idle_;  // GUARDED_BY(mu_)

@@ -166,10 +166,29 @@ int Filesystem::Lookup(Ino parent, const std::string& name, fuse_entry_param* ou
 
 int Filesystem::GetAttr(Ino ino, struct stat* out) {
   std::lock_guard lock(mu_);
-  const Node* n = tree_.Find(ino);
-  if (n == nullptr) return ENOENT;
-  FillAttr_locked(*n, out);
+  if (const Node* n = tree_.Find(ino)) {
+    FillAttr_locked(*n, out);
+    return 0;
+  }
+  // Deleted while a program still has it open: it keeps reading the
+  // original through its descriptor, and fstat must keep working too.
+  auto open = open_.find(ino);
+  if (open == open_.end()) return ENOENT;
+  *out = open->second.attr;
+  out->st_nlink = 0;
   return 0;
+}
+
+void Filesystem::TrackOpen(const Handle& h, const struct stat& attr) {
+  std::lock_guard lock(mu_);
+  OpenInode& o = open_[h.ino];
+  ++o.handles;
+  o.attr = attr;
+}
+
+void Filesystem::UntrackOpen_locked(const Handle& h) {
+  auto it = open_.find(h.ino);
+  if (it != open_.end() && --it->second.handles <= 0) open_.erase(it);
 }
 
 int Filesystem::SetAttr(Ino ino, const struct stat& in, int to_set, Handle* /*handle*/,
@@ -201,18 +220,51 @@ int Filesystem::SetAttr(Ino ino, const struct stat& in, int to_set, Handle* /*ha
   return 0;
 }
 
-int Filesystem::OpenDir(Ino ino, std::vector<DirEntry>* out) {
-  std::lock_guard lock(mu_);
+int Filesystem::Snapshot_locked(Ino ino, std::vector<DirEntry>* out) {
   const Node* n = tree_.Find(ino);
   if (n == nullptr) return ENOENT;
   if (n->kind != NodeKind::kDir) return ENOTDIR;
-  out->push_back({".", n->ino, S_IFDIR});
-  out->push_back({"..", n->parent, S_IFDIR});
+  out->clear();
+  out->reserve(n->children.size() + 2);
+  for (const auto& [name, dot_ino] :
+       {std::pair<const char*, Ino>{".", n->ino}, {"..", n->parent}}) {
+    DirEntry& d = out->emplace_back();
+    d.name = name;
+    d.entry.attr.st_ino = dot_ino;
+    d.entry.attr.st_mode = S_IFDIR;
+  }
   for (const auto& [name, child] : n->children) {
     const Node* c = tree_.Find(child);
     if (c == nullptr) continue;
-    out->push_back(
-        {name, child, static_cast<mode_t>(c->kind == NodeKind::kDir ? S_IFDIR : S_IFREG)});
+    DirEntry& d = out->emplace_back();
+    d.name = name;
+    FillEntry_locked(*c, &d.entry);
+  }
+  return 0;
+}
+
+int Filesystem::OpenDir(Ino ino, std::unique_ptr<DirHandle>* out) {
+  auto h = std::make_unique<DirHandle>(ino);
+  std::lock_guard lock(mu_);
+  std::lock_guard hl(h->mu);
+  if (int err = Snapshot_locked(ino, &h->entries); err != 0) return err;
+  *out = std::move(h);
+  return 0;
+}
+
+int Filesystem::ReadDir(DirHandle& h, off_t off,
+                        const std::function<bool(const DirEntry&, off_t next)>& emit) {
+  if (off < 0) return EINVAL;
+  std::unique_lock lock(mu_);
+  std::lock_guard hl(h.mu);
+  if (off == 0 && h.served) {
+    // rewinddir: show the directory as it is now, not as it was at opendir.
+    if (int err = Snapshot_locked(h.ino, &h.entries); err != 0) return err;
+  }
+  lock.unlock();  // the snapshot is the handle's own from here on
+  h.served = true;
+  for (std::size_t i = static_cast<std::size_t>(off); i < h.entries.size(); ++i) {
+    if (!emit(h.entries[i], static_cast<off_t>(i + 1))) break;
   }
   return 0;
 }
@@ -255,6 +307,9 @@ int Filesystem::Unlink(Ino parent, const std::string& name) {
         WriteHandle* h = WriterOf(*n);
         std::lock_guard hl(h->mu);
         h->node = 0;
+      }
+      if (auto open = open_.find(n->ino); open != open_.end()) {
+        FillAttr_locked(*n, &open->second.attr);  // its size as it goes
       }
       tree_.Remove(n->ino);
       return 0;
@@ -329,6 +384,7 @@ int Filesystem::Open(Ino ino, int flags, std::unique_ptr<Handle>* out) {
   const bool writes = (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC);
   std::string photo_id;
   std::filesystem::path staging;
+  struct stat attr {};
   {
     std::lock_guard lock(mu_);
     Node* n = tree_.Find(ino);
@@ -342,11 +398,16 @@ int Filesystem::Open(Ino ino, int flags, std::unique_ptr<Handle>* out) {
       // O_TRUNC on an entry of import/: a new copy over the old one.
       auto h = std::make_unique<WriteHandle>();
       if (int err = NewStaging(h.get()); err != 0) return err;
+      h->ino = n->ino;
       h->node = n->ino;
       n->photo_id.clear();
       n->expires_at = 0;
       n->size = 0;
       n->writer = reinterpret_cast<std::uint64_t>(h.get());
+      FillAttr_locked(*n, &attr);
+      OpenInode& o = open_[h->ino];
+      ++o.handles;
+      o.attr = attr;
       *out = std::move(h);
       return 0;
     }
@@ -355,6 +416,7 @@ int Filesystem::Open(Ino ino, int flags, std::unique_ptr<Handle>* out) {
       staging = WriterOf(*n)->staging;
     }
     photo_id = n->photo_id;
+    FillAttr_locked(*n, &attr);
   }
   std::filesystem::path path = staging;
   if (path.empty()) {
@@ -363,8 +425,15 @@ int Filesystem::Open(Ino ino, int flags, std::unique_ptr<Handle>* out) {
     path = library_.OriginalPath(*photo);
   }
   auto h = std::make_unique<ReadHandle>();
+  h->ino = ino;
+  h->immutable = staging.empty();
   h->fd = UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!h->fd) return errno;
+  // The kernel reads a FUSE file in requests of its readahead window (128
+  // KiB), and each waits for the disk unless the original's own readahead
+  // is ahead of it: a wider window on the blob keeps cold reads going.
+  (void)::posix_fadvise(h->fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+  TrackOpen(*h, attr);
   *out = std::move(h);
   return 0;
 }
@@ -391,26 +460,13 @@ int Filesystem::Create(Ino parent, const std::string& name, int flags, fuse_entr
   Node& n =
       tree_.AddOverlay(parent, name, NodeKind::kStaged, in_import ? Area::kImport : Area::kAll);
   n.writer = reinterpret_cast<std::uint64_t>(h.get());
+  h->ino = n.ino;
   h->node = n.ino;
   FillEntry_locked(n, entry);
+  OpenInode& o = open_[h->ino];
+  ++o.handles;
+  o.attr = entry->attr;
   *out = std::move(h);
-  return 0;
-}
-
-int Filesystem::Read(ReadHandle& h, std::size_t size, off_t off, std::string* out) {
-  out->resize(size);
-  std::size_t got = 0;
-  while (got < size) {
-    const ssize_t n =
-        ::pread(h.fd.get(), out->data() + got, size - got, off + static_cast<off_t>(got));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return errno;
-    }
-    if (n == 0) break;
-    got += static_cast<std::size_t>(n);
-  }
-  out->resize(got);
   return 0;
 }
 
@@ -497,12 +553,18 @@ int Filesystem::Flush(Handle* handle) {
 }
 
 void Filesystem::Release(std::unique_ptr<Handle> handle) {
-  if (!handle || handle->kind != Handle::kWrite) return;
+  if (!handle) return;
+  if (handle->kind != Handle::kWrite) {
+    std::lock_guard lock(mu_);
+    UntrackOpen_locked(*handle);
+    return;
+  }
   auto* h = static_cast<WriteHandle*>(handle.get());
   bool imported_into_all = false;
   if (!h->done) (void)Flush(h);  // the kernel always flushes first; belt and braces
   {
     std::lock_guard lock(mu_);
+    UntrackOpen_locked(*h);
     Node* n = h->node != 0 ? tree_.Find(h->node) : nullptr;
     if (n != nullptr && n->writer == reinterpret_cast<std::uint64_t>(h)) {
       n->writer = 0;

@@ -3,9 +3,10 @@
 // reply once. Methods return an errno (0 on success) and never throw past
 // the handler's guard (see ops.h).
 //
-// Thread-safe. Lock order: mu_ (the tree), then a WriteHandle's mu. No lock
-// is held across a call into the library that writes, nor across a kernel
-// notification (the kernel may call back into us for the same inode).
+// Thread-safe. Lock order: mu_ (the tree), then a WriteHandle's or a
+// DirHandle's mu. No lock is held across a call into the library that
+// writes, nor across a kernel notification (the kernel may call back into
+// us for the same inode).
 #pragma once
 
 #include <sys/stat.h>
@@ -14,15 +15,18 @@
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "core/file_util.h"
 #include "core/library.h"
 #include "fs/fuse_api.h"
+#include "fs/handle_registry.h"
 #include "fs/mount.h"
 #include "fs/tree.h"
 
@@ -47,11 +51,13 @@ struct Handle {
   enum Kind { kRead, kWrite } kind;
   explicit Handle(Kind k) : kind(k) {}
   virtual ~Handle() = default;
+  Ino ino = 0;  // the inode the kernel opened
 };
 
 struct ReadHandle : Handle {
   ReadHandle() : Handle(kRead) {}
   UniqueFd fd;
+  bool immutable = false;  // a stored original: the kernel may keep its pages
 };
 
 struct WriteHandle : Handle {
@@ -66,10 +72,22 @@ struct WriteHandle : Handle {
   int result = 0;     // errno of the ingest, reported by flush
 };
 
+// One entry of a listing, with what readdirplus hands the kernel (for "."
+// and "..", only the inode number and type: the kernel looks nothing up).
 struct DirEntry {
   std::string name;
-  Ino ino;
-  mode_t mode;
+  fuse_entry_param entry{};
+};
+
+// An open directory: a snapshot of its entries, so offsets stay valid while
+// the library changes under a long listing. Reading from offset 0 again
+// (rewinddir) takes a fresh snapshot.
+struct DirHandle {
+  explicit DirHandle(Ino i) : ino(i) {}
+  const Ino ino;
+  std::mutex mu;  // after Filesystem::mu_; guards entries, served
+  std::vector<DirEntry> entries;
+  bool served = false;  // a page was read from this snapshot
 };
 
 class Filesystem {
@@ -87,7 +105,11 @@ class Filesystem {
   int Lookup(Ino parent, const std::string& name, fuse_entry_param* out);
   int GetAttr(Ino ino, struct stat* out);
   int SetAttr(Ino ino, const struct stat& in, int to_set, Handle* handle, struct stat* out);
-  int OpenDir(Ino ino, std::vector<DirEntry>* out);
+  int OpenDir(Ino ino, std::unique_ptr<DirHandle>* out);
+  // Hands `emit` the entries from offset `off` on, each with the offset of
+  // the one after it, until `emit` returns false (its buffer is full).
+  int ReadDir(DirHandle& h, off_t off,
+              const std::function<bool(const DirEntry&, off_t next)>& emit);
   int MkDir(Ino parent, const std::string& name, fuse_entry_param* out);
   int RmDir(Ino parent, const std::string& name);
   int Unlink(Ino parent, const std::string& name);
@@ -96,18 +118,27 @@ class Filesystem {
   int Open(Ino ino, int flags, std::unique_ptr<Handle>* out);
   int Create(Ino parent, const std::string& name, int flags, fuse_entry_param* entry,
              std::unique_ptr<Handle>* out);
-  int Read(ReadHandle& h, std::size_t size, off_t off, std::string* out);
   int Write(WriteHandle& h, const char* data, std::size_t size, off_t off);
   // Imports a written file (first flush after writing); later flushes report
   // the same result.
   int Flush(Handle* h);
   void Release(std::unique_ptr<Handle> h);
   int StatFs(struct statvfs* out);
+  HandleRegistry<Handle>& files() { return files_; }
+  HandleRegistry<DirHandle>& dirs() { return dirs_; }
+  // The answer to what the mount never does (symlink, link, mknod): EPERM,
+  // or EROFS on a read-only mount.
+  int Refused() const { return ReadOnly() ? EROFS : EPERM; }
 
  private:
   bool ReadOnly() const { return options_.read_only; }
   void FillAttr_locked(const Node& n, struct stat* st);
   void FillEntry_locked(const Node& n, fuse_entry_param* e);
+  int Snapshot_locked(Ino ino, std::vector<DirEntry>* out);
+  // Open files outlive their names: fstat of a photo deleted while open
+  // still answers, from the attributes it had.
+  void TrackOpen(const Handle& h, const struct stat& attr);
+  void UntrackOpen_locked(const Handle& h);
   // Reloads the tree from the library; returns what the kernel must drop.
   std::vector<Invalidation> Reload();
   // After a change made by a handler: reload now, and have the refresher
@@ -123,8 +154,16 @@ class Filesystem {
   uid_t uid_;
   gid_t gid_;
 
-  std::mutex mu_;  // guards tree_, generation_
+  struct OpenInode {
+    int handles = 0;
+    struct stat attr {};
+  };
+
+  HandleRegistry<Handle> files_;
+  HandleRegistry<DirHandle> dirs_;
+  std::mutex mu_;  // guards tree_, generation_, open_
   Tree tree_;
+  std::unordered_map<Ino, OpenInode> open_;
   std::int64_t generation_ = -1;
   std::vector<Invalidation> pending_inval_;
 

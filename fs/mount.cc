@@ -1,8 +1,10 @@
 #include "fs/mount.h"
 
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/file_util.h"
 #include "fs/filesystem.h"
 #include "fs/ops.h"
 
@@ -27,9 +30,11 @@ class Mount::Impl {
 
   ~Impl() {
     if (session_ != nullptr) {
-      fuse_session_unmount(session_);
+      if (!unmounted_) fuse_session_unmount(session_);
       fuse_session_destroy(session_);
     }
+    // Its statfs has been answered, or failed when the session closed.
+    if (waker_.joinable()) waker_.join();
   }
 
   Status Start() {
@@ -80,15 +85,34 @@ class Mount::Impl {
     std::lock_guard lock(mu_);
     if (stopping_ || session_ == nullptr) return;
     stopping_ = true;
+    // The mount's root, opened while the loop still serves (O_PATH: no
+    // request), to wake the loop below.
+    UniqueFd root(::open(mountpoint_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     fuse_session_exit(session_);
-    // Wake the loop's threads blocked reading /dev/fuse: detach the mount.
-    if (::umount2(mountpoint_.c_str(), MNT_DETACH) != 0) {
+    // Detach the mount. When no file of it is open, that ends the kernel's
+    // connection and the loop's threads blocked reading /dev/fuse wake up.
+    unmounted_ = ::umount2(mountpoint_.c_str(), MNT_DETACH) == 0;
+    if (!unmounted_) {
       const pid_t pid = ::fork();
       if (pid == 0) {
         ::execlp("fusermount3", "fusermount3", "-u", "-z", mountpoint_.c_str(), nullptr);
         ::_exit(127);
       }
-      if (pid > 0) ::waitpid(pid, nullptr, 0);
+      int status = 0;
+      unmounted_ = pid > 0 && ::waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+                   WEXITSTATUS(status) == 0;
+    }
+    // But while a program holds a file of the mount open, the connection
+    // lives on and no request may ever come: the threads would wait in
+    // read(2) forever, and so would Wait(). libfuse's loop sees the exit flag
+    // only after one more request, so send one: a statfs, from a thread of
+    // its own because it blocks until a worker answers it (or, if the loop
+    // is gone already, until the session is destroyed).
+    if (root) {
+      waker_ = std::thread([fd = std::move(root)] {
+        struct statfs st {};
+        (void)::fstatfs(fd.get(), &st);
+      });
     }
   }
 
@@ -107,8 +131,10 @@ class Mount::Impl {
   fuse_session* session_ = nullptr;
   std::filesystem::path mountpoint_;
   std::thread loop_;
+  std::thread waker_;  // see Stop()
   std::mutex mu_, wait_mu_;
   bool stopping_ = false;
+  bool unmounted_ = false;  // by Stop(): the destructor need not try again
 };
 
 Result<std::unique_ptr<Mount>> Mount::Start(Library& library, const MountOptions& options) {

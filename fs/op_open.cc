@@ -9,13 +9,14 @@ void OpOpen(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
       fuse_reply_err(req, err);
       return;
     }
-    // Photos never change once stored: let the kernel keep their pages.
-    fi->keep_cache = h->kind == Handle::kRead ? 1 : 0;
-    fi->fh = reinterpret_cast<std::uint64_t>(h.get());
-    if (fuse_reply_open(req, fi) == 0) {
-      (void)h.release();  // the kernel's handle owns it until release
-    } else {
-      Fs(req).Release(std::move(h));  // interrupted: the kernel will not release it
+    // Stored originals never change: let the kernel keep their pages from
+    // one open to the next. (Not a copy still being written.)
+    fi->keep_cache =
+        h->kind == Handle::kRead && static_cast<const ReadHandle&>(*h).immutable ? 1 : 0;
+    fi->fh = reinterpret_cast<std::uint64_t>(Fs(req).files().Keep(std::move(h)));
+    if (fuse_reply_open(req, fi) != 0) {
+      // Interrupted: the kernel will not release it.
+      Fs(req).Release(Fs(req).files().Take(HandleOf(fi)));
     }
   });
 }
@@ -29,18 +30,16 @@ void OpCreate(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t /*mode
       fuse_reply_err(req, err);
       return;
     }
-    fi->fh = reinterpret_cast<std::uint64_t>(h.get());
-    if (fuse_reply_create(req, &e, fi) == 0) {
-      (void)h.release();
-    } else {
-      Fs(req).Release(std::move(h));
+    fi->fh = reinterpret_cast<std::uint64_t>(Fs(req).files().Keep(std::move(h)));
+    if (fuse_reply_create(req, &e, fi) != 0) {
+      Fs(req).Release(Fs(req).files().Take(HandleOf(fi)));
     }
   });
 }
 
 void OpRelease(fuse_req_t req, fuse_ino_t /*ino*/, fuse_file_info* fi) {
   Guard(req, "release", [&] {
-    std::unique_ptr<Handle> h(HandleOf(fi));
+    std::unique_ptr<Handle> h = Fs(req).files().Take(HandleOf(fi));
     fi->fh = 0;
     Fs(req).Release(std::move(h));
     fuse_reply_err(req, 0);

@@ -1,3 +1,8 @@
+// Reads are answered from the original's file descriptor: libfuse splices
+// the bytes from the blob into /dev/fuse when the kernel allows it (see
+// op_init.cc), else reads them into its own buffer. Either way nothing is
+// copied through ours, and a short read at the end of the file is handled
+// by libfuse.
 #include "fs/ops.h"
 
 namespace octopus::fs {
@@ -9,12 +14,12 @@ void OpRead(fuse_req_t req, fuse_ino_t /*ino*/, size_t size, off_t off, fuse_fil
       fuse_reply_err(req, EBADF);
       return;
     }
-    std::string data;
-    if (int err = Fs(req).Read(static_cast<ReadHandle&>(*h), size, off, &data); err != 0) {
-      fuse_reply_err(req, err);
-      return;
-    }
-    fuse_reply_buf(req, data.data(), data.size());
+    fuse_bufvec buf = FUSE_BUFVEC_INIT(size);
+    buf.buf[0].flags = static_cast<fuse_buf_flags>(FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK);
+    buf.buf[0].fd = static_cast<ReadHandle*>(h)->fd.get();
+    buf.buf[0].pos = off;
+    // On a failed read, fuse_reply_data replies with the error itself.
+    (void)fuse_reply_data(req, &buf, FUSE_BUF_SPLICE_MOVE);
   });
 }
 

@@ -1,54 +1,61 @@
-// opendir takes a snapshot of the directory, so offsets stay valid while
-// the library changes under a long listing; readdir pages through it.
+// readdir and readdirplus share one implementation: the same snapshot, the
+// same offsets. readdirplus also hands the kernel each entry's attributes,
+// so `ls -l` of a large folder costs no lookup per photo.
 #include <memory>
-#include <vector>
 
 #include "fs/ops.h"
 
 namespace octopus::fs {
 namespace {
 
-using Snapshot = std::vector<DirEntry>;
+DirHandle& DirOf(const fuse_file_info* fi) { return *reinterpret_cast<DirHandle*>(fi->fh); }
+
+void ReplyDir(fuse_req_t req, size_t size, off_t off, fuse_file_info* fi, bool plus) {
+  std::string buf(size, '\0');
+  std::size_t used = 0;
+  const int err = Fs(req).ReadDir(DirOf(fi), off, [&](const DirEntry& d, off_t next) {
+    char* at = buf.data() + used;
+    const std::size_t room = size - used;
+    const std::size_t need =
+        plus ? fuse_add_direntry_plus(req, at, room, d.name.c_str(), &d.entry, next)
+             : fuse_add_direntry(req, at, room, d.name.c_str(), &d.entry.attr, next);
+    if (need > room) return false;
+    used += need;
+    return true;
+  });
+  if (err != 0) {
+    fuse_reply_err(req, err);
+    return;
+  }
+  fuse_reply_buf(req, buf.data(), used);
+}
 
 }  // namespace
 
 void OpOpenDir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   Guard(req, "opendir", [&] {
-    auto entries = std::make_unique<Snapshot>();
-    if (int err = Fs(req).OpenDir(ino, entries.get()); err != 0) {
+    std::unique_ptr<DirHandle> h;
+    if (int err = Fs(req).OpenDir(ino, &h); err != 0) {
       fuse_reply_err(req, err);
       return;
     }
-    fi->fh = reinterpret_cast<std::uint64_t>(entries.get());
+    fi->fh = reinterpret_cast<std::uint64_t>(Fs(req).dirs().Keep(std::move(h)));
     fi->cache_readdir = 0;
-    if (fuse_reply_open(req, fi) == 0) {
-      (void)entries.release();  // owned by the kernel's handle until releasedir
-    }
+    if (fuse_reply_open(req, fi) != 0) (void)Fs(req).dirs().Take(&DirOf(fi));
   });
 }
 
 void OpReadDir(fuse_req_t req, fuse_ino_t /*ino*/, size_t size, off_t off, fuse_file_info* fi) {
-  Guard(req, "readdir", [&] {
-    const auto& entries = *reinterpret_cast<const Snapshot*>(fi->fh);
-    std::string buf(size, '\0');
-    std::size_t used = 0;
-    for (std::size_t i = static_cast<std::size_t>(off); i < entries.size(); ++i) {
-      struct stat st {};
-      st.st_ino = entries[i].ino;
-      st.st_mode = entries[i].mode;
-      const std::size_t need =
-          fuse_add_direntry(req, buf.data() + used, size - used, entries[i].name.c_str(), &st,
-                            static_cast<off_t>(i + 1));
-      if (need > size - used) break;
-      used += need;
-    }
-    fuse_reply_buf(req, buf.data(), used);
-  });
+  Guard(req, "readdir", [&] { ReplyDir(req, size, off, fi, /*plus=*/false); });
+}
+
+void OpReadDirPlus(fuse_req_t req, fuse_ino_t /*ino*/, size_t size, off_t off, fuse_file_info* fi) {
+  Guard(req, "readdirplus", [&] { ReplyDir(req, size, off, fi, /*plus=*/true); });
 }
 
 void OpReleaseDir(fuse_req_t req, fuse_ino_t /*ino*/, fuse_file_info* fi) {
   Guard(req, "releasedir", [&] {
-    delete reinterpret_cast<Snapshot*>(fi->fh);
+    (void)Fs(req).dirs().Take(&DirOf(fi));  // frees it
     fuse_reply_err(req, 0);
   });
 }

@@ -60,5 +60,10 @@ void OpFlush(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi);
 void OpRelease(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi);
 void OpFsync(fuse_req_t req, fuse_ino_t ino, int datasync, fuse_file_info* fi);
 void OpStatFs(fuse_req_t req, fuse_ino_t ino);
+void OpInit(void* userdata, fuse_conn_info* conn);
+void OpReadDirPlus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info* fi);
+void OpSymlink(fuse_req_t req, const char* link, fuse_ino_t parent, const char* name);
+void OpLink(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char* newname);
+void OpMkNod(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, dev_t rdev);
 
 }  // namespace octopus::fs

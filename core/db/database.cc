@@ -25,17 +25,27 @@ Result<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& fi
   return db;
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+Database::~Database() {
+  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  sqlite3_close_v2(db_);
+}
 
-Status Database::Error(std::string_view what) const {
-  const int code = sqlite3_errcode(db_);
-  std::string msg = std::string(what) + ": " + sqlite3_errmsg(db_);
+namespace {
+
+// The connection's last error as a Status: the one mapping of SQLite codes.
+Status LastError(sqlite3* db, std::string_view what) {
+  const int code = sqlite3_errcode(db);
+  std::string msg = std::string(what) + ": " + sqlite3_errmsg(db);
   if (code == SQLITE_BUSY || code == SQLITE_LOCKED) return Status::Busy(msg);
   if (code == SQLITE_CONSTRAINT) return Status::AlreadyExists(msg);
   if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) return Status::Corrupt(msg);
   if (code == SQLITE_FULL) return Status::IoError(msg, ENOSPC);
   return Status::IoError(msg, EIO);
 }
+
+}  // namespace
+
+Status Database::Error(std::string_view what) const { return LastError(db_, what); }
 
 Status Database::Exec(std::string_view sql) {
   char* err = nullptr;
@@ -48,19 +58,35 @@ Status Database::Exec(std::string_view sql) {
 }
 
 Result<Statement> Database::Prepare(std::string_view sql) {
+  // Taken out of the cache, so a statement nested in another use of the
+  // same SQL (a query run while iterating its twin) gets its own.
+  if (auto it = cache_.find(sql); it != cache_.end()) {
+    auto node = cache_.extract(it);
+    return Statement(this, node.mapped(), std::move(node.key()));
+  }
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) !=
       SQLITE_OK) {
     return Error("prepare");
   }
-  return Statement(db_, stmt);
+  return Statement(this, stmt, std::string(sql));
+}
+
+void Database::Return(std::string sql, sqlite3_stmt* stmt) {
+  // Reset releases the statement's read snapshot and locks, exactly as
+  // finalizing it did.
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  if (cache_.size() >= kMaxCached || !cache_.try_emplace(std::move(sql), stmt).second) {
+    sqlite3_finalize(stmt);
+  }
 }
 
 std::int64_t Database::LastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }
 int Database::Changes() const { return sqlite3_changes(db_); }
 
 Statement::~Statement() {
-  if (stmt_) sqlite3_finalize(stmt_);
+  if (stmt_) owner_->Return(std::move(sql_), stmt_);
 }
 
 Statement& Statement::Bind(int index, std::int64_t value) {
@@ -84,12 +110,7 @@ Result<bool> Statement::Step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  const int code = sqlite3_errcode(db_);
-  std::string msg = std::string("sql: ") + sqlite3_errmsg(db_);
-  if (code == SQLITE_CONSTRAINT) return Status::AlreadyExists(msg);
-  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) return Status::Busy(msg);
-  if (code == SQLITE_FULL) return Status::IoError(msg, ENOSPC);
-  return Status::IoError(msg, EIO);
+  return LastError(db_, "sql");
 }
 
 Status Statement::Run() {

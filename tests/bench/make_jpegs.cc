@@ -1,5 +1,7 @@
-// make_jpegs OUT_DIR COUNT WIDTH HEIGHT: writes COUNT distinct camera-sized
-// JPEGs (quality 92) for the benchmarks.
+// make_jpegs OUT_DIR COUNT WIDTH HEIGHT: writes COUNT distinct JPEGs
+// (quality 92) for the benchmarks. The generated pixels repeat every 256
+// seeds, so each file also carries its number in a comment (COM) segment:
+// no two files have the same bytes, as no two camera shots do.
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -18,7 +20,13 @@ int main(int argc, char** argv) {
   for (int i = 0; i < count; ++i) {
     char name[32];
     std::snprintf(name, sizeof name, "IMG_%04d.JPG", i);
-    octopus::testing::WriteFile(out / name, octopus::testing::MakeJpeg(w, h, i, 92));
+    std::string jpeg = octopus::testing::MakeJpeg(w, h, i, 92);
+    const std::string text = "octopus bench " + std::to_string(i);
+    const std::size_t len = text.size() + 2;
+    jpeg.insert(2, std::string{'\xFF', '\xFE', static_cast<char>(len >> 8),
+                               static_cast<char>(len & 0xFF)} +
+                       text);
+    octopus::testing::WriteFile(out / name, jpeg);
   }
   return 0;
 }

@@ -280,14 +280,16 @@ TEST_F(LibraryTest, UsersPasswordsAndSessions) {
   ASSERT_TRUE(lib_->AddSession(alice_, "jti-1", std::time(nullptr) + 60).ok());
   ASSERT_TRUE(lib_->AddSession(alice_, "jti-2", std::time(nullptr) + 60).ok());
   ASSERT_TRUE(lib_->AddSession(alice_, "jti-old", std::time(nullptr) - 1).ok());
-  EXPECT_TRUE(*lib_->SessionActive(alice_, "jti-1"));
-  EXPECT_FALSE(*lib_->SessionActive(bob_, "jti-1"));
-  EXPECT_FALSE(*lib_->SessionActive(alice_, "jti-old"));
+  auto session_user = lib_->SessionUser(alice_, "jti-1");
+  ASSERT_TRUE(session_user.ok()) << session_user.status().message();
+  EXPECT_EQ(session_user->name, "alice");
+  EXPECT_FALSE(lib_->SessionUser(bob_, "jti-1").ok());
+  EXPECT_FALSE(lib_->SessionUser(alice_, "jti-old").ok());
   ASSERT_TRUE(lib_->RevokeOtherSessions(alice_, "jti-2").ok());
-  EXPECT_FALSE(*lib_->SessionActive(alice_, "jti-1"));
-  EXPECT_TRUE(*lib_->SessionActive(alice_, "jti-2"));
+  EXPECT_FALSE(lib_->SessionUser(alice_, "jti-1").ok());
+  EXPECT_TRUE(lib_->SessionUser(alice_, "jti-2").ok());
   ASSERT_TRUE(lib_->SetDisabled("alice", true).ok());
-  EXPECT_FALSE(*lib_->SessionActive(alice_, "jti-2"));
+  EXPECT_FALSE(lib_->SessionUser(alice_, "jti-2").ok());
   EXPECT_EQ(lib_->Authenticate("alice", "correct horse").status().code(), Code::kUnauthenticated);
 }
 

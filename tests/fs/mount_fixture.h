@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include "core/library.h"
@@ -42,6 +43,8 @@ class MountTest : public ::testing::Test {
     options.mountpoint = mnt();
     options.user = alice_;
     options.read_only = read_only;
+    // OCTOPUS_TEST_FUSE_DEBUG=1: libfuse prints every request on stderr.
+    options.debug = std::getenv("OCTOPUS_TEST_FUSE_DEBUG") != nullptr;
     auto m = Mount::Start(*lib_, options);
     ASSERT_TRUE(m.ok()) << m.status().ToString();
     mount_ = std::move(m).value();

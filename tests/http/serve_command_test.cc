@@ -52,15 +52,18 @@ TEST(ServeCommandTest, FreshHomeGetsAnAdminAndStopsOnSigterm) {
   ASSERT_TRUE(admin.ok());
   EXPECT_TRUE(admin->is_admin);
 
-  // A second start creates nobody and prints no password.
+  // A second start creates nobody and prints no password. It writes to its
+  // own file: waiting on the first run's "API at" would send SIGTERM before
+  // this server has even started.
+  const std::string out2 = (dir / "out2.txt").string();
   const auto again = testing::RunCommand(
       Quote(testing::OctopusBinary()) + " --home " + Quote(home) + " serve --no-mount --port 0 > " +
-          Quote(out) +
+          Quote(out2) +
           " 2>&1 & pid=$!\n"
           "for i in $(seq 300); do grep -q 'API at' " +
-          Quote(out) +
+          Quote(out2) +
           " && break; sleep 0.1; done\nkill -TERM $pid; wait $pid; echo \"rc=$?\"; cat " +
-          Quote(out),
+          Quote(out2),
       60);
   EXPECT_EQ(again.output.find("password"), std::string::npos) << again.output;
   EXPECT_NE(again.output.find("rc=0"), std::string::npos) << again.output;

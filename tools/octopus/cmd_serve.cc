@@ -137,13 +137,9 @@ void Serve(CliContext& ctx, const ServeArgs& args) {
   if (args.tls_cert.empty() != args.tls_key.empty()) {
     return ctx.Fail("--tls-cert and --tls-key go together", 2);
   }
-  auto library = ctx.OpenLibrary();
-  if (!library) return;
-  const Config& config = library->config();
-  InitLogging(config, "server", /*also_stderr=*/true);
-
-  // Signals are taken by sigwait() below; every thread started from here
-  // on inherits the mask, so none of them is interrupted by them.
+  // Signals are taken by sigwait() below. They are blocked before the
+  // library starts any thread (its pool, the logger's), so every thread
+  // inherits the mask and a SIGTERM arriving early is not lost nor fatal.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
@@ -151,10 +147,14 @@ void Serve(CliContext& ctx, const ServeArgs& args) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 
+  auto library = ctx.OpenLibrary();
+  if (!library) return;
+  const Config& config = library->config();
+  InitLogging(config, "server", /*also_stderr=*/true);
+
   // OpenLibrary loaded the places index when there is one (ctx.places).
   if (ctx.places == nullptr) {
-    spdlog::info("no usable places index at {}; photos get no place",
-                 config.places_index.string());
+    spdlog::info("no usable places index at {}; photos get no place", config.places_index.string());
   }
 
   if (Status s = EnsureAdmin(*library, config); !s.ok()) return ctx.Fail(s.message());
