@@ -11,6 +11,7 @@
 #include "core/image/thumbnailer.h"
 #include "core/library.h"
 #include "core/library_impl.h"
+#include "core/photo_cursor.h"
 #include "core/places/place_index.h"
 #include "core/random.h"
 
@@ -332,36 +333,6 @@ std::string LikePattern(const std::string& text) {
   return out + "%";
 }
 
-// The cursor is the last row's sort key, hex-encoded so clients treat it as
-// opaque.
-std::string EncodeCursor(const Photo& p) {
-  const std::string raw = p.meta.taken_at + '\n' + p.id;
-  return ToHex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
-}
-
-bool DecodeCursor(const std::string& cursor, std::string* taken_at, std::string* id) {
-  if (cursor.size() % 2 != 0 || cursor.size() > 512) return false;
-  std::string raw;
-  for (std::size_t i = 0; i < cursor.size(); i += 2) {
-    unsigned v = 0;
-    for (int k = 0; k < 2; ++k) {
-      const char c = cursor[i + k];
-      v <<= 4;
-      if (c >= '0' && c <= '9')
-        v |= static_cast<unsigned>(c - '0');
-      else if (c >= 'a' && c <= 'f')
-        v |= static_cast<unsigned>(c - 'a' + 10);
-      else
-        return false;
-    }
-    raw.push_back(static_cast<char>(v));
-  }
-  const auto nl = raw.find('\n');
-  if (nl == std::string::npos) return false;
-  *taken_at = raw.substr(0, nl);
-  *id = raw.substr(nl + 1);
-  return true;
-}
 }  // namespace
 
 Result<PhotoPage> Library::ListPhotos(UserId owner, const PhotoQuery& q) {
@@ -391,7 +362,8 @@ Result<PhotoPage> Library::ListPhotos(UserId owner, const PhotoQuery& q) {
   }
   if (!q.cursor.empty()) {
     std::string taken_at, id;
-    if (!DecodeCursor(q.cursor, &taken_at, &id)) return Status::InvalidArgument("invalid cursor");
+    if (!DecodePhotoCursor(q.cursor, &taken_at, &id))
+      return Status::InvalidArgument("invalid cursor");
     const std::string a = std::to_string(args.size() + 2), b = std::to_string(args.size() + 3);
     sql += " AND (taken_at < ?" + a + " OR (taken_at = ?" + a + " AND id < ?" + b + "))";
     args.push_back(taken_at);
@@ -415,7 +387,7 @@ Result<PhotoPage> Library::ListPhotos(UserId owner, const PhotoQuery& q) {
   }
   if (q.limit > 0 && page.photos.size() > static_cast<std::size_t>(q.limit)) {
     page.photos.resize(static_cast<std::size_t>(q.limit));
-    page.next_cursor = EncodeCursor(page.photos.back());
+    page.next_cursor = EncodePhotoCursor(page.photos.back().meta.taken_at, page.photos.back().id);
   }
   return page;
 }

@@ -16,6 +16,7 @@
 
 #include "http/error_map.h"
 #include "http/jwt.h"
+#include "http/request_bodies.h"
 #include "http/routes.h"
 
 namespace octopus::http {
@@ -83,12 +84,10 @@ std::string TemplateToRegex(const std::string& path) {
 
 Result<Caller> AuthenticateRequest(ServerState& state, const httplib::Request& req) {
   const std::string header = req.get_header_value("Authorization");
-  if (header.size() <= 7 || strncasecmp(header.c_str(), "Bearer ", 7) != 0) {
-    return Status::Unauthenticated("missing bearer token");
-  }
+  const std::optional<std::string_view> token = BearerToken(header);
+  if (!token) return Status::Unauthenticated("missing bearer token");
   const auto refused = Status::Unauthenticated("invalid or expired token");
-  auto claims =
-      VerifyJwt(std::string_view(header).substr(7), state.config.secret_key, NowSeconds());
+  auto claims = VerifyJwt(*token, state.config.secret_key, NowSeconds());
   if (!claims.ok()) {
     spdlog::debug("token refused: {}", claims.status().message());
     return refused;
@@ -179,11 +178,18 @@ void ApiServer::Impl::RegisterRoutes() {
     const Access access = route.access;
     if (route.reader_handler) {
       auto fn = route.reader_handler;
-      server_->Post(
-          pattern, [state, access, fn](const httplib::Request& req, httplib::Response& res,
-                                       const httplib::ContentReader& reader) {
-            Guarded(*state, access, req, res, [&](const Caller& c) { fn(req, res, c, reader); });
-          });
+      server_->Post(pattern,
+                    [state, access, fn](const httplib::Request& req, httplib::Response& res,
+                                        const httplib::ContentReader& reader) {
+                      bool admitted = false;
+                      Guarded(*state, access, req, res, [&](const Caller& c) {
+                        admitted = true;
+                        fn(req, res, c, reader);
+                      });
+                      // Refused before its body was read: the body must not be parsed
+                      // as the next request.
+                      if (!admitted) CloseAfterResponse(req, res);
+                    });
       continue;
     }
     auto fn = route.handler;
@@ -208,32 +214,37 @@ void ApiServer::Impl::RegisterRoutes() {
 void ApiServer::Impl::InstallHooks() {
   ServerState* state = &state_;
   const std::string cors_origin = state_.config.cors_origin;
-  server_->set_pre_routing_handler(
-      [state, cors_origin](const httplib::Request& req, httplib::Response& res) {
-        t_trace = RequestTrace{true, std::chrono::steady_clock::now(), ""};
-        // The library would apply Range to any routed response, error bodies
-        // included; originals handle Range themselves, so the parsed ranges are
-        // dropped here (the header stays). `req` is the server's own mutable
-        // Request object, so the cast is well-defined.
-        const_cast<httplib::Request&>(req).ranges.clear();
-        if (!cors_origin.empty() && req.method == "OPTIONS") {
-          res.status = 204;
-          res.set_header("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE, OPTIONS");
-          res.set_header("Access-Control-Allow-Headers",
-                         "Authorization, Content-Type, If-None-Match, Range");
-          res.set_header("Access-Control-Max-Age", "600");
-          return httplib::Server::HandlerResponse::Handled;
-        }
-        const bool has_body = req.method == "POST" || req.method == "PATCH" ||
-                              req.method == "PUT" || req.method == "DELETE";
-        const bool upload = req.method == "POST" && req.path == kUploadPath;
-        if (has_body && !upload && req.has_header("Content-Length") &&
-            req.get_header_value<std::uint64_t>("Content-Length") > state->options.max_json_bytes) {
-          SendError(res, 413, "too_large", "request body too large");
-          return httplib::Server::HandlerResponse::Handled;
-        }
-        return httplib::Server::HandlerResponse::Unhandled;
-      });
+  server_->set_pre_routing_handler([state, cors_origin](const httplib::Request& req,
+                                                        httplib::Response& res) {
+    t_trace = RequestTrace{true, std::chrono::steady_clock::now(), ""};
+    // The library would apply Range to any routed response, error bodies
+    // included; originals handle Range themselves, so the parsed ranges are
+    // dropped here (the header stays). `req` is the server's own mutable
+    // Request object, so the cast is well-defined.
+    const_cast<httplib::Request&>(req).ranges.clear();
+    if (!cors_origin.empty() && req.method == "OPTIONS") {
+      res.status = 204;
+      res.set_header("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE, OPTIONS");
+      res.set_header("Access-Control-Allow-Headers",
+                     "Authorization, Content-Type, If-None-Match, Range");
+      res.set_header("Access-Control-Max-Age", "600");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    // Framing is checked before the library reads any body; a refused
+    // body stays unread, so the connection cannot carry another request.
+    const bool upload = req.method == "POST" && req.path == kUploadPath;
+    const bool has_body = req.method == "POST" || req.method == "PATCH" || req.method == "PUT" ||
+                          req.method == "DELETE";
+    const BodyKind kind = upload ? BodyKind::kUpload : has_body ? BodyKind::kJson : BodyKind::kNone;
+    const std::size_t max =
+        upload ? state->max_upload_request_bytes : state->options.max_json_bytes;
+    if (auto refused = CheckBodyFraming(kind, req.method, req.headers, max)) {
+      SendError(res, *refused);
+      CloseAfterResponse(req, res);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
 
   server_->set_post_routing_handler(
       [cors_origin](const httplib::Request& req, httplib::Response& res) {
@@ -315,11 +326,7 @@ Status ApiServer::Impl::Init() {
   std::size_t threads = options.threads;
   if (threads == 0) threads = std::max<std::size_t>(128, 16 * std::thread::hardware_concurrency());
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  std::size_t max_request = options.max_upload_request_bytes;
-  if (max_request == 0) {
-    max_request = 4 * static_cast<std::size_t>(state_.config.max_upload_bytes) + (1 << 20);
-  }
-  server_->set_payload_max_length(max_request);
+  server_->set_payload_max_length(state_.max_upload_request_bytes);
   server_->set_read_timeout(30);
   server_->set_write_timeout(30);
   server_->set_keep_alive_timeout(5);
@@ -382,7 +389,9 @@ void ApiServer::Stop() { impl_->Stop(); }
 
 std::vector<RouteInfo> ApiServer::routes() const {
   std::vector<RouteInfo> out;
-  for (const Route& r : impl_->table_.routes()) out.push_back({r.method, r.path});
+  for (const Route& r : impl_->table_.routes()) {
+    out.push_back({r.method, r.path, r.access != Access::kPublic, r.access == Access::kAdmin});
+  }
   return out;
 }
 

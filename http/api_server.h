@@ -39,6 +39,8 @@ struct ApiServerOptions {
 struct RouteInfo {
   std::string method;  // "GET", "POST", "PATCH", "DELETE"
   std::string path;
+  bool needs_token = true;  // false for the public routes (login, health, docs)
+  bool admin_only = false;
 };
 
 // Thread-safe: Stop() may be called from any thread. Settings (secret key,

@@ -61,6 +61,8 @@ const char* ErrorCodeForStatus(int status) {
       return "method_not_allowed";
     case 409:
       return "already_exists";
+    case 411:
+      return "length_required";
     case 413:
       return "too_large";
     case 414:

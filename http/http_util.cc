@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <memory>
 
 #include "http/error_map.h"
 
@@ -25,19 +26,36 @@ bool ParseNonNegative(std::string_view s, std::int64_t* out) {
 
 }  // namespace
 
-bool ParseJsonBody(const httplib::Request& req, httplib::Response& res, nlohmann::json* out) {
-  *out = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-  if (out->is_discarded() || !out->is_object()) {
-    SendError(res, 400, "bad_request", "the request body must be a JSON object");
-    return false;
-  }
-  return true;
-}
-
 void SendJson(httplib::Response& res, int status, const nlohmann::json& body) {
   res.status = status;
   res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
                   "application/json");
+}
+
+void CloseAfterResponse(const httplib::Request& req, httplib::Response& res) {
+  // "Connection: close" in the response tells the client (or a proxy) not
+  // to reuse the connection; the library writes it when the request asks
+  // for it. `req` is the server's own mutable Request object, so the cast
+  // is well-defined.
+  auto& headers = const_cast<httplib::Request&>(req).headers;
+  headers.erase("Connection");
+  headers.emplace("Connection", "close");
+  // But cpp-httplib 0.11 decides whether to read another request before
+  // routing, and stops only when writing a response fails. So the body is
+  // served by a provider that writes it whole and then reports failure:
+  // the client gets the complete response, then the connection ends.
+  auto body = std::make_shared<std::string>(std::move(res.body));
+  res.body.clear();
+  std::string type = res.get_header_value("Content-Type");
+  res.headers.erase("Content-Type");
+  if (type.empty()) type = "application/json";
+  res.set_content_provider(
+      body->size(), type, [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+        if (offset < body->size()) {
+          sink.write(body->data() + offset, std::min(length, body->size() - offset));
+        }
+        return false;
+      });
 }
 
 std::string PathParam(const httplib::Request& req, std::size_t n) {
@@ -48,6 +66,17 @@ std::int64_t NowSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+std::optional<std::string_view> BearerToken(std::string_view authorization) {
+  constexpr std::string_view kScheme = "bearer ";
+  if (authorization.size() <= kScheme.size()) return std::nullopt;
+  for (std::size_t i = 0; i < kScheme.size(); ++i) {
+    char c = authorization[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != kScheme[i]) return std::nullopt;
+  }
+  return authorization.substr(kScheme.size());
 }
 
 bool EtagMatches(std::string_view if_none_match, std::string_view etag) {

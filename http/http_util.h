@@ -1,4 +1,4 @@
-// Small HTTP helpers for handlers: JSON bodies, path parameters, caching
+// Small HTTP helpers for handlers: JSON responses, path parameters, caching
 // validators, byte ranges and Content-Disposition.
 #pragma once
 
@@ -6,17 +6,24 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace octopus::http {
 
-// Parses the body as a JSON object; on failure sends 400 and returns false.
-bool ParseJsonBody(const httplib::Request& req, httplib::Response& res, nlohmann::json* out);
 void SendJson(httplib::Response& res, int status, const nlohmann::json& body);
+// Closes the connection once the response (already set in `res`) is
+// written. For a request whose body was not read to its end: what is left
+// of it must not be parsed as the next request on the connection.
+void CloseAfterResponse(const httplib::Request& req, httplib::Response& res);
 // The n-th "{param}" (from 0) of the matched route path.
 std::string PathParam(const httplib::Request& req, std::size_t n);
 std::int64_t NowSeconds();
+
+// The token of an `Authorization: Bearer <token>` value (scheme matched
+// case-insensitively); nullopt for another scheme or an empty token.
+std::optional<std::string_view> BearerToken(std::string_view authorization);
 
 // True when an If-None-Match value ("*", or a list of strong or weak
 // tags) matches `etag` (a quoted strong tag).

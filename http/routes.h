@@ -41,11 +41,19 @@ struct Route {
 // Shared by every handler; immutable after start except where noted.
 struct ServerState {
   ServerState(Library& lib, const ApiServerOptions& opts)
-      : library(lib), config(lib.config()), options(opts), throttle(opts.throttle) {}
+      : library(lib),
+        config(lib.config()),
+        options(opts),
+        max_upload_request_bytes(opts.max_upload_request_bytes != 0
+                                     ? opts.max_upload_request_bytes
+                                     : 4 * static_cast<std::size_t>(config.max_upload_bytes) +
+                                           (1 << 20)),
+        throttle(opts.throttle) {}
   Library& library;
   const Config config;
   const ApiServerOptions options;
-  LoginThrottle throttle;  // thread-safe
+  const std::size_t max_upload_request_bytes;  // whole POST /photos request
+  LoginThrottle throttle;                      // thread-safe
   // Serializes registration so that exactly one first user becomes admin.
   std::mutex register_mu;
 };

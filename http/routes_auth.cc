@@ -5,24 +5,23 @@
 #include "core/random.h"
 #include "http/error_map.h"
 #include "http/jwt.h"
+#include "http/request_bodies.h"
 #include "http/routes.h"
 
 namespace octopus::http {
 namespace {
 
-// Reads {"username": "...", "password": "..."}; sends 400 when absent.
+// Reads {"username": "...", "password": "..."}; sends the error when not.
 bool ReadCredentials(const httplib::Request& req, httplib::Response& res, std::string* name,
                      std::string* password) {
-  nlohmann::json body;
-  if (!ParseJsonBody(req, res, &body)) return false;
-  const auto u = body.find("username");
-  const auto p = body.find("password");
-  if (u == body.end() || !u->is_string() || p == body.end() || !p->is_string()) {
-    SendError(res, 400, "bad_request", "expected {\"username\": string, \"password\": string}");
+  CredentialsRequest request;
+  HttpError error;
+  if (!ParseCredentialsRequest(req.body, &request, &error)) {
+    SendError(res, error);
     return false;
   }
-  *name = u->get<std::string>();
-  *password = p->get<std::string>();
+  *name = std::move(request.username);
+  *password = std::move(request.password);
   return true;
 }
 

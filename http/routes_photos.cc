@@ -14,6 +14,7 @@
 #include "core/file_util.h"
 #include "core/photo_json.h"
 #include "http/error_map.h"
+#include "http/request_bodies.h"
 #include "http/routes.h"
 
 namespace octopus::http {
@@ -146,14 +147,10 @@ void GetThumbnail(ServerState& state, const httplib::Request& req, httplib::Resp
 
 void RenamePhoto(ServerState& state, const httplib::Request& req, httplib::Response& res,
                  const Caller& caller) {
-  nlohmann::json body;
-  if (!ParseJsonBody(req, res, &body)) return;
-  const auto name = body.find("filename");
-  if (name == body.end() || !name->is_string()) {
-    return SendError(res, 400, "bad_request", "expected {\"filename\": string}");
-  }
-  auto photo =
-      state.library.RenamePhoto(caller.user.id, PathParam(req, 0), name->get<std::string>());
+  PhotoPatchRequest request;
+  HttpError error;
+  if (!ParsePhotoPatchRequest(req.body, &request, &error)) return SendError(res, error);
+  auto photo = state.library.RenamePhoto(caller.user.id, PathParam(req, 0), request.filename);
   if (!photo.ok()) return SendStatus(res, photo.status());
   SendJson(res, 200, PhotoToJson(*photo));
 }

@@ -1,18 +1,21 @@
 // POST /photos: multipart uploads, streamed part by part into staging files
-// on the store's filesystem, then handed to Library::Ingest, which moves
-// them in or removes them. No file is held whole in memory, and a part that
-// did not arrive complete is never ingested.
+// on the store's filesystem; once the whole body has arrived well-formed,
+// the files are handed to Library::Ingest, which moves them in or removes
+// them. No file is held whole in memory, and nothing of a body that did not
+// arrive complete and well-formed is ingested.
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <deque>
 #include <optional>
 
 #include "core/file_util.h"
 #include "core/photo_json.h"
 #include "http/error_map.h"
+#include "http/request_bodies.h"
 #include "http/routes.h"
 
 namespace octopus::http {
@@ -46,6 +49,8 @@ class StagedFile {
     }
     return Status::Ok();
   }
+  // Closes the descriptor; the file stays (and is still owned).
+  void Close() { fd_ = UniqueFd(); }
   // Closes the descriptor and gives up ownership of the path.
   std::filesystem::path Release() {
     fd_ = UniqueFd();
@@ -64,132 +69,197 @@ struct PartResult {
   nlohmann::json body;
 };
 
-// The state of one upload request, fed by the multipart parser.
-class UploadSession {
+// At most this many files in one request: each is a staging file until the
+// whole body has arrived.
+constexpr std::size_t kMaxFilesPerRequest = 1000;
+
+// The file parts of one upload request, staged as the multipart reader
+// hands them over. Nothing is ingested until the whole body is known to be
+// well-formed (IngestAll): a body that breaks after its first files must
+// store and charge nothing. Staging files not ingested are removed with the
+// session.
+class UploadSession final : public MultipartReader::Sink {
  public:
   UploadSession(ServerState& state, UserId owner) : state_(state), owner_(owner) {}
 
-  bool BeginPart(const httplib::MultipartFormData& part) {
-    if (!Finish()) return false;
-    if (part.name != "file") return true;  // other fields are ignored
-    ++files_;
-    filename_ = part.filename.empty() ? "upload" : part.filename;
-    bytes_ = 0;
-    too_large_ = false;
+  bool OnPartBegin(const MultipartPartHeader& header) override {
+    current_ = nullptr;
+    if (header.name != "file") return true;  // other fields are ignored
+    if (parts_.size() >= kMaxFilesPerRequest) {
+      too_many_files_ = true;
+      return false;
+    }
     auto staged = StagedFile::Create(state_.library.StagingDir());
     if (!staged.ok()) return Fail(staged.status());
-    staged_.emplace(std::move(staged).value());
+    Part& part = parts_.emplace_back();
+    part.filename = header.filename.empty() ? "upload" : header.filename;
+    part.staged.emplace(std::move(staged).value());
+    current_ = &part;
     return true;
   }
 
-  bool Write(const char* data, std::size_t n) {
-    if (!staged_) return true;  // not a file part, or already refused
-    bytes_ += n;
-    if (bytes_ > state_.config.max_upload_bytes) {
-      // Keep reading (and dropping) the rest, so that the connection stays
-      // in step and the client gets this answer.
-      too_large_ = true;
-      staged_.reset();
+  bool OnPartData(const char* data, std::size_t n) override {
+    if (!current_ || current_->too_large) return true;
+    current_->bytes += n;
+    if (current_->bytes > state_.config.max_upload_bytes) {
+      // Read on (and drop) the rest; the other files still count.
+      current_->too_large = true;
+      current_->staged.reset();
       return true;
     }
-    if (Status s = staged_->Write(data, n); !s.ok()) return Fail(s);
+    if (Status s = current_->staged->Write(data, n); !s.ok()) return Fail(s);
     return true;
   }
 
-  // Ends the current part: ingests it, or records why not. False on a
-  // server-side failure that should stop the request.
-  bool Finish() {
-    if (too_large_) {
-      too_large_ = false;
-      Record(Status::TooLarge("file too large: over the limit of " +
-                              FormatSize(state_.config.max_upload_bytes)));
-      return true;
-    }
-    if (!staged_) return true;
-    std::optional<StagedFile> staged = std::exchange(staged_, std::nullopt);
-    IngestRequest request;
-    request.filename = filename_;
-    request.consume_source = true;
-    request.source = staged->Release();  // the library removes it on any outcome
-    auto result = state_.library.Ingest(owner_, request);
-    if (!result.ok()) {
-      Record(result.status());
-      return true;
-    }
-    nlohmann::json record = PhotoToJson(result->photo);
-    if (result->outcome == IngestOutcome::kDuplicate) {
-      record["duplicate"] = true;
-      results_.push_back({200, std::move(record)});
-    } else {
-      results_.push_back({201, std::move(record)});
-    }
+  bool OnPartEnd() override {
+    // Closed now, so that a request of many files holds one descriptor.
+    if (current_ && current_->staged) current_->staged->Close();
+    current_ = nullptr;
     return true;
   }
 
-  // Drops a part that did not arrive whole.
-  void Abandon() {
-    staged_.reset();
-    too_large_ = false;
+  // Hands every staged file to the library, in order; each gets its own
+  // result.
+  void IngestAll() {
+    for (Part& part : parts_) {
+      if (part.too_large) {
+        Record(part, Status::TooLarge("file too large: over the limit of " +
+                                      FormatSize(state_.config.max_upload_bytes)));
+        continue;
+      }
+      IngestRequest request;
+      request.filename = part.filename;
+      request.consume_source = true;
+      request.source = part.staged->Release();  // the library removes it on any outcome
+      part.staged.reset();
+      auto result = state_.library.Ingest(owner_, request);
+      if (!result.ok()) {
+        Record(part, result.status());
+        continue;
+      }
+      nlohmann::json record = PhotoToJson(result->photo);
+      if (result->outcome == IngestOutcome::kDuplicate) {
+        record["duplicate"] = true;
+        results_.push_back({200, std::move(record)});
+      } else {
+        results_.push_back({201, std::move(record)});
+      }
+    }
   }
 
-  int files() const { return files_; }
+  std::size_t files() const { return parts_.size(); }
+  bool too_many_files() const { return too_many_files_; }
   const std::optional<Status>& failure() const { return failure_; }
   std::vector<PartResult>& results() { return results_; }
 
  private:
-  void Record(const Status& status) {
+  struct Part {
+    std::string filename;
+    std::optional<StagedFile> staged;
+    std::int64_t bytes = 0;
+    bool too_large = false;
+  };
+
+  void Record(const Part& part, const Status& status) {
     const HttpError e = ToHttpError(status);
     if (e.code == "internal") spdlog::error("upload failed: {}", status.ToString());
     results_.push_back(
         {e.status,
-         {{"error", {{"code", e.code}, {"message", e.message}}}, {"filename", filename_}}});
+         {{"error", {{"code", e.code}, {"message", e.message}}}, {"filename", part.filename}}});
   }
   bool Fail(const Status& status) {
     failure_ = status;
-    staged_.reset();
     return false;
   }
 
   ServerState& state_;
   const UserId owner_;
-  std::optional<StagedFile> staged_;
-  std::string filename_;
-  std::int64_t bytes_ = 0;
-  bool too_large_ = false;
-  int files_ = 0;
+  std::deque<Part> parts_;  // a deque: current_ stays valid as parts are added
+  Part* current_ = nullptr;
+  bool too_many_files_ = false;
   std::optional<Status> failure_;
   std::vector<PartResult> results_;
 };
 
+// Reads the rest of a body that is refused anyway, so that the connection
+// stays in step and a client still sending gets the answer; the whole-
+// request cap bounds it. False when the body could not be read whole: the
+// connection must then be closed.
+bool DrainBody(ServerState& state, const httplib::ContentReader& reader) {
+  std::size_t received = 0;
+  return reader([&](const char*, std::size_t n) {
+    received += n;
+    return received <= state.max_upload_request_bytes;
+  });
+}
+
 void Upload(ServerState& state, const httplib::Request& req, httplib::Response& res,
             const Caller& caller, const httplib::ContentReader& reader) {
-  if (!req.is_multipart_form_data()) {
-    // Drain the body so the connection can carry the answer.
-    reader([](const char*, std::size_t) { return true; });
-    return SendError(res, 400, "bad_request",
-                     "expected a multipart/form-data body with one or more 'file' fields");
+  // The body is parsed by MultipartReader (request_bodies.h, fuzzed), not
+  // by the library: hiding the type makes the library's reader hand over
+  // the raw bytes. `req` is the server's own mutable Request object, so the
+  // cast is well-defined.
+  const std::optional<std::string> boundary =
+      MultipartReader::BoundaryOf(req.get_header_value("Content-Type"));
+  const_cast<httplib::Request&>(req).headers.erase("Content-Type");
+  const auto refuse = [&](const HttpError& error) {
+    const bool drained = DrainBody(state, reader);
+    SendError(res, error);
+    if (!drained) CloseAfterResponse(req, res);
+  };
+  if (!boundary) {
+    return refuse(
+        {400, "bad_request", "expected a multipart/form-data body with one or more 'file' fields"});
   }
   // Fail before receiving anything when the account is already full.
   if (Status s = state.library.CheckQuota(caller.user.id, 1); !s.ok()) {
-    // A multipart body can only be read through the multipart reader.
-    reader([](const httplib::MultipartFormData&) { return true; },
-           [](const char*, std::size_t) { return true; });
-    return SendStatus(res, s);
+    return refuse(ToHttpError(s));
   }
   UploadSession session(state, caller.user.id);
-  const bool read =
-      reader([&](const httplib::MultipartFormData& part) { return session.BeginPart(part); },
-             [&](const char* data, std::size_t n) { return session.Write(data, n); });
+  MultipartReader multipart(*boundary, session);
+  std::size_t received = 0;
+  bool over_limit = false;
+  bool well_formed = true;
+  const bool read = reader([&](const char* data, std::size_t n) {
+    // Counted here as well: the library caps only bodies with a
+    // Content-Length, not chunked ones.
+    received += n;
+    if (received > state.max_upload_request_bytes) {
+      over_limit = true;
+      return false;
+    }
+    // A body that went wrong is read on and dropped, so that the
+    // connection stays in step and the client gets the answer.
+    if (well_formed) well_formed = multipart.Feed({data, n});
+    return true;
+  });
+  // From here on, returning destroys the session, which removes every
+  // staged file that was not ingested.
   if (!read) {
-    session.Abandon();
-    if (session.failure()) return SendStatus(res, *session.failure());
-    if (res.status == 413) return SendError(res, 413, "too_large", "request too large");
+    // The rest of the body is unread (or the client is gone): answer, then
+    // close.
+    if (over_limit) {
+      SendError(res, 413, "too_large", "request too large");
+    } else {
+      SendError(res, 400, "bad_request", "incomplete request body");
+    }
+    return CloseAfterResponse(req, res);
+  }
+  if (session.failure()) return SendStatus(res, *session.failure());
+  if (session.too_many_files()) {
+    return SendError(
+        res, 413, "too_large",
+        "too many files in one request (at most " + std::to_string(kMaxFilesPerRequest) + ")");
+  }
+  if (!well_formed || !multipart.Finish()) {
+    spdlog::info("upload refused: malformed multipart body: {}", multipart.error());
     return SendError(res, 400, "bad_request", "malformed multipart body");
   }
-  if (!session.Finish() && session.failure()) return SendStatus(res, *session.failure());
   if (session.files() == 0) {
     return SendError(res, 400, "bad_request", "no 'file' field in the multipart body");
   }
+  // The whole body arrived and is well-formed: only now is anything stored.
+  session.IngestAll();
   auto& results = session.results();
   if (results.size() == 1) return SendJson(res, results[0].status, results[0].body);
   // Several files: each keeps its own status; the response has theirs when

@@ -3,6 +3,7 @@
 
 #include "core/photo_json.h"
 #include "http/error_map.h"
+#include "http/request_bodies.h"
 #include "http/routes.h"
 
 namespace octopus::http {
@@ -10,26 +11,21 @@ namespace {
 
 void ChangePassword(ServerState& state, const httplib::Request& req, httplib::Response& res,
                     const Caller& caller) {
-  nlohmann::json body;
-  if (!ParseJsonBody(req, res, &body)) return;
-  const auto current = body.find("current_password");
-  const auto next = body.find("new_password");
-  if (current == body.end() || !current->is_string() || next == body.end() || !next->is_string()) {
-    return SendError(res, 400, "bad_request",
-                     "expected {\"current_password\": string, \"new_password\": string}");
-  }
+  PasswordChangeRequest request;
+  HttpError error;
+  if (!ParsePasswordChangeRequest(req.body, &request, &error)) return SendError(res, error);
   const std::string& name = caller.user.name;
   if (const auto wait = state.throttle.RetryAfter(name, req.remote_addr); wait > 0) {
     res.set_header("Retry-After", std::to_string(wait));
     return SendError(res, 429, "too_many_requests", "too many failed attempts");
   }
-  auto checked = state.library.Authenticate(name, current->get<std::string>());
+  auto checked = state.library.Authenticate(name, request.current_password);
   if (!checked.ok()) {
     if (checked.status().code() != Code::kUnauthenticated) return SendStatus(res, checked.status());
     state.throttle.RecordFailure(name, req.remote_addr);
     return SendError(res, 403, "forbidden", "the current password is wrong");
   }
-  if (Status s = state.library.SetPassword(name, next->get<std::string>()); !s.ok()) {
+  if (Status s = state.library.SetPassword(name, request.new_password); !s.ok()) {
     return SendStatus(res, s);
   }
   // Whoever else held a token for this account loses it; this one stays.
@@ -43,31 +39,13 @@ void ChangePassword(ServerState& state, const httplib::Request& req, httplib::Re
 void PatchUser(ServerState& state, const httplib::Request& req, httplib::Response& res,
                const Caller& caller) {
   const std::string name = PathParam(req, 0);
-  nlohmann::json body;
-  if (!ParseJsonBody(req, res, &body)) return;
+  UserPatchRequest request;
+  HttpError error;
+  if (!ParseUserPatchRequest(req.body, &request, &error)) return SendError(res, error);
   auto user = state.library.FindUser(name);
   if (!user.ok()) return SendStatus(res, user.status());
-  std::optional<std::int64_t> quota;
-  if (const auto q = body.find("quota_bytes"); q != body.end()) {
-    if (!q->is_number_integer() || q->get<std::int64_t>() < 0) {
-      return SendError(res, 400, "bad_request", "quota_bytes must be a non-negative integer");
-    }
-    quota = q->get<std::int64_t>();
-  }
-  if (const auto q = body.find("quota"); q != body.end()) {
-    if (!q->is_string()) return SendError(res, 400, "bad_request", "quota must be a string");
-    auto parsed = ParseSize(q->get<std::string>());
-    if (!parsed.ok()) return SendStatus(res, parsed.status());
-    quota = *parsed;
-  }
-  std::optional<bool> disabled;
-  if (const auto d = body.find("disabled"); d != body.end()) {
-    if (!d->is_boolean()) return SendError(res, 400, "bad_request", "disabled must be a boolean");
-    disabled = d->get<bool>();
-  }
-  if (!quota && !disabled) {
-    return SendError(res, 400, "bad_request", "nothing to change: give quota_bytes or disabled");
-  }
+  const std::optional<std::int64_t>& quota = request.quota_bytes;
+  const std::optional<bool>& disabled = request.disabled;
   if (disabled && *disabled && user->id == caller.user.id) {
     return SendError(res, 422, "invalid_argument", "administrators cannot disable themselves");
   }

@@ -1,0 +1,388 @@
+#include "http/request_bodies.h"
+
+#include <strings.h>
+
+#include <algorithm>
+#include <charconv>
+#include <nlohmann/json.hpp>
+#include <utility>
+#include <vector>
+
+#include "core/config.h"
+
+namespace octopus::http {
+namespace {
+
+HttpError Refusal(int status, std::string message) {
+  return {status, ErrorCodeForStatus(status), std::move(message)};
+}
+
+bool IsDecimal(std::string_view s) {
+  if (s.empty() || s.size() > 19) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+std::string_view TrimOws(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+bool IsTokenChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+struct HeaderValue {
+  std::string first;                                        // "form-data", "multipart/form-data"
+  std::vector<std::pair<std::string, std::string>> params;  // names lower-cased, in order
+};
+
+// Parses `first *( ";" name "=" ( token / quoted-string ) )` (RFC 9110
+// section 5.6.6). False on anything else.
+bool ParseHeaderValue(std::string_view text, HeaderValue* out) {
+  std::size_t pos = text.find(';');
+  out->first = Lower(TrimOws(text.substr(0, pos)));
+  if (out->first.empty()) return false;
+  while (pos != std::string_view::npos && pos < text.size()) {
+    ++pos;  // the ';'
+    while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t')) ++pos;
+    if (pos == text.size()) break;  // a trailing ';'
+    const std::size_t name_start = pos;
+    while (pos < text.size() && IsTokenChar(text[pos])) ++pos;
+    if (pos == name_start || pos == text.size() || text[pos] != '=') return false;
+    std::string name = Lower(text.substr(name_start, pos - name_start));
+    ++pos;  // the '='
+    std::string value;
+    if (pos < text.size() && text[pos] == '"') {
+      ++pos;
+      bool closed = false;
+      while (pos < text.size()) {
+        const char c = text[pos++];
+        if (c == '"') {
+          closed = true;
+          break;
+        }
+        if (c == '\\') {
+          if (pos == text.size()) return false;
+          value += text[pos++];
+        } else {
+          value += c;
+        }
+      }
+      if (!closed) return false;
+    } else {
+      const std::size_t value_start = pos;
+      while (pos < text.size() && IsTokenChar(text[pos])) ++pos;
+      if (pos == value_start) return false;
+      value = std::string(text.substr(value_start, pos - value_start));
+    }
+    while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t')) ++pos;
+    if (pos < text.size() && text[pos] != ';') return false;
+    out->params.emplace_back(std::move(name), std::move(value));
+  }
+  return true;
+}
+
+const std::string* FindParam(const HeaderValue& value, std::string_view name) {
+  for (const auto& [n, v] : value.params) {
+    if (n == name) return &v;
+  }
+  return nullptr;
+}
+
+bool Malformed(HttpError* error, std::string message) {
+  *error = Refusal(400, std::move(message));
+  return false;
+}
+
+// The body as a JSON object; false (400) otherwise.
+bool ParseObject(std::string_view body, nlohmann::json* out, HttpError* error) {
+  *out = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (out->is_discarded() || !out->is_object()) {
+    return Malformed(error, "the request body must be a JSON object");
+  }
+  return true;
+}
+
+// Two string members, both required.
+bool ReadStringPair(std::string_view body, const char* a, const char* b, std::string* a_out,
+                    std::string* b_out, HttpError* error) {
+  nlohmann::json j;
+  if (!ParseObject(body, &j, error)) return false;
+  const auto x = j.find(a);
+  const auto y = j.find(b);
+  if (x == j.end() || !x->is_string() || y == j.end() || !y->is_string()) {
+    return Malformed(error, std::string("expected {\"") + a + "\": string, \"" + b + "\": string}");
+  }
+  *a_out = x->get<std::string>();
+  *b_out = y->get<std::string>();
+  return true;
+}
+
+}  // namespace
+
+bool ParseCredentialsRequest(std::string_view body, CredentialsRequest* out, HttpError* error) {
+  return ReadStringPair(body, "username", "password", &out->username, &out->password, error);
+}
+
+bool ParsePasswordChangeRequest(std::string_view body, PasswordChangeRequest* out,
+                                HttpError* error) {
+  return ReadStringPair(body, "current_password", "new_password", &out->current_password,
+                        &out->new_password, error);
+}
+
+bool ParseUserPatchRequest(std::string_view body, UserPatchRequest* out, HttpError* error) {
+  nlohmann::json j;
+  if (!ParseObject(body, &j, error)) return false;
+  *out = UserPatchRequest{};
+  if (const auto q = j.find("quota_bytes"); q != j.end()) {
+    if (!q->is_number_integer() || q->get<std::int64_t>() < 0) {
+      return Malformed(error, "quota_bytes must be a non-negative integer");
+    }
+    out->quota_bytes = q->get<std::int64_t>();
+  }
+  if (const auto q = j.find("quota"); q != j.end()) {
+    if (!q->is_string()) return Malformed(error, "quota must be a string");
+    auto parsed = ParseSize(q->get<std::string>());
+    if (!parsed.ok()) {
+      *error = ToHttpError(parsed.status());
+      return false;
+    }
+    out->quota_bytes = *parsed;
+  }
+  if (const auto d = j.find("disabled"); d != j.end()) {
+    if (!d->is_boolean()) return Malformed(error, "disabled must be a boolean");
+    out->disabled = d->get<bool>();
+  }
+  if (!out->quota_bytes && !out->disabled) {
+    return Malformed(error, "nothing to change: give quota_bytes, quota or disabled");
+  }
+  return true;
+}
+
+bool ParsePhotoPatchRequest(std::string_view body, PhotoPatchRequest* out, HttpError* error) {
+  nlohmann::json j;
+  if (!ParseObject(body, &j, error)) return false;
+  const auto name = j.find("filename");
+  if (name == j.end() || !name->is_string()) {
+    return Malformed(error, "expected {\"filename\": string}");
+  }
+  out->filename = name->get<std::string>();
+  return true;
+}
+
+std::optional<HttpError> CheckBodyFraming(BodyKind kind, std::string_view method,
+                                          const httplib::Headers& headers, std::size_t max_bytes) {
+  const std::size_t lengths = headers.count("Content-Length");
+  const std::size_t encodings = headers.count("Transfer-Encoding");
+  if (lengths > 1 || encodings > 1) {
+    return Refusal(400, "repeated Content-Length or Transfer-Encoding");
+  }
+  if (lengths == 1 && encodings == 1) {
+    return Refusal(400, "Content-Length and Transfer-Encoding together");
+  }
+  std::optional<std::uint64_t> length;
+  if (lengths == 1) {
+    const std::string& text = headers.find("Content-Length")->second;
+    std::uint64_t n = 0;
+    if (!IsDecimal(text) ||
+        std::from_chars(text.data(), text.data() + text.size(), n).ec != std::errc()) {
+      return Refusal(400, "invalid Content-Length");
+    }
+    length = n;
+  }
+  const bool chunked =
+      encodings == 1 &&
+      strcasecmp(headers.find("Transfer-Encoding")->second.c_str(), "chunked") == 0;
+  switch (kind) {
+    case BodyKind::kNone:
+      if (encodings == 1 || (length && *length > 0)) {
+        return Refusal(400, "this request takes no body");
+      }
+      return std::nullopt;
+    case BodyKind::kJson:
+      if (encodings == 1) {
+        return Refusal(411, "send the JSON body with a Content-Length, not chunked");
+      }
+      if (!length) {
+        if (method == "DELETE") return std::nullopt;
+        return Refusal(411, "a Content-Length is required");
+      }
+      if (*length > max_bytes) return Refusal(413, "request body too large");
+      return std::nullopt;
+    case BodyKind::kUpload:
+      if (encodings == 1 && !chunked) return Refusal(400, "unsupported Transfer-Encoding");
+      if (!length && !chunked) return Refusal(411, "a Content-Length or chunked body is required");
+      if (length && *length > max_bytes) return Refusal(413, "request too large");
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> MultipartReader::BoundaryOf(std::string_view content_type) {
+  HeaderValue value;
+  if (!ParseHeaderValue(content_type, &value) || value.first != "multipart/form-data") {
+    return std::nullopt;
+  }
+  const std::string* boundary = FindParam(value, "boundary");
+  if (!boundary || boundary->empty() || boundary->size() > kMaxBoundaryBytes ||
+      boundary->back() == ' ') {
+    return std::nullopt;
+  }
+  for (char c : *boundary) {
+    const bool bchar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       std::string_view("'()+_,-./:=? ").find(c) != std::string_view::npos;
+    if (!bchar) return std::nullopt;
+  }
+  return *boundary;
+}
+
+// The body is read as if it began with a CRLF, so that a delimiter at its
+// very start (no preamble) looks like every other one.
+MultipartReader::MultipartReader(std::string_view boundary, Sink& sink)
+    : delimiter_("\r\n--" + std::string(boundary)), sink_(sink), buffer_("\r\n") {}
+
+bool MultipartReader::Fail(std::string why) {
+  state_ = State::kFailed;
+  error_ = std::move(why);
+  buffer_.clear();
+  return false;
+}
+
+bool MultipartReader::ParseHeaders(std::string_view block, MultipartPartHeader* header) {
+  bool have_disposition = false;
+  while (!block.empty()) {
+    const std::size_t end = block.find("\r\n");
+    const std::string_view line = block.substr(0, end);
+    block = end == std::string_view::npos ? std::string_view() : block.substr(end + 2);
+    const std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos || colon == 0) return Fail("part header without a name");
+    const std::string_view name = line.substr(0, colon);
+    if (!std::all_of(name.begin(), name.end(), IsTokenChar))
+      return Fail("invalid part header name");
+    const std::string_view value = TrimOws(line.substr(colon + 1));
+    if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos) {
+      return Fail("control character in a part header");
+    }
+    const std::string lower = Lower(name);
+    if (lower == "content-disposition") {
+      if (have_disposition) return Fail("repeated Content-Disposition");
+      have_disposition = true;
+      HeaderValue disposition;
+      if (!ParseHeaderValue(value, &disposition) || disposition.first != "form-data") {
+        return Fail("invalid Content-Disposition");
+      }
+      const std::string* field = FindParam(disposition, "name");
+      if (!field) return Fail("Content-Disposition without a name");
+      header->name = *field;
+      if (const std::string* file = FindParam(disposition, "filename")) {
+        header->has_filename = true;
+        header->filename = *file;
+      }
+    } else if (lower == "content-type") {
+      header->content_type = std::string(value);
+    }
+  }
+  if (!have_disposition) return Fail("part without Content-Disposition");
+  return true;
+}
+
+bool MultipartReader::Feed(std::string_view data) {
+  if (state_ == State::kFailed) return false;
+  if (state_ == State::kEpilogue) return true;
+  buffer_.append(data);
+  // Each turn either changes state or waits for more bytes.
+  while (true) {
+    switch (state_) {
+      case State::kPreamble:
+      case State::kContent: {
+        const std::size_t at = buffer_.find(delimiter_);
+        if (at == std::string::npos) {
+          // Keep what could be the start of a delimiter split across pieces.
+          const std::size_t keep = std::min(buffer_.size(), delimiter_.size() - 1);
+          const std::size_t ready = buffer_.size() - keep;
+          if (state_ == State::kContent && ready > 0 && !sink_.OnPartData(buffer_.data(), ready)) {
+            return Fail("stopped");
+          }
+          buffer_.erase(0, ready);
+          return true;
+        }
+        if (state_ == State::kContent) {
+          if (at > 0 && !sink_.OnPartData(buffer_.data(), at)) return Fail("stopped");
+          if (!sink_.OnPartEnd()) return Fail("stopped");
+        }
+        buffer_.erase(0, at + delimiter_.size());
+        state_ = State::kAfterDelimiter;
+        break;
+      }
+      case State::kAfterDelimiter: {
+        if (buffer_.size() < 2) return true;
+        if (buffer_.compare(0, 2, "--") == 0) {
+          state_ = State::kEpilogue;
+          buffer_.clear();
+          return true;
+        }
+        // Optional transport padding, then the CRLF ending the delimiter line.
+        // The limits below give the same verdict however the body is split.
+        const std::size_t crlf = buffer_.find("\r\n");
+        std::size_t padding = std::min(crlf, buffer_.size());
+        if (crlf == std::string::npos && buffer_.back() == '\r') --padding;  // maybe a CRLF
+        if (buffer_.find_first_not_of(" \t") < padding) return Fail("junk after a delimiter");
+        if (crlf == std::string::npos) {
+          if (buffer_.size() >= kMaxPartHeaderBytes + 2) return Fail("delimiter line too long");
+          return true;
+        }
+        if (crlf > kMaxPartHeaderBytes) return Fail("delimiter line too long");
+        buffer_.erase(0, crlf + 2);
+        state_ = State::kHeaders;
+        break;
+      }
+      case State::kHeaders: {
+        std::size_t end;
+        std::size_t skip;
+        if (buffer_.compare(0, 2, "\r\n") == 0) {  // no header lines at all
+          end = 0;
+          skip = 2;
+        } else if ((end = buffer_.find("\r\n\r\n")) != std::string::npos) {
+          skip = end + 4;
+        } else {
+          // The end, when it comes, would be past the limit.
+          if (buffer_.size() >= kMaxPartHeaderBytes + 4) return Fail("part headers too long");
+          return true;
+        }
+        if (end > kMaxPartHeaderBytes) return Fail("part headers too long");
+        MultipartPartHeader header;
+        if (!ParseHeaders(std::string_view(buffer_).substr(0, end), &header)) return false;
+        buffer_.erase(0, skip);
+        if (!sink_.OnPartBegin(header)) return Fail("stopped");
+        state_ = State::kContent;
+        break;
+      }
+      case State::kEpilogue:
+        buffer_.clear();
+        return true;
+      case State::kFailed:
+        return false;
+    }
+  }
+}
+
+bool MultipartReader::Finish() {
+  if (state_ == State::kEpilogue) return true;
+  if (state_ != State::kFailed) Fail("the body ends before the closing delimiter");
+  return false;
+}
+
+}  // namespace octopus::http
