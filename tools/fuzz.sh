@@ -3,6 +3,8 @@
 # each for SECONDS (default 30) on a copy of its seed corpus. Crashes are
 # written to build-fuzz/artifacts/; turn each into a regression test.
 # Usage: tools/fuzz.sh [SECONDS] [TARGET...]
+# FUZZ_SEED=N fixes libFuzzer's seed (CI uses 1, so a run can be replayed);
+# unset, each run explores from a random one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-30}"
@@ -20,6 +22,13 @@ for t in "${targets[@]}"; do
   mkdir -p "$corpus"
   cp -n tests/fuzz/corpus/"${t%_fuzz}"/* "$corpus"/ 2>/dev/null || true
   echo "== $t: ${secs}s"
-  build-fuzz/tests/fuzz/"$t" -max_total_time="$secs" -rss_limit_mb=2048 -max_len=1048576 \
-    -artifact_prefix=build-fuzz/artifacts/"$t"- -print_final_stats=1 "$corpus" 2>&1 | tail -4
+  log="build-fuzz/$t.log"
+  if ! build-fuzz/tests/fuzz/"$t" -max_total_time="$secs" -rss_limit_mb=2048 -max_len=1048576 \
+    -seed="${FUZZ_SEED:-0}" -artifact_prefix=build-fuzz/artifacts/"$t"- -print_final_stats=1 \
+    "$corpus" >"$log" 2>&1; then
+    tail -n 80 "$log"
+    echo "fuzz: $t failed; the input is in build-fuzz/artifacts/" >&2
+    exit 1
+  fi
+  tail -n 4 "$log"
 done
