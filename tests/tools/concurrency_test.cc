@@ -33,7 +33,7 @@ namespace fs = std::filesystem;
 using testing::Quote;
 using testing::RunCommand;
 
-constexpr char kPassword[] = "a long enough password";
+using testing::kPassword;
 
 std::string Why(const httplib::Result& res) {
   if (!res) return "no answer: " + httplib::to_string(res.error());

@@ -39,7 +39,7 @@ namespace fs = std::filesystem;
 using testing::Quote;
 using testing::RunCommand;
 
-constexpr char kPassword[] = "a long enough password";
+using testing::kPassword;
 
 struct Source {
   std::string name;

@@ -23,6 +23,9 @@ class Client;
 
 namespace octopus::testing {
 
+// The password of every user the end-to-end tests create.
+inline constexpr char kPassword[] = "a long enough password";
+
 class ServiceProcess {
  public:
   // `home` and `mount` are created if absent. `env`: extra variables for

@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 using testing::Quote;
 using testing::RunCommand;
 
-constexpr char kPassword[] = "a long enough password";
+using testing::kPassword;
 
 // A tmpfs mounted on `dir` for the guard's lifetime.
 class TmpfsMount {

@@ -28,7 +28,7 @@ namespace fs = std::filesystem;
 using testing::Quote;
 using testing::RunCommand;
 
-constexpr char kPassword[] = "a long enough password";
+using testing::kPassword;
 
 struct Refusal {
   std::string cli_reason;  // in `octopus import` output

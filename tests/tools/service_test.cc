@@ -20,10 +20,10 @@ class ServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (::access("/dev/fuse", R_OK | W_OK) != 0) GTEST_SKIP() << "no /dev/fuse";
-    ASSERT_TRUE(testing::AddUser(dir_ / "home", "alice", "a long enough password", "1G"));
+    ASSERT_TRUE(testing::AddUser(dir_ / "home", "alice", testing::kPassword, "1G"));
     ASSERT_TRUE(service_.Start());
     port_ = std::to_string(service_.port());
-    token_ = service_.Login("alice", "a long enough password");
+    token_ = service_.Login("alice", testing::kPassword);
     ASSERT_FALSE(token_.empty()) << service_.Output();
   }
 
