@@ -555,8 +555,13 @@ int Filesystem::Flush(Handle* handle) {
 void Filesystem::Release(std::unique_ptr<Handle> handle) {
   if (!handle) return;
   if (handle->kind != Handle::kWrite) {
-    std::lock_guard lock(mu_);
-    UntrackOpen_locked(*handle);
+    {
+      std::lock_guard lock(mu_);
+      UntrackOpen_locked(*handle);
+    }
+    // Wait out a read still replying from the fd (see ReadHandle::io_mu);
+    // the fd closes when `handle` goes.
+    std::unique_lock reading(static_cast<ReadHandle&>(*handle).io_mu);
     return;
   }
   auto* h = static_cast<WriteHandle*>(handle.get());

@@ -18,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -56,6 +57,11 @@ struct Handle {
 
 struct ReadHandle : Handle {
   ReadHandle() : Handle(kRead) {}
+  // Readers share it while they read `fd`; release takes it whole before
+  // the fd is closed. The kernel sends the release after the last read's
+  // reply, except when a read was interrupted (and ThreadSanitizer cannot
+  // see that ordering through /dev/fuse either).
+  std::shared_mutex io_mu;
   UniqueFd fd;
   bool immutable = false;  // a stored original: the kernel may keep its pages
 };
