@@ -1,6 +1,7 @@
 #include "fs/mount.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -8,6 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdlib>
+#include <future>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -29,6 +33,7 @@ class Mount::Impl {
       : options_(options), fs_(std::make_unique<Filesystem>(library, options)) {}
 
   ~Impl() {
+    AnswerLeftovers();
     if (session_ != nullptr) {
       // Also after Stop() detached the mount: this is what frees the
       // session's copy of the mount point. When the kernel connection has
@@ -114,11 +119,41 @@ class Mount::Impl {
     // its own because it blocks until a worker answers it (or, if the loop
     // is gone already, until the session is destroyed).
     if (root) {
-      waker_ = std::thread([fd = std::move(root)] {
+      std::promise<void> done;
+      waker_done_ = done.get_future();
+      waker_ = std::thread([fd = std::move(root), done = std::move(done)]() mutable {
         struct statfs st {};
         (void)::fstatfs(fd.get(), &st);
+        fd = UniqueFd();  // let go of the mount before saying so
+        done.set_value();
       });
     }
+  }
+
+  // The loop may end on another request before reading the waker's statfs,
+  // which then waits unanswered, its descriptor keeping the detached mount
+  // and so the kernel connection alive (libfuse's unmount below would then
+  // try again and complain). After the loop: answer what is left, on this
+  // thread, until the waker is done (bounded).
+  void AnswerLeftovers() {
+    if (session_ == nullptr || !waker_.joinable() || loop_.joinable()) return;
+    const int fd = fuse_session_fd(session_);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    fuse_buf buf{};
+    while (waker_done_.wait_for(std::chrono::seconds(0)) != std::future_status::ready &&
+           std::chrono::steady_clock::now() < deadline) {
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, 50) != 1) continue;
+      if ((p.revents & POLLIN) == 0) break;  // the connection is gone
+      const int res = fuse_session_receive_buf(session_, &buf);
+      if (res > 0) {
+        fuse_session_process_buf(session_, &buf);
+      } else if (res != -EINTR && res != -EAGAIN) {
+        break;
+      }
+    }
+    std::free(buf.mem);
+    if (waker_done_.wait_for(std::chrono::seconds(0)) == std::future_status::ready) waker_.join();
   }
 
   void Wait() {
@@ -137,6 +172,7 @@ class Mount::Impl {
   std::filesystem::path mountpoint_;
   std::thread loop_;
   std::thread waker_;  // see Stop()
+  std::future<void> waker_done_;
   std::mutex mu_, wait_mu_;
   bool stopping_ = false;
 };
