@@ -81,6 +81,11 @@ struct MultipartPartHeader {
   std::string content_type;   // as sent; not trusted for anything
 };
 
+// Why not cpp-httplib's own multipart parser: Debian builds cpp-httplib as
+// a shared library whose parser is internal (not callable by a fuzzer), and
+// it hands parts to the route as they end, so a body broken after its first
+// file could not be refused before that file was ingested.
+//
 // Reads a multipart body as it arrives, in pieces of any size: each part's
 // header block, then its content in pieces, then its end. It holds at most
 // one header block (kMaxPartHeaderBytes) and a delimiter's length of
