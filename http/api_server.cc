@@ -1,7 +1,6 @@
 #include "http/api_server.h"
 
 #include <httplib.h>
-#include <netinet/in.h>
 #include <spdlog/spdlog.h>
 #include <strings.h>
 #include <sys/socket.h>
@@ -21,39 +20,6 @@
 
 namespace octopus::http {
 namespace {
-
-// cpp-httplib 0.11 listens with a backlog of 5, fixed when the library was
-// compiled. A burst of connections (a browser's thumbnail grid, 64 API
-// clients) overflows it; the kernel then drops handshakes and first
-// segments, and a request can arrive after the server gave up waiting for
-// it (keep-alive timeout): the client sees the connection closed with no
-// answer. Listening again on the same socket only raises the backlog, so
-// find the listening socket bound to `port` and do that.
-void RaiseListenBacklog(int port) {
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
-    int fd = -1;
-    const std::string name = e.path().filename().string();
-    if (std::from_chars(name.data(), name.data() + name.size(), fd).ec != std::errc()) continue;
-    int listening = 0;
-    socklen_t len = sizeof listening;
-    if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening) {
-      continue;
-    }
-    sockaddr_storage addr{};
-    socklen_t alen = sizeof addr;
-    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &alen) != 0) continue;
-    int bound = -1;
-    if (addr.ss_family == AF_INET) {
-      bound = ntohs(reinterpret_cast<const sockaddr_in*>(&addr)->sin_port);
-    } else if (addr.ss_family == AF_INET6) {
-      bound = ntohs(reinterpret_cast<const sockaddr_in6*>(&addr)->sin6_port);
-    }
-    if (bound == port && ::listen(fd, SOMAXCONN) != 0) {
-      spdlog::warn("cannot raise the listen backlog: {}", std::strerror(errno));
-    }
-  }
-}
 
 constexpr std::string_view kUploadPath = "/api/v1/photos";
 
@@ -158,6 +124,7 @@ class ApiServer::Impl {
   std::atomic<bool> listen_ended_{false};
   std::mutex stop_mu_;  // serializes Stop()
   int port_ = 0;
+  int listen_fd_ = -1;  // the listening socket, seen as the library creates it
   bool tls_ = false;
 
  private:
@@ -344,6 +311,17 @@ Status ApiServer::Impl::Init() {
   }
   RegisterRoutes();
   InstallHooks();
+  // cpp-httplib 0.11 listens with a backlog of 5, fixed when the library was
+  // compiled. A burst of connections (a browser's thumbnail grid, 64 API
+  // clients) overflows it; the kernel then drops handshakes and first
+  // segments, and a request can arrive after the server gave up waiting for
+  // it (keep-alive timeout): the client sees the connection closed with no
+  // answer. The library hands its listening socket to this hook before
+  // binding it; listening again once bound only raises the backlog.
+  server_->set_socket_options([this](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listen_fd_ = sock;
+  });
 
   if (options.port == 0) {
     port_ = server_->bind_to_any_port(options.bind);
@@ -354,7 +332,9 @@ Status ApiServer::Impl::Init() {
     return Status::IoError("cannot listen on " + options.bind + ":" + std::to_string(options.port),
                            EADDRINUSE);
   }
-  RaiseListenBacklog(port_);
+  if (listen_fd_ >= 0 && ::listen(listen_fd_, SOMAXCONN) != 0) {
+    spdlog::warn("cannot raise the listen backlog: {}", std::strerror(errno));
+  }
   thread_ = std::thread([this] {
     server_->listen_after_bind();
     listen_ended_ = true;
