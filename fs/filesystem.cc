@@ -179,8 +179,7 @@ int Filesystem::GetAttr(Ino ino, struct stat* out) {
   return 0;
 }
 
-void Filesystem::TrackOpen(const Handle& h, const struct stat& attr) {
-  std::lock_guard lock(mu_);
+void Filesystem::TrackOpen_locked(const Handle& h, const struct stat& attr) {
   OpenInode& o = open_[h.ino];
   ++o.handles;
   o.attr = attr;
@@ -405,9 +404,7 @@ int Filesystem::Open(Ino ino, int flags, std::unique_ptr<Handle>* out) {
       n->size = 0;
       n->writer = reinterpret_cast<std::uint64_t>(h.get());
       FillAttr_locked(*n, &attr);
-      OpenInode& o = open_[h->ino];
-      ++o.handles;
-      o.attr = attr;
+      TrackOpen_locked(*h, attr);
       *out = std::move(h);
       return 0;
     }
@@ -433,7 +430,10 @@ int Filesystem::Open(Ino ino, int flags, std::unique_ptr<Handle>* out) {
   // KiB), and each waits for the disk unless the original's own readahead
   // is ahead of it: a wider window on the blob keeps cold reads going.
   (void)::posix_fadvise(h->fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
-  TrackOpen(*h, attr);
+  {
+    std::lock_guard lock(mu_);
+    TrackOpen_locked(*h, attr);
+  }
   *out = std::move(h);
   return 0;
 }
@@ -463,9 +463,7 @@ int Filesystem::Create(Ino parent, const std::string& name, int flags, fuse_entr
   h->ino = n.ino;
   h->node = n.ino;
   FillEntry_locked(n, entry);
-  OpenInode& o = open_[h->ino];
-  ++o.handles;
-  o.attr = entry->attr;
+  TrackOpen_locked(*h, entry->attr);
   *out = std::move(h);
   return 0;
 }

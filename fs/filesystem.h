@@ -143,7 +143,7 @@ class Filesystem {
   int Snapshot_locked(Ino ino, std::vector<DirEntry>* out);
   // Open files outlive their names: fstat of a photo deleted while open
   // still answers, from the attributes it had.
-  void TrackOpen(const Handle& h, const struct stat& attr);
+  void TrackOpen_locked(const Handle& h, const struct stat& attr);
   void UntrackOpen_locked(const Handle& h);
   // Reloads the tree from the library; returns what the kernel must drop.
   std::vector<Invalidation> Reload();
