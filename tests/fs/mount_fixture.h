@@ -6,9 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cstdlib>
-#include <thread>
 
 #include "core/library.h"
 #include "fs/mount.h"
@@ -84,16 +82,11 @@ class MountTest : public ::testing::Test {
     return n;
   }
 
-  // Polls `pred` every 50 ms for up to `seconds`: for changes made by
-  // another process, which the mount shows within about a second.
+  // For changes made by another process, which the mount shows within
+  // about a second.
   template <typename Pred>
   bool Eventually(Pred pred, double seconds = 5) {
-    const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-    while (std::chrono::steady_clock::now() < end) {
-      if (pred()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return pred();
+    return testing::PollUntil(pred, seconds);
   }
 
   testing::TempDir dir_;

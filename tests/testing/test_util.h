@@ -2,9 +2,11 @@
 // JPEG fixtures, the sample photos, running real commands.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace octopus::testing {
@@ -22,6 +24,19 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// Polls `pred` every 20 ms until it holds or `seconds` pass; returns its
+// last answer. For state another thread or process changes: a bounded
+// wait, never a sleep standing in for synchronisation.
+template <typename Pred>
+bool PollUntil(Pred pred, double seconds = 60) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return pred();
+}
 
 // A real baseline JPEG of w x h pixels whose content depends on `seed` (so
 // different seeds give different bytes), encoded with libjpeg-turbo.

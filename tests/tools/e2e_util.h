@@ -82,23 +82,5 @@ std::string OctopusCommand(const std::filesystem::path& home);
 void LazyUnmount(const std::filesystem::path& mount);
 // SHA-256 of a file's bytes, hex; "" if unreadable.
 std::string Sha256OfFile(const std::filesystem::path& file);
-// Polls `pred` every 20 ms until it holds or `seconds` pass.
-template <typename Pred>
-bool PollUntil(Pred pred, int seconds = 60);
 
-}  // namespace octopus::testing
-
-#include <chrono>
-#include <thread>
-
-namespace octopus::testing {
-template <typename Pred>
-bool PollUntil(Pred pred, int seconds) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return pred();
-}
 }  // namespace octopus::testing
