@@ -6,6 +6,12 @@
 #include <fstream>
 #include <sstream>
 
+// Exiv2 0.27 still hands out std::auto_ptr, which C++17 deprecates.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#include <exiv2/exiv2.hpp>
+#pragma GCC diagnostic pop
+
 #include "core/image/media_type.h"
 #include "core/image/metadata_reader.h"
 #include "tests/testing/hostile_files.h"
@@ -166,6 +172,94 @@ TEST(MetadataReaderTest, LoopingAndAbsurdExifIsIgnored) {
   ASSERT_TRUE(meta.ok()) << meta.status().ToString();
   EXPECT_EQ(meta->width, 32);
   EXPECT_TRUE(meta->camera.make.empty());
+}
+
+// A JPEG carrying exactly the given GPS tags (Exiv2 key, type, value as
+// Exiv2 reads it, e.g. "48/1 51/1 30/1").
+struct GpsTag {
+  const char* key;
+  Exiv2::TypeId type;
+  const char* value;
+};
+std::string JpegWithGps(const std::vector<GpsTag>& tags) {
+  const std::string plain = MakeJpeg(16, 16, 7);
+  auto image = Exiv2::ImageFactory::open(reinterpret_cast<const Exiv2::byte*>(plain.data()),
+                                         static_cast<long>(plain.size()));
+  image->readMetadata();
+  Exiv2::ExifData exif;
+  exif["Exif.Image.Make"] = "Octopus";
+  for (const GpsTag& t : tags) {
+    auto v = Exiv2::Value::create(t.type);
+    v->read(t.value);
+    exif.add(Exiv2::ExifKey(t.key), v.get());
+  }
+  image->setExifData(exif);
+  image->writeMetadata();
+  Exiv2::BasicIo& io = image->io();
+  io.seek(0, Exiv2::BasicIo::beg);
+  std::string out(static_cast<std::size_t>(io.size()), '\0');
+  io.read(reinterpret_cast<Exiv2::byte*>(out.data()), static_cast<long>(out.size()));
+  return out;
+}
+
+// GPS tags as cameras and editors get them wrong: each case is a position
+// that must be dropped (the photo still reads, with no place), next to one
+// well-formed position that must be kept, so the helper is shown to work.
+TEST(MetadataReaderTest, MalformedGpsIsDroppedNotGuessed) {
+  constexpr auto R = Exiv2::unsignedRational;
+  const GpsTag lat_n{"Exif.GPSInfo.GPSLatitudeRef", Exiv2::asciiString, "N"};
+  const GpsTag lon_e{"Exif.GPSInfo.GPSLongitudeRef", Exiv2::asciiString, "E"};
+  const GpsTag paris_lat{"Exif.GPSInfo.GPSLatitude", R, "48/1 51/1 30/1"};
+  const GpsTag paris_lon{"Exif.GPSInfo.GPSLongitude", R, "2/1 17/1 40/1"};
+
+  auto good = ReadMetadata(Bytes(JpegWithGps({lat_n, paris_lat, lon_e, paris_lon})),
+                           MediaType::kJpeg);
+  ASSERT_TRUE(good.ok()) << good.status().ToString();
+  ASSERT_TRUE(good->gps.has_value());
+  EXPECT_NEAR(good->gps->lat, 48.858333, 1e-5);
+  EXPECT_NEAR(good->gps->lon, 2.294444, 1e-5);
+  const GpsTag west{"Exif.GPSInfo.GPSLongitudeRef", Exiv2::asciiString, "W"};
+  const GpsTag south{"Exif.GPSInfo.GPSLatitudeRef", Exiv2::asciiString, "S"};
+  auto sw = ReadMetadata(Bytes(JpegWithGps({south, paris_lat, west, paris_lon})),
+                         MediaType::kJpeg);
+  ASSERT_TRUE(sw.ok() && sw->gps.has_value());
+  EXPECT_LT(sw->gps->lat, 0);
+  EXPECT_LT(sw->gps->lon, 0);
+
+  struct Case {
+    const char* what;
+    std::vector<GpsTag> tags;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"only latitude", {lat_n, paris_lat}},
+           {"only longitude", {lon_e, paris_lon}},
+           {"zero, zero (no fix)",
+            {lat_n, {"Exif.GPSInfo.GPSLatitude", R, "0/1 0/1 0/1"}, lon_e,
+             {"Exif.GPSInfo.GPSLongitude", R, "0/1 0/1 0/1"}}},
+           {"latitude over 90",
+            {lat_n, {"Exif.GPSInfo.GPSLatitude", R, "95/1 0/1 0/1"}, lon_e, paris_lon}},
+           {"longitude over 180",
+            {lat_n, paris_lat, lon_e, {"Exif.GPSInfo.GPSLongitude", R, "181/1 0/1 0/1"}}},
+           {"zero denominator (NaN)",
+            {lat_n, {"Exif.GPSInfo.GPSLatitude", R, "48/0 51/1 30/1"}, lon_e, paris_lon}},
+           {"zero/zero (NaN)",
+            {lat_n, paris_lat, lon_e, {"Exif.GPSInfo.GPSLongitude", R, "0/0 0/0 0/0"}}},
+           {"two components, not three",
+            {lat_n, {"Exif.GPSInfo.GPSLatitude", R, "48/1 51/1"}, lon_e, paris_lon}},
+           {"negative signed rational",
+            {lat_n, {"Exif.GPSInfo.GPSLatitude", Exiv2::signedRational, "-48/1 51/1 30/1"}, lon_e,
+             paris_lon}},
+           {"text instead of numbers",
+            {lat_n, {"Exif.GPSInfo.GPSLatitude", Exiv2::asciiString, "48 deg 51' 30\""}, lon_e,
+             paris_lon}},
+       }) {
+    const std::string jpeg = JpegWithGps(c.tags);
+    auto meta = ReadMetadata(Bytes(jpeg), MediaType::kJpeg);
+    ASSERT_TRUE(meta.ok()) << c.what << ": " << meta.status().ToString();
+    EXPECT_EQ(meta->camera.make, "Octopus") << c.what << ": the rest of the EXIF is kept";
+    EXPECT_FALSE(meta->gps.has_value())
+        << c.what << ": got " << meta->gps->lat << ", " << meta->gps->lon;
+  }
 }
 
 }  // namespace

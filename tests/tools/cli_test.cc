@@ -67,6 +67,44 @@ TEST_F(CliTest, ImportsAFolderAndListsRecordsAsJson) {
   EXPECT_NE(fsck.output.find("consistent"), std::string::npos);
 }
 
+// Places come from the home's data/places.idx. A corrupt index is reported
+// in the log and the CLI still imports (with no place); once a good index is
+// built with octopus-places, `reindex --places` gives the photo its place.
+TEST_F(CliTest, PlacesIndexCorruptThenRebuiltAndReindexed) {
+  const auto photos = testing::SamplePhotos();
+  if (photos.empty()) GTEST_SKIP() << "no sample photos";
+  AddUser("alice");
+  const auto index = home_.path() / "home" / "data" / "places.idx";
+  testing::WriteFile(index, "not an index at all");
+  auto r = Octopus("import --user alice " + Quote(photos / "nikon_d70s_gps.jpg"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string log = testing::ReadFile(home_.path() / "home" / "data" / "logs" / "cli.log");
+  EXPECT_NE(log.find("places disabled"), std::string::npos) << log;
+  auto ls = Octopus("ls --user alice --json");
+  ASSERT_EQ(ls.exit_code, 0) << ls.output;
+  auto records = nlohmann::json::parse(ls.output);
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_TRUE(records[0]["place"].is_null()) << records[0].dump();
+  EXPECT_FALSE(records[0]["gps"].is_null());
+
+  const auto fixtures = std::filesystem::path(OCTOPUS_SOURCE_DIR) / "tests/fixtures/places";
+  const auto places_tool = std::filesystem::path(testing::OctopusBinary()).parent_path() /
+                           "octopus-places";
+  auto build = RunCommand(Quote(places_tool) + " build --cities " +
+                          Quote(fixtures / "cities1000.txt") + " --admin1 " +
+                          Quote(fixtures / "admin1CodesASCII.txt") + " --countries " +
+                          Quote(fixtures / "countryInfo.txt") + " -o " + Quote(index));
+  ASSERT_EQ(build.exit_code, 0) << build.output;
+  auto re = Octopus("reindex --places --user alice");
+  ASSERT_EQ(re.exit_code, 0) << re.output;
+  ls = Octopus("ls --user alice --json");
+  records = nlohmann::json::parse(ls.output);
+  ASSERT_EQ(records.size(), 1u);
+  ASSERT_TRUE(records[0]["place"].is_object()) << records[0].dump();
+  EXPECT_EQ(records[0]["place"]["country_code"], "IT");
+  EXPECT_EQ(records[0]["place"]["country"], "Italy");
+}
+
 TEST_F(CliTest, QuotaIsEnforcedWithAClearMessage) {
   AddUser("bob", "20K");
   const auto big = home_ / "big.jpg";
