@@ -63,8 +63,102 @@ Contributions ComputeContributions(int src_size, int dst_size) {
   return c;
 }
 
-std::uint8_t Clamp8(float v) {
-  return static_cast<std::uint8_t>(std::clamp(v, 0.0f, 255.0f) + 0.5f);
+// Rounds a filtered value to 0..255. Written as integer min/max (the same
+// result as clamping the float first) so that the loops calling it vectorise.
+inline std::uint8_t ClampRound(float v) {
+  const int i = static_cast<int>(v + 0.5f);
+  return static_cast<std::uint8_t>(i < 0 ? 0 : (i > 255 ? 255 : i));
+}
+
+// One RGB pixel plus a padding lane, so each filter tap is a single 4-wide
+// multiply-add instead of three scalar ones.
+using Px4 = float __attribute__((vector_size(16)));
+using Int4 = int __attribute__((vector_size(16)));
+inline Int4 Clamp(Int4 v) {
+  v = v < 0 ? Int4{} : v;
+  return v > 255 ? Int4{255, 255, 255, 255} : v;
+}
+
+// The two passes of Resize, as bodies the dispatchers below inline, so the
+// same source compiles once for the baseline x86-64 (SSE2) and once for
+// AVX2+FMA, chosen at run time. Measured on a 2000x1500 -> 1440x1080 resize:
+// 40 ms before (float, scalar horizontal pass), see README "Benchmarks".
+[[gnu::always_inline]] inline void VerticalPassBody(const RgbImage& src, const Contributions& v,
+                                                    RgbImage* tmp) {
+  const std::size_t stride = static_cast<std::size_t>(src.width) * 3;
+  std::vector<float> acc(stride);
+  for (int y = 0; y < tmp->height; ++y) {
+    const float* w = &v.weights[static_cast<std::size_t>(y) * v.max_count];
+    const std::uint8_t* in = src.row(v.first[y]);
+    const float w0 = w[0];
+    for (std::size_t i = 0; i < stride; ++i) acc[i] = w0 * static_cast<float>(in[i]);
+    for (int k = 1; k < v.count[y]; ++k) {
+      in = src.row(v.first[y] + k);
+      const float wk = w[k];
+      for (std::size_t i = 0; i < stride; ++i) acc[i] += wk * static_cast<float>(in[i]);
+    }
+    std::uint8_t* out = tmp->row(y);
+    for (std::size_t i = 0; i < stride; ++i) out[i] = ClampRound(acc[i]);
+  }
+}
+
+[[gnu::always_inline]] inline void HorizontalPassBody(const RgbImage& tmp, const Contributions& h,
+                                                      RgbImage* dst) {
+  std::vector<Px4> row(static_cast<std::size_t>(tmp.width));
+  for (int y = 0; y < dst->height; ++y) {
+    const std::uint8_t* in = tmp.row(y);
+    for (int x = 0; x < tmp.width; ++x) {
+      row[x] = Px4{static_cast<float>(in[x * 3]), static_cast<float>(in[x * 3 + 1]),
+                   static_cast<float>(in[x * 3 + 2]), 0.0f};
+    }
+    std::uint8_t* out = dst->row(y);
+    for (int x = 0; x < dst->width; ++x) {
+      const float* w = &h.weights[static_cast<std::size_t>(x) * h.max_count];
+      const Px4* p = &row[h.first[x]];
+      Px4 acc = p[0] * w[0];
+      for (int k = 1; k < h.count[x]; ++k) acc += p[k] * w[k];
+      const Int4 c = Clamp(__builtin_convertvector(acc + 0.5f, Int4));
+      out[x * 3] = static_cast<std::uint8_t>(c[0]);
+      out[x * 3 + 1] = static_cast<std::uint8_t>(c[1]);
+      out[x * 3 + 2] = static_cast<std::uint8_t>(c[2]);
+    }
+  }
+}
+
+void VerticalPassBaseline(const RgbImage& src, const Contributions& v, RgbImage* tmp) {
+  VerticalPassBody(src, v, tmp);
+}
+void HorizontalPassBaseline(const RgbImage& tmp, const Contributions& h, RgbImage* dst) {
+  HorizontalPassBody(tmp, h, dst);
+}
+
+#if defined(__x86_64__)
+[[gnu::target("avx2,fma")]] void VerticalPassAvx2(const RgbImage& src, const Contributions& v,
+                                                  RgbImage* tmp) {
+  VerticalPassBody(src, v, tmp);
+}
+[[gnu::target("avx2,fma")]] void HorizontalPassAvx2(const RgbImage& tmp, const Contributions& h,
+                                                    RgbImage* dst) {
+  HorizontalPassBody(tmp, h, dst);
+}
+bool HasAvx2() {
+  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return yes;
+}
+#endif
+
+void VerticalPass(const RgbImage& src, const Contributions& v, RgbImage* tmp) {
+#if defined(__x86_64__)
+  if (HasAvx2()) return VerticalPassAvx2(src, v, tmp);
+#endif
+  VerticalPassBaseline(src, v, tmp);
+}
+
+void HorizontalPass(const RgbImage& tmp, const Contributions& h, RgbImage* dst) {
+#if defined(__x86_64__)
+  if (HasAvx2()) return HorizontalPassAvx2(tmp, h, dst);
+#endif
+  HorizontalPassBaseline(tmp, h, dst);
 }
 
 }  // namespace
@@ -92,47 +186,13 @@ RgbImage Resize(const RgbImage& src, int width, int height) {
     std::memcpy(copy.data(), src.data(), static_cast<std::size_t>(width) * height * 3);
     return copy;
   }
-  // Vertical pass first: it runs over whole contiguous rows, which the
-  // compiler vectorises, and it leaves fewer rows for the horizontal pass,
-  // which cannot be. The intermediate is 8-bit, as in PIL: the rounding is
-  // invisible and the buffer 4x smaller than floats.
-  const Contributions v = ComputeContributions(src.height, height);
-  const std::size_t src_stride = static_cast<std::size_t>(src.width) * 3;
+  // Vertical pass first: it leaves fewer rows for the horizontal pass. The
+  // intermediate is 8-bit, as in PIL: the rounding is invisible and the
+  // buffer 4x smaller than floats.
   RgbImage tmp(src.width, height);
-  std::vector<float> acc(src_stride);
-  for (int y = 0; y < height; ++y) {
-    std::fill(acc.begin(), acc.end(), 0.0f);
-    const float* w = &v.weights[static_cast<std::size_t>(y) * v.max_count];
-    for (int k = 0; k < v.count[y]; ++k) {
-      const std::uint8_t* in = src.row(v.first[y] + k);
-      const float wk = w[k];
-      for (std::size_t i = 0; i < src_stride; ++i) acc[i] += wk * static_cast<float>(in[i]);
-    }
-    std::uint8_t* out = tmp.row(y);
-    for (std::size_t i = 0; i < src_stride; ++i) out[i] = Clamp8(acc[i]);
-  }
-
-  const Contributions h = ComputeContributions(src.width, width);
+  VerticalPass(src, ComputeContributions(src.height, height), &tmp);
   RgbImage dst(width, height);
-  std::vector<float> row(src_stride);
-  for (int y = 0; y < height; ++y) {
-    const std::uint8_t* in = tmp.row(y);
-    for (std::size_t i = 0; i < src_stride; ++i) row[i] = static_cast<float>(in[i]);
-    std::uint8_t* out = dst.row(y);
-    for (int x = 0; x < width; ++x) {
-      const float* w = &h.weights[static_cast<std::size_t>(x) * h.max_count];
-      const float* p = &row[static_cast<std::size_t>(h.first[x]) * 3];
-      float r = 0, g = 0, b = 0;
-      for (int k = 0; k < h.count[x]; ++k, p += 3) {
-        r += w[k] * p[0];
-        g += w[k] * p[1];
-        b += w[k] * p[2];
-      }
-      out[x * 3] = Clamp8(r);
-      out[x * 3 + 1] = Clamp8(g);
-      out[x * 3 + 2] = Clamp8(b);
-    }
-  }
+  HorizontalPass(tmp, ComputeContributions(src.width, width), &dst);
   return dst;
 }
 
