@@ -31,52 +31,93 @@ bool EndsWithEoi(std::span<const std::uint8_t> file) {
   return false;
 }
 
-}  // namespace
+// The decoder after its header is read, and the DCT scale to decode at.
+struct Decoder {
+  TjHandle tj;
+  int width = 0, height = 0, subsamp = 0, colorspace = 0;
+  int out_w = 0, out_h = 0;  // scaled size
+};
 
-Result<JpegHeader> ReadJpegHeader(std::span<const std::uint8_t> file) {
-  TjHandle tj(tjInitDecompress());
-  if (!tj) return Status::Internal("cannot start the JPEG decoder");
-  int w = 0, h = 0, subsamp = 0, colorspace = 0;
-  if (tjDecompressHeader3(tj.get(), file.data(), file.size(), &w, &h, &subsamp, &colorspace) != 0) {
-    return JpegError("cannot read the JPEG header", tj.get());
+Result<Decoder> StartDecode(std::span<const std::uint8_t> file, int min_long_side) {
+  Decoder d{TjHandle(tjInitDecompress())};
+  if (!d.tj) return Status::Internal("cannot start the JPEG decoder");
+  if (tjDecompressHeader3(d.tj.get(), file.data(), file.size(), &d.width, &d.height, &d.subsamp,
+                          &d.colorspace) != 0) {
+    return JpegError("cannot read the JPEG header", d.tj.get());
   }
-  if (w <= 0 || h <= 0) return Status::UnsupportedMedia("not a supported image: JPEG has no size");
-  return JpegHeader{w, h};
-}
-
-Result<RgbImage> DecodeJpeg(std::span<const std::uint8_t> file, int min_long_side) {
-  TjHandle tj(tjInitDecompress());
-  if (!tj) return Status::Internal("cannot start the JPEG decoder");
-  int w = 0, h = 0, subsamp = 0, colorspace = 0;
-  if (tjDecompressHeader3(tj.get(), file.data(), file.size(), &w, &h, &subsamp, &colorspace) != 0) {
-    return JpegError("cannot read the JPEG header", tj.get());
+  if (d.width <= 0 || d.height <= 0) {
+    return Status::UnsupportedMedia("not a supported image: JPEG has no size");
   }
   int count = 0;
   const tjscalingfactor* factors = tjGetScalingFactors(&count);
-  int out_w = w, out_h = h;
+  d.out_w = d.width;
+  d.out_h = d.height;
   for (int i = 0; i < count; ++i) {
     const tjscalingfactor f = factors[i];
     // Only 1/1, 1/2, 1/4 and 1/8 have SIMD IDCTs; the other eighths run in
     // plain C and cost more than the resampling they would save.
     if (f.num != 1 || (f.denom != 1 && f.denom != 2 && f.denom != 4 && f.denom != 8)) continue;
-    const int sw = TJSCALED(w, f), sh = TJSCALED(h, f);
+    const int sw = TJSCALED(d.width, f), sh = TJSCALED(d.height, f);
     if (std::max(sw, sh) >= min_long_side &&
-        sw * static_cast<long>(sh) < out_w * static_cast<long>(out_h)) {
-      out_w = sw;
-      out_h = sh;
+        sw * static_cast<long>(sh) < d.out_w * static_cast<long>(d.out_h)) {
+      d.out_w = sw;
+      d.out_h = sh;
     }
   }
-  RgbImage img(out_w, out_h);
-  // LIMITSCANS: refuse progressive files with absurd scan counts (a CPU bomb).
-  // The default (fast integer) IDCT is plenty for a downscaled thumbnail.
-  const int flags = TJFLAG_LIMITSCANS;
-  if (tjDecompress2(tj.get(), file.data(), file.size(), img.data(), out_w, 0, out_h, TJPF_RGB,
-                    flags) != 0) {
-    if (tjGetErrorCode(tj.get()) != TJERR_WARNING) return JpegError("corrupt JPEG", tj.get());
-    if (!EndsWithEoi(file)) {
-      return Status::UnsupportedMedia("not a supported image: the JPEG is truncated");
-    }
+  return d;
+}
+
+// A failed decode call: libjpeg warnings (common in camera files) are fine,
+// unless the data was cut short.
+Status DecodeResult(int rc, std::span<const std::uint8_t> file, void* tj) {
+  if (rc == 0) return Status::Ok();
+  if (tjGetErrorCode(tj) != TJERR_WARNING) return JpegError("corrupt JPEG", tj);
+  if (!EndsWithEoi(file)) {
+    return Status::UnsupportedMedia("not a supported image: the JPEG is truncated");
   }
+  return Status::Ok();
+}
+
+// LIMITSCANS: refuse progressive files with absurd scan counts (a CPU bomb).
+// The default (fast integer) IDCT is plenty for a downscaled thumbnail.
+constexpr int kDecodeFlags = TJFLAG_LIMITSCANS;
+
+}  // namespace
+
+Result<JpegHeader> ReadJpegHeader(std::span<const std::uint8_t> file) {
+  auto d = StartDecode(file, 0);
+  if (!d.ok()) return d.status();
+  return JpegHeader{d->width, d->height, d->colorspace == TJCS_YCbCr && d->subsamp != TJSAMP_GRAY};
+}
+
+Result<RgbImage> DecodeJpeg(std::span<const std::uint8_t> file, int min_long_side) {
+  auto d = StartDecode(file, min_long_side);
+  if (!d.ok()) return d.status();
+  RgbImage img(d->out_w, d->out_h);
+  const int rc = tjDecompress2(d->tj.get(), file.data(), file.size(), img.data(), d->out_w, 0,
+                               d->out_h, TJPF_RGB, kDecodeFlags);
+  if (Status s = DecodeResult(rc, file, d->tj.get()); !s.ok()) return s;
+  return img;
+}
+
+Result<YccImage> DecodeJpegYcc(std::span<const std::uint8_t> file, int min_long_side) {
+  auto d = StartDecode(file, min_long_side);
+  if (!d.ok()) return d.status();
+  if (d->colorspace != TJCS_YCbCr || d->subsamp == TJSAMP_GRAY) {
+    return Status::Internal("DecodeJpegYcc: the JPEG is not YCbCr");
+  }
+  YccImage img;
+  Plane* planes[3] = {&img.y, &img.cb, &img.cr};
+  unsigned char* data[3];
+  int strides[3];
+  for (int i = 0; i < 3; ++i) {
+    *planes[i] = Plane(tjPlaneWidth(i, d->out_w, d->subsamp), tjPlaneHeight(i, d->out_h, d->subsamp));
+    data[i] = planes[i]->data();
+    strides[i] = planes[i]->width;
+  }
+  const int rc = tjDecompressToYUVPlanes(d->tj.get(), file.data(), file.size(), data, d->out_w,
+                                         strides, d->out_h, kDecodeFlags);
+  if (Status s = DecodeResult(rc, file, d->tj.get()); !s.ok()) return s;
   return img;
 }
 
@@ -87,6 +128,21 @@ Result<std::string> EncodeJpeg(const RgbImage& image, int quality) {
   unsigned long size = 0;
   const int rc = tjCompress2(tj.get(), image.data(), image.width, 0, image.height, TJPF_RGB, &raw,
                              &size, TJSAMP_420, quality, TJFLAG_ACCURATEDCT);
+  std::unique_ptr<unsigned char, TjBufferDeleter> buf(raw);
+  if (rc != 0)
+    return Status::Internal(std::string("JPEG encoding failed: ") + tjGetErrorStr2(tj.get()));
+  return std::string(reinterpret_cast<const char*>(buf.get()), size);
+}
+
+Result<std::string> EncodeJpeg(const YccImage& image, int quality) {
+  TjHandle tj(tjInitCompress());
+  if (!tj) return Status::Internal("cannot start the JPEG encoder");
+  const unsigned char* data[3] = {image.y.data(), image.cb.data(), image.cr.data()};
+  const int strides[3] = {image.y.width, image.cb.width, image.cr.width};
+  unsigned char* raw = nullptr;
+  unsigned long size = 0;
+  const int rc = tjCompressFromYUVPlanes(tj.get(), data, image.width(), strides, image.height(),
+                                         TJSAMP_420, &raw, &size, quality, TJFLAG_ACCURATEDCT);
   std::unique_ptr<unsigned char, TjBufferDeleter> buf(raw);
   if (rc != 0)
     return Status::Internal(std::string("JPEG encoding failed: ") + tjGetErrorStr2(tj.get()));

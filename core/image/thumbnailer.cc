@@ -20,25 +20,35 @@ Status CheckPixels(int width, int height, const ThumbnailSpec& spec) {
   return Status::Ok();
 }
 
-// Decoded pixels, at least `min_long_side` on the long side when the image is
-// that big. JPEG uses the scaled IDCT so a 24 MP photo is never decoded whole.
-Result<RgbImage> DecodeForThumbnails(std::span<const std::uint8_t> file, MediaType type,
-                                     int min_long_side, const ThumbnailSpec& spec, bool* oriented) {
-  *oriented = false;
-  if (type == MediaType::kJpeg) {
-    auto header = ReadJpegHeader(file);
-    if (!header.ok()) return header.status();
-    if (Status s = CheckPixels(header->width, header->height, spec); !s.ok()) return s;
-    return DecodeJpeg(file, min_long_side);
+int Width(const RgbImage& image) { return image.width; }
+int Height(const RgbImage& image) { return image.height; }
+int Width(const YccImage& image) { return image.width(); }
+int Height(const YccImage& image) { return image.height(); }
+
+// Preview and small thumbnail from decoded pixels (RGB or JPEG planes): the
+// preview resampled from the decode, the small one from the preview, both
+// turned upright unless the decoder did it.
+template <typename Image>
+Result<Thumbnails> FromPixels(Image decoded, bool oriented, int orientation, int preview_px,
+                              int small_px, int quality) {
+  int w = 0, h = 0;
+  FitLongSide(Width(decoded), Height(decoded), preview_px, &w, &h);
+  Image preview = Resize(decoded, w, h);
+  decoded = Image();  // free the full decode early
+  FitLongSide(Width(preview), Height(preview), small_px, &w, &h);
+  Image small = Resize(preview, w, h);
+  if (!oriented) {
+    preview = Orient(std::move(preview), orientation);
+    small = Orient(std::move(small), orientation);
   }
-  if (type == MediaType::kHeif) {
-    auto heif = HeifFile::Open(file);
-    if (!heif.ok()) return heif.status();
-    if (Status s = CheckPixels(heif->width(), heif->height(), spec); !s.ok()) return s;
-    *oriented = true;  // libheif applied irot/imir
-    return heif->Decode();
-  }
-  return Status::UnsupportedMedia("not a supported image: not JPEG or HEIC");
+  Thumbnails out;
+  auto small_jpeg = EncodeJpeg(small, quality);
+  if (!small_jpeg.ok()) return small_jpeg.status();
+  auto preview_jpeg = EncodeJpeg(preview, quality);
+  if (!preview_jpeg.ok()) return preview_jpeg.status();
+  out.small_jpeg = std::move(small_jpeg).value();
+  out.preview_jpeg = std::move(preview_jpeg).value();
+  return out;
 }
 
 }  // namespace
@@ -47,28 +57,34 @@ Result<Thumbnails> MakeThumbnails(std::span<const std::uint8_t> file, MediaType 
                                   int orientation, const ThumbnailSpec& spec) {
   const int preview_px = std::max(1, spec.preview_px);
   const int small_px = std::max(1, std::min(spec.small_px, preview_px));
-  bool oriented = false;
-  auto decoded = DecodeForThumbnails(file, type, preview_px, spec, &oriented);
-  if (!decoded.ok()) return decoded.status();
-
-  int w = 0, h = 0;
-  FitLongSide(decoded->width, decoded->height, preview_px, &w, &h);
-  RgbImage preview = Resize(*decoded, w, h);
-  decoded = RgbImage();  // free the full decode early
-  FitLongSide(preview.width, preview.height, small_px, &w, &h);
-  RgbImage small = Resize(preview, w, h);
-  if (!oriented) {
-    preview = Orient(std::move(preview), orientation);
-    small = Orient(std::move(small), orientation);
+  if (type == MediaType::kJpeg) {
+    auto header = ReadJpegHeader(file);
+    if (!header.ok()) return header.status();
+    if (Status s = CheckPixels(header->width, header->height, spec); !s.ok()) return s;
+    // The scaled IDCT, so a 24 MP photo is never decoded whole; a YCbCr file
+    // stays in its planes from decode to encode.
+    if (header->ycc) {
+      auto planes = DecodeJpegYcc(file, preview_px);
+      if (!planes.ok()) return planes.status();
+      return FromPixels(std::move(planes).value(), false, orientation, preview_px, small_px,
+                        spec.quality);
+    }
+    auto rgb = DecodeJpeg(file, preview_px);
+    if (!rgb.ok()) return rgb.status();
+    return FromPixels(std::move(rgb).value(), false, orientation, preview_px, small_px,
+                      spec.quality);
   }
-  Thumbnails out;
-  auto small_jpeg = EncodeJpeg(small, spec.quality);
-  if (!small_jpeg.ok()) return small_jpeg.status();
-  auto preview_jpeg = EncodeJpeg(preview, spec.quality);
-  if (!preview_jpeg.ok()) return preview_jpeg.status();
-  out.small_jpeg = std::move(small_jpeg).value();
-  out.preview_jpeg = std::move(preview_jpeg).value();
-  return out;
+  if (type == MediaType::kHeif) {
+    auto heif = HeifFile::Open(file);
+    if (!heif.ok()) return heif.status();
+    if (Status s = CheckPixels(heif->width(), heif->height(), spec); !s.ok()) return s;
+    auto rgb = heif->Decode();
+    if (!rgb.ok()) return rgb.status();
+    // libheif applied irot/imir.
+    return FromPixels(std::move(rgb).value(), true, orientation, preview_px, small_px,
+                      spec.quality);
+  }
+  return Status::UnsupportedMedia("not a supported image: not JPEG or HEIC");
 }
 
 }  // namespace octopus::image

@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 #include <turbojpeg.h>
 
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 
 #include "core/image/media_type.h"
+#include "core/image/pixels.h"
 #include "core/image/thumbnailer.h"
 #include "tests/testing/test_util.h"
 
@@ -104,6 +107,67 @@ TEST(ThumbnailerTest, AppliesExifOrientation) {
         rotated ? d.at(d.width / 2, d.height - 10) : d.at(d.width - 10, d.height / 2);
     EXPECT_EQ(IsRed(first), c.red_first);
     EXPECT_EQ(IsBlue(last), c.red_first);
+  }
+}
+
+// A smooth, colourful JPEG (red across, green down, blue diagonally) of any
+// size and chroma subsampling (TJSAMP_GRAY for greyscale).
+std::string GradientJpeg(int w, int h, int subsamp) {
+  std::vector<unsigned char> rgb(static_cast<std::size_t>(w) * h * 3);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      unsigned char* p = &rgb[(static_cast<std::size_t>(y) * w + x) * 3];
+      p[0] = static_cast<unsigned char>(x * 255 / w);
+      p[1] = static_cast<unsigned char>(y * 255 / h);
+      p[2] = static_cast<unsigned char>((x + y) * 255 / (w + h));
+    }
+  std::unique_ptr<void, int (*)(tjhandle)> tj(tjInitCompress(), tjDestroy);
+  unsigned char* out = nullptr;
+  unsigned long size = 0;
+  EXPECT_EQ(tjCompress2(tj.get(), rgb.data(), w, 0, h, TJPF_RGB, &out, &size, subsamp, 95, 0), 0);
+  std::string s(reinterpret_cast<char*>(out), size);
+  tjFree(out);
+  return s;
+}
+
+// JPEG files are thumbnailed in their Y, Cb, Cr planes (greyscale ones in
+// RGB). Whatever the subsampling and however odd the size, the preview must
+// match the full-size decode resampled in RGB: a swapped or misplaced plane
+// would be far off.
+TEST(ThumbnailerTest, PlanesMatchAnRgbReferenceForEverySubsampling) {
+  struct Case {
+    int w, h, subsamp;
+    const char* what;
+  };
+  for (const Case& c : {Case{3001, 1999, TJSAMP_420, "4:2:0, odd size"},
+                        Case{2880, 2160, TJSAMP_422, "4:2:2"},
+                        Case{1601, 2881, TJSAMP_444, "4:4:4, portrait"},
+                        Case{2000, 1501, TJSAMP_440, "4:4:0"},
+                        Case{1999, 1001, TJSAMP_GRAY, "greyscale"}}) {
+    SCOPED_TRACE(c.what);
+    const std::string jpeg = GradientJpeg(c.w, c.h, c.subsamp);
+    for (int orientation : {1, 6}) {
+      auto t = MakeThumbnails(Bytes(jpeg), MediaType::kJpeg, orientation, ThumbnailSpec{});
+      ASSERT_TRUE(t.ok()) << t.status().ToString();
+      const Decoded full = Decode(jpeg);
+      RgbImage reference_src(full.width, full.height);
+      std::memcpy(reference_src.data(), full.rgb.data(), full.rgb.size());
+      for (const std::string* thumb : {&t->preview_jpeg, &t->small_jpeg}) {
+        const Decoded got = Decode(*thumb);
+        const bool turned = orientation == 6;
+        RgbImage reference = Orient(Resize(reference_src, turned ? got.height : got.width,
+                                           turned ? got.width : got.height),
+                                    orientation);
+        ASSERT_EQ(reference.width, got.width);
+        ASSERT_EQ(reference.height, got.height);
+        double error = 0;
+        for (std::size_t i = 0; i < got.rgb.size(); ++i) {
+          error += std::abs(static_cast<int>(got.rgb[i]) - static_cast<int>(reference.data()[i]));
+        }
+        error /= static_cast<double>(got.rgb.size());
+        EXPECT_LT(error, 3.0) << got.width << "x" << got.height << " orientation " << orientation;
+      }
+    }
   }
 }
 
