@@ -111,7 +111,8 @@ Result<YccImage> DecodeJpegYcc(std::span<const std::uint8_t> file, int min_long_
   unsigned char* data[3];
   int strides[3];
   for (int i = 0; i < 3; ++i) {
-    *planes[i] = Plane(tjPlaneWidth(i, d->out_w, d->subsamp), tjPlaneHeight(i, d->out_h, d->subsamp));
+    *planes[i] =
+        Plane(tjPlaneWidth(i, d->out_w, d->subsamp), tjPlaneHeight(i, d->out_h, d->subsamp));
     data[i] = planes[i]->data();
     strides[i] = planes[i]->width;
   }

@@ -23,9 +23,7 @@ struct Raster {
 
   Raster() = default;
   Raster(int w, int h)
-      : width(w),
-        height(h),
-        pixels(new std::uint8_t[static_cast<std::size_t>(w) * h * Channels]) {}
+      : width(w), height(h), pixels(new std::uint8_t[static_cast<std::size_t>(w) * h * Channels]) {}
   std::size_t stride() const { return static_cast<std::size_t>(width) * Channels; }
   std::uint8_t* data() { return pixels.get(); }
   const std::uint8_t* data() const { return pixels.get(); }

@@ -212,16 +212,15 @@ TEST(MetadataReaderTest, MalformedGpsIsDroppedNotGuessed) {
   const GpsTag paris_lat{"Exif.GPSInfo.GPSLatitude", R, "48/1 51/1 30/1"};
   const GpsTag paris_lon{"Exif.GPSInfo.GPSLongitude", R, "2/1 17/1 40/1"};
 
-  auto good = ReadMetadata(Bytes(JpegWithGps({lat_n, paris_lat, lon_e, paris_lon})),
-                           MediaType::kJpeg);
+  auto good =
+      ReadMetadata(Bytes(JpegWithGps({lat_n, paris_lat, lon_e, paris_lon})), MediaType::kJpeg);
   ASSERT_TRUE(good.ok()) << good.status().ToString();
   ASSERT_TRUE(good->gps.has_value());
   EXPECT_NEAR(good->gps->lat, 48.858333, 1e-5);
   EXPECT_NEAR(good->gps->lon, 2.294444, 1e-5);
   const GpsTag west{"Exif.GPSInfo.GPSLongitudeRef", Exiv2::asciiString, "W"};
   const GpsTag south{"Exif.GPSInfo.GPSLatitudeRef", Exiv2::asciiString, "S"};
-  auto sw = ReadMetadata(Bytes(JpegWithGps({south, paris_lat, west, paris_lon})),
-                         MediaType::kJpeg);
+  auto sw = ReadMetadata(Bytes(JpegWithGps({south, paris_lat, west, paris_lon})), MediaType::kJpeg);
   ASSERT_TRUE(sw.ok() && sw->gps.has_value());
   EXPECT_LT(sw->gps->lat, 0);
   EXPECT_LT(sw->gps->lon, 0);
@@ -234,7 +233,9 @@ TEST(MetadataReaderTest, MalformedGpsIsDroppedNotGuessed) {
            {"only latitude", {lat_n, paris_lat}},
            {"only longitude", {lon_e, paris_lon}},
            {"zero, zero (no fix)",
-            {lat_n, {"Exif.GPSInfo.GPSLatitude", R, "0/1 0/1 0/1"}, lon_e,
+            {lat_n,
+             {"Exif.GPSInfo.GPSLatitude", R, "0/1 0/1 0/1"},
+             lon_e,
              {"Exif.GPSInfo.GPSLongitude", R, "0/1 0/1 0/1"}}},
            {"latitude over 90",
             {lat_n, {"Exif.GPSInfo.GPSLatitude", R, "95/1 0/1 0/1"}, lon_e, paris_lon}},
@@ -247,10 +248,14 @@ TEST(MetadataReaderTest, MalformedGpsIsDroppedNotGuessed) {
            {"two components, not three",
             {lat_n, {"Exif.GPSInfo.GPSLatitude", R, "48/1 51/1"}, lon_e, paris_lon}},
            {"negative signed rational",
-            {lat_n, {"Exif.GPSInfo.GPSLatitude", Exiv2::signedRational, "-48/1 51/1 30/1"}, lon_e,
+            {lat_n,
+             {"Exif.GPSInfo.GPSLatitude", Exiv2::signedRational, "-48/1 51/1 30/1"},
+             lon_e,
              paris_lon}},
            {"text instead of numbers",
-            {lat_n, {"Exif.GPSInfo.GPSLatitude", Exiv2::asciiString, "48 deg 51' 30\""}, lon_e,
+            {lat_n,
+             {"Exif.GPSInfo.GPSLatitude", Exiv2::asciiString, "48 deg 51' 30\""},
+             lon_e,
              paris_lon}},
        }) {
     const std::string jpeg = JpegWithGps(c.tags);

@@ -139,11 +139,10 @@ TEST(ThumbnailerTest, PlanesMatchAnRgbReferenceForEverySubsampling) {
     int w, h, subsamp;
     const char* what;
   };
-  for (const Case& c : {Case{3001, 1999, TJSAMP_420, "4:2:0, odd size"},
-                        Case{2880, 2160, TJSAMP_422, "4:2:2"},
-                        Case{1601, 2881, TJSAMP_444, "4:4:4, portrait"},
-                        Case{2000, 1501, TJSAMP_440, "4:4:0"},
-                        Case{1999, 1001, TJSAMP_GRAY, "greyscale"}}) {
+  for (const Case& c :
+       {Case{3001, 1999, TJSAMP_420, "4:2:0, odd size"}, Case{2880, 2160, TJSAMP_422, "4:2:2"},
+        Case{1601, 2881, TJSAMP_444, "4:4:4, portrait"}, Case{2000, 1501, TJSAMP_440, "4:4:0"},
+        Case{1999, 1001, TJSAMP_GRAY, "greyscale"}}) {
     SCOPED_TRACE(c.what);
     const std::string jpeg = GradientJpeg(c.w, c.h, c.subsamp);
     for (int orientation : {1, 6}) {
@@ -155,9 +154,9 @@ TEST(ThumbnailerTest, PlanesMatchAnRgbReferenceForEverySubsampling) {
       for (const std::string* thumb : {&t->preview_jpeg, &t->small_jpeg}) {
         const Decoded got = Decode(*thumb);
         const bool turned = orientation == 6;
-        RgbImage reference = Orient(Resize(reference_src, turned ? got.height : got.width,
-                                           turned ? got.width : got.height),
-                                    orientation);
+        RgbImage reference = Orient(
+            Resize(reference_src, turned ? got.height : got.width, turned ? got.width : got.height),
+            orientation);
         ASSERT_EQ(reference.width, got.width);
         ASSERT_EQ(reference.height, got.height);
         double error = 0;

@@ -88,12 +88,12 @@ TEST_F(CliTest, PlacesIndexCorruptThenRebuiltAndReindexed) {
   EXPECT_FALSE(records[0]["gps"].is_null());
 
   const auto fixtures = std::filesystem::path(OCTOPUS_SOURCE_DIR) / "tests/fixtures/places";
-  const auto places_tool = std::filesystem::path(testing::OctopusBinary()).parent_path() /
-                           "octopus-places";
-  auto build = RunCommand(Quote(places_tool) + " build --cities " +
-                          Quote(fixtures / "cities1000.txt") + " --admin1 " +
-                          Quote(fixtures / "admin1CodesASCII.txt") + " --countries " +
-                          Quote(fixtures / "countryInfo.txt") + " -o " + Quote(index));
+  const auto places_tool =
+      std::filesystem::path(testing::OctopusBinary()).parent_path() / "octopus-places";
+  auto build =
+      RunCommand(Quote(places_tool) + " build --cities " + Quote(fixtures / "cities1000.txt") +
+                 " --admin1 " + Quote(fixtures / "admin1CodesASCII.txt") + " --countries " +
+                 Quote(fixtures / "countryInfo.txt") + " -o " + Quote(index));
   ASSERT_EQ(build.exit_code, 0) << build.output;
   auto re = Octopus("reindex --places --user alice");
   ASSERT_EQ(re.exit_code, 0) << re.output;
