@@ -70,7 +70,7 @@ void AddImportCommand(CLI::App& app, CliContext& ctx) {
   auto* cmd = app.add_subcommand("import", "Import photos from files and folders");
   cmd->add_option("--user,-u", args->user, "Owner of the imported photos")->required();
   cmd->add_option("PATH", args->paths, "Files or folders (recursive)")->required();
-  cmd->add_option("--jobs,-j", args->jobs, "Parallel workers (default: one per core)");
+  cmd->add_option("--jobs,-j", args->jobs, "Parallel workers (default: cores + 2)");
   cmd->callback([&ctx, args] {
     auto lib = ctx.OpenLibrary();
     if (!lib) return;
@@ -103,8 +103,10 @@ void AddImportCommand(CLI::App& app, CliContext& ctx) {
     const bool tty = isatty(STDERR_FILENO);
     const auto start = std::chrono::steady_clock::now();
     std::atomic<std::size_t> next{0};
+    // Two more workers than cores: each photo's ingest also waits for fsync
+    // (and, from a camera card, for reads), and a core should not idle then.
     const unsigned workers = args->jobs > 0 ? static_cast<unsigned>(args->jobs)
-                                            : std::max(1u, std::thread::hardware_concurrency());
+                                            : std::max(1u, std::thread::hardware_concurrency()) + 2;
     std::atomic<bool> finished{false};
     std::thread painter;
     if (tty) {
