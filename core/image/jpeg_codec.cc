@@ -119,6 +119,11 @@ Result<YccImage> DecodeJpegYcc(std::span<const std::uint8_t> file, int min_long_
   const int rc = tjDecompressToYUVPlanes(d->tj.get(), file.data(), file.size(), data, d->out_w,
                                          strides, d->out_h, kDecodeFlags);
   if (Status s = DecodeResult(rc, file, d->tj.get()); !s.ok()) return s;
+  // A subsampled file of odd size has a luma plane one column or row
+  // larger than the image (a repeated edge): cut it back.
+  if (img.y.width != d->out_w || img.y.height != d->out_h) {
+    img.y = Refit(img.y, d->out_w, d->out_h);
+  }
   return img;
 }
 
@@ -136,14 +141,30 @@ Result<std::string> EncodeJpeg(const RgbImage& image, int quality) {
 }
 
 Result<std::string> EncodeJpeg(const YccImage& image, int quality) {
+  const int w = image.width(), h = image.height();
+  for (int i : {1, 2}) {
+    const Plane& c = i == 1 ? image.cb : image.cr;
+    if (c.width != tjPlaneWidth(i, w, TJSAMP_420) || c.height != tjPlaneHeight(i, h, TJSAMP_420)) {
+      return Status::Internal("EncodeJpeg: chroma planes are not 4:2:0");
+    }
+  }
+  // libjpeg reads 4:2:0 luma in pairs of rows and columns: an odd-sized
+  // image gets its last row or column repeated, as libjpeg does for RGB.
+  Plane padded;
+  const Plane* y = &image.y;
+  const int yw = tjPlaneWidth(0, w, TJSAMP_420), yh = tjPlaneHeight(0, h, TJSAMP_420);
+  if (yw != w || yh != h) {
+    padded = Refit(image.y, yw, yh);
+    y = &padded;
+  }
   TjHandle tj(tjInitCompress());
   if (!tj) return Status::Internal("cannot start the JPEG encoder");
-  const unsigned char* data[3] = {image.y.data(), image.cb.data(), image.cr.data()};
-  const int strides[3] = {image.y.width, image.cb.width, image.cr.width};
+  const unsigned char* data[3] = {y->data(), image.cb.data(), image.cr.data()};
+  const int strides[3] = {y->width, image.cb.width, image.cr.width};
   unsigned char* raw = nullptr;
   unsigned long size = 0;
-  const int rc = tjCompressFromYUVPlanes(tj.get(), data, image.width(), strides, image.height(),
-                                         TJSAMP_420, &raw, &size, quality, TJFLAG_ACCURATEDCT);
+  const int rc = tjCompressFromYUVPlanes(tj.get(), data, w, strides, h, TJSAMP_420, &raw, &size,
+                                         quality, TJFLAG_ACCURATEDCT);
   std::unique_ptr<unsigned char, TjBufferDeleter> buf(raw);
   if (rc != 0)
     return Status::Internal(std::string("JPEG encoding failed: ") + tjGetErrorStr2(tj.get()));

@@ -327,6 +327,18 @@ YccImage Resize(const YccImage& src, int width, int height) {
                   ResizeImage(src.cr, cw, ch)};
 }
 
+Plane Refit(const Plane& src, int width, int height) {
+  Plane dst(width, height);
+  const int copy = std::min(width, src.width);
+  for (int y = 0; y < height; ++y) {
+    const std::uint8_t* in = src.row(std::min(y, src.height - 1));
+    std::uint8_t* out = dst.row(y);
+    std::memcpy(out, in, static_cast<std::size_t>(copy));
+    std::fill(out + copy, out + width, in[copy - 1]);
+  }
+  return dst;
+}
+
 RgbImage Orient(RgbImage src, int orientation) { return OrientImage(std::move(src), orientation); }
 Plane Orient(Plane src, int orientation) { return OrientImage(std::move(src), orientation); }
 YccImage Orient(YccImage src, int orientation) {

@@ -51,6 +51,10 @@ Plane Resize(const Plane& src, int width, int height);
 // The luma plane to `width` x `height`, both chroma planes to 4:2:0 of that.
 YccImage Resize(const YccImage& src, int width, int height);
 
+// `src` copied into a `width` x `height` plane: cropped, or with its last
+// column and row repeated (JPEG 4:2:0 wants luma planes of even size).
+Plane Refit(const Plane& src, int width, int height);
+
 // The size that fits `width` x `height` into a `long_side` box, keeping the
 // aspect ratio, never larger than the source, never below 1 pixel.
 void FitLongSide(int width, int height, int long_side, int* out_w, int* out_h);
