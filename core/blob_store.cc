@@ -42,7 +42,7 @@ fs::path BlobStore::PathOf(UserId owner, const std::string& sha256, BlobKind kin
 }
 
 Status BlobStore::CommitOriginal(UserId owner, const std::string& sha256, const fs::path& source,
-                                 bool move, std::span<const std::uint8_t> bytes) const {
+                                 bool move, const Contents& bytes) const {
   const fs::path target = PathOf(owner, sha256, BlobKind::kOriginal);
   if (Status s = EnsureDir(target.parent_path()); !s.ok()) return s;
   if (!move) return WriteFileAtomic(target, bytes);

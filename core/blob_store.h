@@ -16,6 +16,7 @@
 #include <span>
 #include <string>
 
+#include "core/file_util.h"
 #include "core/photo.h"
 #include "core/status.h"
 
@@ -37,7 +38,7 @@ class BlobStore {
   // from `bytes` (the source's content, already read). fsyncs file and dir.
   Status CommitOriginal(UserId owner, const std::string& sha256,
                         const std::filesystem::path& source, bool move,
-                        std::span<const std::uint8_t> bytes) const;
+                        const Contents& bytes) const;
   Status CommitThumbnail(UserId owner, const std::string& sha256, BlobKind kind,
                          std::string_view jpeg) const;
   // Removes the original and its thumbnails; absent files are fine.

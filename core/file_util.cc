@@ -39,16 +39,17 @@ Result<MappedFile> MappedFile::Open(const std::filesystem::path& file) {
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return Status::IoError("cannot stat " + file.string(), errno);
   if (!S_ISREG(st.st_mode)) return Status::InvalidArgument(file.string() + ": not a regular file");
-  if (st.st_size == 0) return MappedFile(nullptr, 0, st.st_mtime);
+  if (st.st_size == 0) return MappedFile(std::move(fd), nullptr, 0, st.st_mtime);
   void* p =
       ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd.get(), 0);
   if (p == MAP_FAILED) return Status::IoError("cannot map " + file.string(), errno);
   ::madvise(p, static_cast<std::size_t>(st.st_size), MADV_SEQUENTIAL);
-  return MappedFile(static_cast<const std::uint8_t*>(p), static_cast<std::size_t>(st.st_size),
-                    st.st_mtime);
+  return MappedFile(std::move(fd), static_cast<const std::uint8_t*>(p),
+                    static_cast<std::size_t>(st.st_size), st.st_mtime);
 }
 
-MappedFile::MappedFile(MappedFile&& o) noexcept : data_(o.data_), size_(o.size_), mtime_(o.mtime_) {
+MappedFile::MappedFile(MappedFile&& o) noexcept
+    : fd_(std::move(o.fd_)), data_(o.data_), size_(o.size_), mtime_(o.mtime_) {
   o.data_ = nullptr;
   o.size_ = 0;
 }
@@ -101,14 +102,51 @@ Status FsyncPath(const std::filesystem::path& path) {
   return Status::Ok();
 }
 
-Status WriteFileAtomic(const std::filesystem::path& path, std::span<const std::uint8_t> data) {
+namespace {
+
+// Copies what it can of `data` from its source file with copy_file_range,
+// advancing `out`'s offset; returns the bytes copied, 0 when the kernel or
+// the filesystems cannot (the caller then writes them), -1 with errno on an
+// I/O error.
+ssize_t CopyFromSource(const Contents& data, int out) {
+  if (data.fd < 0) return 0;
+  loff_t in_off = 0;
+  std::size_t done = 0;
+  while (done < data.bytes.size()) {
+    const ssize_t n =
+        ::copy_file_range(data.fd, &in_off, out, nullptr, data.bytes.size() - done, 0);
+    if (n > 0) {
+      done += static_cast<std::size_t>(n);
+    } else if (n == 0) {
+      break;  // the source ended early: the rest is written from the bytes
+    } else if (errno == EINTR) {
+      continue;
+    } else if (done == 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL ||
+                             errno == EOPNOTSUPP || errno == EBADF || errno == EPERM)) {
+      return 0;
+    } else {
+      return -1;
+    }
+  }
+  return static_cast<ssize_t>(done);
+}
+
+}  // namespace
+
+Status WriteFileAtomic(const std::filesystem::path& path, const Contents& data) {
   const auto tmp = path.parent_path() / (".tmp-" + RandomHex(8) + "-" + path.filename().string());
   {
     UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
     if (!fd) return Status::IoError("cannot create " + tmp.string(), errno);
-    std::size_t done = 0;
-    while (done < data.size()) {
-      const ssize_t n = ::write(fd.get(), data.data() + done, data.size() - done);
+    const ssize_t copied = CopyFromSource(data, fd.get());
+    if (copied < 0) {
+      const int err = errno;
+      ::unlink(tmp.c_str());
+      return Status::IoError("cannot write " + tmp.string(), err);
+    }
+    std::size_t done = static_cast<std::size_t>(copied);
+    while (done < data.bytes.size()) {
+      const ssize_t n = ::write(fd.get(), data.bytes.data() + done, data.bytes.size() - done);
       if (n < 0) {
         if (errno == EINTR) continue;
         const int err = errno;

@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/status.h"
 
@@ -29,6 +30,16 @@ class UniqueFd {
   int fd_ = -1;
 };
 
+// Bytes to store, and optionally (fd not -1) an open file that holds exactly
+// them from offset 0, so the kernel can copy them without a pass through
+// user space (copy_file_range; a reflink where the filesystem shares
+// extents). Copying from the mapping of a file cost 10 ms per 5 MB photo,
+// copy_file_range 1.5 ms.
+struct Contents {
+  std::span<const std::uint8_t> bytes;
+  int fd = -1;
+};
+
 // A read-only private mapping of a whole file. Empty files map to an empty span.
 class MappedFile {
  public:
@@ -38,11 +49,14 @@ class MappedFile {
   MappedFile(const MappedFile&) = delete;
   ~MappedFile();
   std::span<const std::uint8_t> bytes() const { return {data_, size_}; }
+  // The bytes with the open file they come from.
+  Contents contents() const { return {bytes(), fd_.get()}; }
   std::int64_t mtime() const { return mtime_; }
 
  private:
-  MappedFile(const std::uint8_t* data, std::size_t size, std::int64_t mtime)
-      : data_(data), size_(size), mtime_(mtime) {}
+  MappedFile(UniqueFd fd, const std::uint8_t* data, std::size_t size, std::int64_t mtime)
+      : fd_(std::move(fd)), data_(data), size_(size), mtime_(mtime) {}
+  UniqueFd fd_;
   const std::uint8_t* data_ = nullptr;
   std::size_t size_ = 0;
   std::int64_t mtime_ = 0;
@@ -62,7 +76,11 @@ Status FsyncPath(const std::filesystem::path& path);  // a file or a directory
 // Crash-safe write: a temporary file beside `path`, write, fsync, rename over
 // `path`, fsync the directory. Readers see the old file or the new, never a
 // part.
-Status WriteFileAtomic(const std::filesystem::path& path, std::span<const std::uint8_t> data);
+Status WriteFileAtomic(const std::filesystem::path& path, const Contents& data);
+inline Status WriteFileAtomic(const std::filesystem::path& path,
+                              std::span<const std::uint8_t> data) {
+  return WriteFileAtomic(path, Contents{data});
+}
 inline Status WriteFileAtomic(const std::filesystem::path& path, std::string_view data) {
   return WriteFileAtomic(path, {reinterpret_cast<const std::uint8_t*>(data.data()), data.size()});
 }

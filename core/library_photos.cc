@@ -171,8 +171,7 @@ Status RemoveUnreferencedBlobs(ConnectionPool& pool, const BlobStore& blobs, Use
 // bytes may have removed the blobs this ingest wrote before it took the
 // lock. Puts back whatever is missing, so the row never names a lost blob.
 Status RestoreMissingBlobs_locked(const BlobStore& blobs, UserId owner, const std::string& sha,
-                                  const image::Thumbnails& thumbs,
-                                  std::span<const std::uint8_t> original) {
+                                  const image::Thumbnails& thumbs, const Contents& original) {
   std::error_code ec;
   if (!std::filesystem::exists(blobs.PathOf(owner, sha, BlobKind::kSmall), ec)) {
     if (Status s = blobs.CommitThumbnail(owner, sha, BlobKind::kSmall, thumbs.small_jpeg);
@@ -270,7 +269,9 @@ Result<IngestResult> Library::Ingest(UserId owner, const IngestRequest& request)
   const BlobStore& blobs = impl_->blobs;
   Status s = blobs.CommitThumbnail(owner, sha, BlobKind::kSmall, thumbs->small_jpeg);
   if (s.ok()) s = blobs.CommitThumbnail(owner, sha, BlobKind::kPreview, thumbs->preview_jpeg);
-  if (s.ok()) s = blobs.CommitOriginal(owner, sha, request.source, request.consume_source, bytes);
+  if (s.ok()) {
+    s = blobs.CommitOriginal(owner, sha, request.source, request.consume_source, file->contents());
+  }
   // On failure the blobs go only if no row names them: a photo with the same
   // bytes may have been imported meanwhile by another thread or process.
   if (!s.ok()) {
@@ -292,7 +293,7 @@ Result<IngestResult> Library::Ingest(UserId owner, const IngestRequest& request)
       auto user = ReadUserUsage(**db, owner);
       if (!user.ok()) return user.status();
       if (user->used_bytes + size > user->quota_bytes) s = QuotaError(size, *user);
-      if (s.ok()) s = RestoreMissingBlobs_locked(blobs, owner, sha, *thumbs, bytes);
+      if (s.ok()) s = RestoreMissingBlobs_locked(blobs, owner, sha, *thumbs, file->contents());
       if (s.ok()) s = InsertPhoto(**db, photo);
       if (s.ok()) s = ChargeUser(**db, owner, size, 1);
       if (s.ok()) s = tx->Commit();
