@@ -1,6 +1,7 @@
 #include "fs/filesystem.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -16,6 +17,12 @@ namespace {
 
 WriteHandle* WriterOf(const Node& n) { return reinterpret_cast<WriteHandle*>(n.writer); }
 
+// A rebuild reads every photo record (about 800 bytes each, in small
+// allocations) and frees them when the tree is built; glibc keeps such
+// chunks for reuse, so without this the mount would stay at its rebuild
+// peak. Called with no lock held: it walks the whole heap.
+void ReturnFreedMemory() { (void)::malloc_trim(0); }
+
 }  // namespace
 
 Filesystem::Filesystem(Library& library, const MountOptions& options)
@@ -30,13 +37,14 @@ Filesystem::~Filesystem() { StopRefresher(); }
 Status Filesystem::Init() {
   auto gen = library_.Generation(options_.user);
   if (!gen.ok()) return gen.status();
-  auto photos = library_.AllPhotos(options_.user);
-  if (!photos.ok()) return photos.status();
   {
+    auto photos = library_.AllPhotos(options_.user);
+    if (!photos.ok()) return photos.status();
     std::lock_guard lock(mu_);
     (void)tree_.Rebuild(*photos);
     generation_ = *gen;
   }
+  ReturnFreedMemory();
   refresher_ = std::thread([this] { RefresherLoop(); });
   return Status::Ok();
 }
@@ -77,16 +85,21 @@ void Filesystem::RefresherLoop() {
 
 std::vector<Invalidation> Filesystem::Reload() {
   std::lock_guard reload(refresh_mu_);
-  auto gen = library_.Generation(options_.user);
-  auto photos = library_.AllPhotos(options_.user);
-  if (!gen.ok() || !photos.ok()) {
-    spdlog::warn("mount: cannot reload the library: {}",
-                 (gen.ok() ? photos.status() : gen.status()).ToString());
-    return {};
+  std::vector<Invalidation> inval;
+  {
+    auto gen = library_.Generation(options_.user);
+    auto photos = library_.AllPhotos(options_.user);
+    if (!gen.ok() || !photos.ok()) {
+      spdlog::warn("mount: cannot reload the library: {}",
+                   (gen.ok() ? photos.status() : gen.status()).ToString());
+      return {};
+    }
+    std::lock_guard lock(mu_);
+    generation_ = *gen;
+    inval = tree_.Rebuild(*photos);
   }
-  std::lock_guard lock(mu_);
-  generation_ = *gen;
-  return tree_.Rebuild(*photos);
+  ReturnFreedMemory();
+  return inval;
 }
 
 void Filesystem::RefreshFromHandler() {
@@ -113,60 +126,62 @@ void Filesystem::Notify(const std::vector<Invalidation>& inval) {
   }
 }
 
-void Filesystem::FillAttr_locked(const Node& n, struct stat* st) {
+Attr Filesystem::AttrOf_locked(const Node& n) {
+  Attr a;
+  a.ino = n.ino;
+  a.mtime = n.mtime;
+  if (n.kind == NodeKind::kDir) {
+    a.dir = true;
+    a.nlink = static_cast<std::uint32_t>(2 + tree_.SubdirCount(n.ino));
+    a.size = 4096;
+  } else {
+    a.nlink = 1;
+    a.size = n.size;
+    // A file being written changes size at every write.
+    a.volatile_size = n.kind == NodeKind::kStaged && n.photo_id.empty();
+    if (a.volatile_size && n.writer != 0) a.size = WriterOf(n)->size.load();
+  }
+  return a;
+}
+
+void Filesystem::ToStat(const Attr& a, struct stat* st) const {
   *st = {};
-  st->st_ino = n.ino;
+  st->st_ino = a.ino;
   st->st_uid = uid_;
   st->st_gid = gid_;
   st->st_blksize = 4096;
-  if (n.kind == NodeKind::kDir) {
-    st->st_mode = S_IFDIR | 0755;
-    nlink_t links = 2;
-    for (const auto& [name, child] : n.children) {
-      const Node* c = tree_.Find(child);
-      if (c != nullptr && c->kind == NodeKind::kDir) ++links;
-    }
-    st->st_nlink = links;
-    st->st_size = 4096;
-  } else {
-    st->st_mode = S_IFREG | 0644;
-    st->st_nlink = 1;
-    st->st_size = n.size;
-    if (n.kind == NodeKind::kStaged && n.writer != 0 && n.photo_id.empty()) {
-      st->st_size = WriterOf(n)->size.load();
-    }
-  }
+  st->st_mode = a.dir ? (S_IFDIR | 0755) : (S_IFREG | 0644);
+  st->st_nlink = a.nlink;
+  st->st_size = a.size;
   st->st_blocks = (st->st_size + 511) / 512;
-  st->st_mtim.tv_sec = n.mtime;
-  st->st_ctim.tv_sec = n.mtime;
-  st->st_atim.tv_sec = n.mtime;
+  st->st_mtim.tv_sec = a.mtime;
+  st->st_ctim.tv_sec = a.mtime;
+  st->st_atim.tv_sec = a.mtime;
 }
 
-void Filesystem::FillEntry_locked(const Node& n, fuse_entry_param* e) {
+void Filesystem::ToEntry(const Attr& a, fuse_entry_param* e) const {
   *e = {};
-  e->ino = n.ino;
+  e->ino = a.ino;
   e->generation = 1;
-  FillAttr_locked(n, &e->attr);
-  // A file being written changes size at every write: never cache it.
-  const bool volatile_node = n.kind == NodeKind::kStaged && n.photo_id.empty();
-  e->attr_timeout = volatile_node ? 0 : kCacheSeconds;
+  ToStat(a, &e->attr);
+  e->attr_timeout = a.volatile_size ? 0 : kCacheSeconds;
   e->entry_timeout = kCacheSeconds;
 }
 
 int Filesystem::Lookup(Ino parent, const std::string& name, fuse_entry_param* out) {
   std::lock_guard lock(mu_);
-  const Node* dir = tree_.Find(parent);
-  if (dir == nullptr) return ENOENT;
+  const auto dir = tree_.Find(parent);
+  if (!dir) return ENOENT;
   if (dir->kind != NodeKind::kDir) return ENOTDIR;
-  const Node* n = tree_.Child(parent, name);
-  if (n == nullptr) return ENOENT;
+  const auto n = tree_.Child(parent, name);
+  if (!n) return ENOENT;
   FillEntry_locked(*n, out);
   return 0;
 }
 
 int Filesystem::GetAttr(Ino ino, struct stat* out) {
   std::lock_guard lock(mu_);
-  if (const Node* n = tree_.Find(ino)) {
+  if (const auto n = tree_.Find(ino)) {
     FillAttr_locked(*n, out);
     return 0;
   }
@@ -194,8 +209,8 @@ int Filesystem::SetAttr(Ino ino, const struct stat& in, int to_set, Handle* /*ha
                         struct stat* out) {
   if (ReadOnly()) return EROFS;
   std::lock_guard lock(mu_);
-  Node* n = tree_.Find(ino);
-  if (n == nullptr) return ENOENT;
+  const auto n = tree_.Find(ino);
+  if (!n) return ENOENT;
   const bool writing = n->kind == NodeKind::kStaged && n->writer != 0 && n->photo_id.empty();
   if (to_set & FUSE_SET_ATTR_SIZE) {
     if (!writing) return n->kind == NodeKind::kDir ? EISDIR : EPERM;
@@ -208,37 +223,35 @@ int Filesystem::SetAttr(Ino ino, const struct stat& in, int to_set, Handle* /*ha
   // Times on staged files are kept (rsync and cp -a set them after the
   // copy); on photos they are accepted and ignored: a photo's mtime is its
   // capture time. Modes and owners are ignored everywhere.
-  if (n->kind == NodeKind::kStaged) {
+  if (OverlayData* o = n->kind == NodeKind::kStaged ? tree_.Overlay(ino) : nullptr) {
     if (to_set & FUSE_SET_ATTR_MTIME_NOW) {
-      n->mtime = std::time(nullptr);
+      o->mtime = std::time(nullptr);
     } else if (to_set & FUSE_SET_ATTR_MTIME) {
-      n->mtime = in.st_mtim.tv_sec;
+      o->mtime = in.st_mtim.tv_sec;
     }
   }
-  FillAttr_locked(*n, out);
+  FillAttr_locked(*tree_.Find(ino), out);
   return 0;
 }
 
-int Filesystem::Snapshot_locked(Ino ino, std::vector<DirEntry>* out) {
-  const Node* n = tree_.Find(ino);
-  if (n == nullptr) return ENOENT;
+int Filesystem::Snapshot_locked(Ino ino, DirHandle* h) {
+  const auto n = tree_.Find(ino);
+  if (!n) return ENOENT;
   if (n->kind != NodeKind::kDir) return ENOTDIR;
-  out->clear();
-  out->reserve(n->children.size() + 2);
-  for (const auto& [name, dot_ino] :
-       {std::pair<const char*, Ino>{".", n->ino}, {"..", n->parent}}) {
-    DirEntry& d = out->emplace_back();
-    d.name = name;
-    d.entry.attr.st_ino = dot_ino;
-    d.entry.attr.st_mode = S_IFDIR;
-  }
-  for (const auto& [name, child] : n->children) {
-    const Node* c = tree_.Find(child);
-    if (c == nullptr) continue;
-    DirEntry& d = out->emplace_back();
-    d.name = name;
-    FillEntry_locked(*c, &d.entry);
-  }
+  h->entries.clear();
+  h->names.clear();
+  h->entries.reserve(tree_.ChildCount(ino) + 2);
+  auto add = [h](std::string_view name, const Attr& attr, bool dot) {
+    DirEntry& d = h->entries.emplace_back();
+    d.attr = attr;
+    d.dot = dot;
+    d.name = static_cast<std::uint32_t>(h->names.size());
+    h->names.append(name);
+    h->names.push_back('\0');
+  };
+  add(".", Attr{.ino = n->ino}, true);
+  add("..", Attr{.ino = n->parent}, true);
+  tree_.ForEachChild(ino, [&](const Node& c) { add(c.name, AttrOf_locked(c), false); });
   return 0;
 }
 
@@ -246,24 +259,33 @@ int Filesystem::OpenDir(Ino ino, std::unique_ptr<DirHandle>* out) {
   auto h = std::make_unique<DirHandle>(ino);
   std::lock_guard lock(mu_);
   std::lock_guard hl(h->mu);
-  if (int err = Snapshot_locked(ino, &h->entries); err != 0) return err;
+  if (int err = Snapshot_locked(ino, h.get()); err != 0) return err;
   *out = std::move(h);
   return 0;
 }
 
-int Filesystem::ReadDir(DirHandle& h, off_t off,
-                        const std::function<bool(const DirEntry&, off_t next)>& emit) {
+int Filesystem::ReadDir(
+    DirHandle& h, off_t off,
+    const std::function<bool(const char* name, const fuse_entry_param& entry, off_t next)>& emit) {
   if (off < 0) return EINVAL;
   std::unique_lock lock(mu_);
   std::lock_guard hl(h.mu);
   if (off == 0 && h.served) {
     // rewinddir: show the directory as it is now, not as it was at opendir.
-    if (int err = Snapshot_locked(h.ino, &h.entries); err != 0) return err;
+    if (int err = Snapshot_locked(h.ino, &h); err != 0) return err;
   }
   lock.unlock();  // the snapshot is the handle's own from here on
   h.served = true;
   for (std::size_t i = static_cast<std::size_t>(off); i < h.entries.size(); ++i) {
-    if (!emit(h.entries[i], static_cast<off_t>(i + 1))) break;
+    const DirEntry& d = h.entries[i];
+    fuse_entry_param e{};
+    if (d.dot) {
+      e.attr.st_ino = d.attr.ino;
+      e.attr.st_mode = S_IFDIR;
+    } else {
+      ToEntry(d.attr, &e);
+    }
+    if (!emit(h.names.data() + d.name, e, static_cast<off_t>(i + 1))) break;
   }
   return 0;
 }
@@ -271,10 +293,10 @@ int Filesystem::ReadDir(DirHandle& h, off_t off,
 int Filesystem::MkDir(Ino parent, const std::string& name, fuse_entry_param* out) {
   if (ReadOnly()) return EROFS;
   std::lock_guard lock(mu_);
-  if (tree_.Find(parent) == nullptr) return ENOENT;
+  if (!tree_.Find(parent)) return ENOENT;
   if (!tree_.InImport(parent)) return EPERM;  // views follow the metadata
-  if (tree_.Child(parent, name) != nullptr) return EEXIST;
-  Node& n = tree_.AddOverlay(parent, name, NodeKind::kDir, Area::kImport);
+  if (tree_.Child(parent, name)) return EEXIST;
+  const Node n = tree_.AddOverlay(parent, name, NodeKind::kDir, Area::kImport);
   FillEntry_locked(n, out);
   return 0;
 }
@@ -282,11 +304,11 @@ int Filesystem::MkDir(Ino parent, const std::string& name, fuse_entry_param* out
 int Filesystem::RmDir(Ino parent, const std::string& name) {
   if (ReadOnly()) return EROFS;
   std::lock_guard lock(mu_);
-  Node* n = tree_.Child(parent, name);
-  if (n == nullptr) return ENOENT;
+  const auto n = tree_.Child(parent, name);
+  if (!n) return ENOENT;
   if (n->kind != NodeKind::kDir) return ENOTDIR;
   if (!n->overlay) return EPERM;
-  if (!n->children.empty()) return ENOTEMPTY;
+  if (tree_.HasChildren(n->ino)) return ENOTEMPTY;
   tree_.Remove(n->ino);
   return 0;
 }
@@ -296,8 +318,8 @@ int Filesystem::Unlink(Ino parent, const std::string& name) {
   std::string photo_id;
   {
     std::lock_guard lock(mu_);
-    Node* n = tree_.Child(parent, name);
-    if (n == nullptr) return ENOENT;
+    const auto n = tree_.Child(parent, name);
+    if (!n) return ENOENT;
     if (n->kind == NodeKind::kDir) return EISDIR;
     if (n->kind == NodeKind::kStaged) {
       // import/ lists copies, not the library: removing the entry keeps the
@@ -313,7 +335,7 @@ int Filesystem::Unlink(Ino parent, const std::string& name) {
       tree_.Remove(n->ino);
       return 0;
     }
-    photo_id = n->photo_id;
+    photo_id = std::string(n->photo_id);
   }
   Status s = library_.DeletePhoto(options_.user, photo_id);
   if (!s.ok()) return ErrnoFor(s);
@@ -329,41 +351,42 @@ int Filesystem::Rename(Ino parent, const std::string& name, Ino new_parent,
   std::string photo_id;
   {
     std::lock_guard lock(mu_);
-    Node* n = tree_.Child(parent, name);
-    if (n == nullptr) return ENOENT;
-    if (tree_.Find(new_parent) == nullptr) return ENOENT;
-    Node* target = tree_.Child(new_parent, new_name);
-    if (target != nullptr && target->ino == n->ino) return 0;
-    if (target != nullptr && (flags & RENAME_NOREPLACE)) return EEXIST;
+    const auto n = tree_.Child(parent, name);
+    if (!n) return ENOENT;
+    if (!tree_.Find(new_parent)) return ENOENT;
+    const auto target = tree_.Child(new_parent, new_name);
+    if (target && target->ino == n->ino) return 0;
+    if (target && (flags & RENAME_NOREPLACE)) return EEXIST;
     if (n->overlay) {
       // Within the overlay: import/ to import/, or a file being copied into
       // all/ to another name in all/ (rsync's temporary file).
       const bool to_import = tree_.InImport(new_parent);
       if (n->area == Area::kImport ? !to_import : new_parent != Tree::kAll) return EXDEV;
-      if (target != nullptr) {
+      if (target) {
         if (!target->overlay) return EEXIST;  // never drops a photo silently
         if (target->kind == NodeKind::kDir && n->kind != NodeKind::kDir) return EISDIR;
-        if (target->kind == NodeKind::kDir && !target->children.empty()) return ENOTEMPTY;
+        if (target->kind == NodeKind::kDir && tree_.HasChildren(target->ino)) return ENOTEMPTY;
         if (target->kind != NodeKind::kDir && n->kind == NodeKind::kDir) return ENOTDIR;
         if (target->writer != 0) return EBUSY;
       }
       if (n->kind == NodeKind::kDir) {
         for (Ino up = new_parent; up != Tree::kImport && up != Tree::kRoot;) {
           if (up == n->ino) return EINVAL;  // into itself
-          const Node* p = tree_.Find(up);
-          if (p == nullptr) break;
+          const auto p = tree_.Find(up);
+          if (!p) break;
           up = p->parent;
         }
       }
+      // (n's views point into the overlay's data, which a move keeps.)
+      if (n->kind == NodeKind::kStaged) photo_id = std::string(n->photo_id);
       tree_.Move(n->ino, new_parent, new_name);
-      if (n->kind != NodeKind::kStaged || n->photo_id.empty()) return 0;
-      photo_id = n->photo_id;  // imported already: the photo takes the name
+      if (photo_id.empty()) return 0;  // imported already: the photo takes the name
     } else {
       if (n->kind != NodeKind::kPhoto || parent != Tree::kAll || new_parent != Tree::kAll) {
         return EPERM;  // views follow the metadata
       }
-      if (target != nullptr) return EEXIST;  // never drops a photo silently
-      photo_id = n->photo_id;
+      if (target) return EEXIST;  // never drops a photo silently
+      photo_id = std::string(n->photo_id);
     }
   }
   auto r = library_.RenamePhoto(options_.user, photo_id, new_name);
@@ -386,24 +409,26 @@ int Filesystem::Open(Ino ino, int flags, std::unique_ptr<Handle>* out) {
   struct stat attr {};
   {
     std::lock_guard lock(mu_);
-    Node* n = tree_.Find(ino);
-    if (n == nullptr) return ENOENT;
+    const auto n = tree_.Find(ino);
+    if (!n) return ENOENT;
     if (n->kind == NodeKind::kDir) return EISDIR;
     if (writes) {
       if (ReadOnly()) return EROFS;
       if (n->kind != NodeKind::kStaged) return EPERM;  // photos are never rewritten
       if (n->writer != 0) return EBUSY;
       if (!(flags & O_TRUNC)) return EPERM;
+      OverlayData* o = tree_.Overlay(ino);
+      if (o == nullptr) return EIO;  // a staged node is always the overlay's
       // O_TRUNC on an entry of import/: a new copy over the old one.
       auto h = std::make_unique<WriteHandle>();
       if (int err = NewStaging(h.get()); err != 0) return err;
       h->ino = n->ino;
       h->node = n->ino;
-      n->photo_id.clear();
-      n->expires_at = 0;
-      n->size = 0;
-      n->writer = reinterpret_cast<std::uint64_t>(h.get());
-      FillAttr_locked(*n, &attr);
+      o->photo_id.clear();
+      o->expires_at = 0;
+      o->size = 0;
+      o->writer = reinterpret_cast<std::uint64_t>(h.get());
+      FillAttr_locked(*tree_.Find(ino), &attr);
       TrackOpen_locked(*h, attr);
       *out = std::move(h);
       return 0;
@@ -412,7 +437,7 @@ int Filesystem::Open(Ino ino, int flags, std::unique_ptr<Handle>* out) {
       if (n->writer == 0) return ENOENT;
       staging = WriterOf(*n)->staging;
     }
-    photo_id = n->photo_id;
+    photo_id = std::string(n->photo_id);
     FillAttr_locked(*n, &attr);
   }
   std::filesystem::path path = staging;
@@ -443,10 +468,10 @@ int Filesystem::Create(Ino parent, const std::string& name, int flags, fuse_entr
   if (ReadOnly()) return EROFS;
   auto h = std::make_unique<WriteHandle>();
   std::lock_guard lock(mu_);
-  if (tree_.Find(parent) == nullptr) return ENOENT;
+  if (!tree_.Find(parent)) return ENOENT;
   const bool in_import = tree_.InImport(parent);
   if (!in_import && parent != Tree::kAll) return EPERM;  // views follow the metadata
-  if (Node* existing = tree_.Child(parent, name)) {
+  if (const auto existing = tree_.Child(parent, name)) {
     if (flags & O_EXCL) return EEXIST;
     if (existing->kind == NodeKind::kDir) return EISDIR;
     if (existing->kind == NodeKind::kStaged) {
@@ -457,12 +482,12 @@ int Filesystem::Create(Ino parent, const std::string& name, int flags, fuse_entr
     // is imported, then gets a distinct name ("IMG_0001 (2).JPG").
   }
   if (int err = NewStaging(h.get()); err != 0) return err;
-  Node& n =
-      tree_.AddOverlay(parent, name, NodeKind::kStaged, in_import ? Area::kImport : Area::kAll);
-  n.writer = reinterpret_cast<std::uint64_t>(h.get());
-  h->ino = n.ino;
-  h->node = n.ino;
-  FillEntry_locked(n, entry);
+  const Ino ino =
+      tree_.AddOverlay(parent, name, NodeKind::kStaged, in_import ? Area::kImport : Area::kAll).ino;
+  tree_.Overlay(ino)->writer = reinterpret_cast<std::uint64_t>(h.get());
+  h->ino = ino;
+  h->node = ino;
+  FillEntry_locked(*tree_.Find(ino), entry);
   TrackOpen_locked(*h, entry->attr);
   *out = std::move(h);
   return 0;
@@ -517,7 +542,7 @@ int Filesystem::Flush(Handle* handle) {
     if (h.done) return h.result;
     h.done = true;
     node = h.node;
-    if (const Node* n = node != 0 ? tree_.Find(node) : nullptr) name = n->name;
+    if (const auto n = node != 0 ? tree_.Find(node) : std::nullopt) name = std::string(n->name);
     h.fd = UniqueFd();
   }
   if (node == 0 || name.empty()) {  // unlinked while open: discarded
@@ -531,20 +556,20 @@ int Filesystem::Flush(Handle* handle) {
   auto r = library_.Ingest(options_.user, req);
   std::lock_guard lock(mu_);
   std::lock_guard hl(h.mu);
-  Node* n = tree_.Find(node);
+  OverlayData* o = tree_.Overlay(node);
   if (!r.ok()) {
     spdlog::warn("mount: not imported: {}: {}", name, r.status().message());
     h.result = ErrnoFor(r.status());
-    if (n != nullptr) tree_.Remove(node);
+    if (o != nullptr) tree_.Remove(node);
     return h.result;
   }
   spdlog::info("mount: {} {} as photo {}",
                r->outcome == IngestOutcome::kDuplicate ? "duplicate, kept" : "imported", name,
                r->photo.id);
-  if (n != nullptr) {
-    n->photo_id = r->photo.id;
-    n->size = r->photo.size;
-    n->expires_at = static_cast<std::int64_t>(std::time(nullptr)) + kImportedLingerSeconds;
+  if (o != nullptr) {
+    o->photo_id = r->photo.id;
+    o->size = r->photo.size;
+    o->expires_at = static_cast<std::int64_t>(std::time(nullptr)) + kImportedLingerSeconds;
   }
   h.result = 0;
   return 0;
@@ -568,14 +593,15 @@ void Filesystem::Release(std::unique_ptr<Handle> handle) {
   {
     std::lock_guard lock(mu_);
     UntrackOpen_locked(*h);
-    Node* n = h->node != 0 ? tree_.Find(h->node) : nullptr;
-    if (n != nullptr && n->writer == reinterpret_cast<std::uint64_t>(h)) {
-      n->writer = 0;
-      if (n->photo_id.empty()) {
+    const auto n = h->node != 0 ? tree_.Find(h->node) : std::nullopt;
+    OverlayData* o = n ? tree_.Overlay(n->ino) : nullptr;
+    if (o != nullptr && o->writer == reinterpret_cast<std::uint64_t>(h)) {
+      o->writer = 0;
+      if (o->photo_id.empty()) {
         tree_.Remove(n->ino);
       } else if (n->area == Area::kAll) {
         // all/ shows the photo itself from now on, under the same inode.
-        tree_.AdoptAllEntry(n->photo_id, n->ino);
+        tree_.AdoptAllEntry(o->photo_id, n->ino);
         tree_.Remove(n->ino);
         imported_into_all = true;
       }

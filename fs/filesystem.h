@@ -42,8 +42,14 @@ inline constexpr int kPollMilliseconds = 400;
 // rename it, set its times and stat it after the copy).
 inline constexpr int kImportedLingerSeconds = 60;
 
+// The few values a node's attributes are made of (see Filesystem::ToStat).
 struct Attr {
-  struct stat st {};
+  Ino ino = 0;
+  bool dir = false;
+  bool volatile_size = false;  // a file being written: never cached
+  std::uint32_t nlink = 0;
+  std::int64_t size = 0;
+  std::int64_t mtime = 0;
 };
 
 // An open file: either a photo (or imported entry) being read, or a file
@@ -80,9 +86,11 @@ struct WriteHandle : Handle {
 
 // One entry of a listing, with what readdirplus hands the kernel (for "."
 // and "..", only the inode number and type: the kernel looks nothing up).
+// Kept small: a listing of all/ holds one per photo.
 struct DirEntry {
-  std::string name;
-  fuse_entry_param entry{};
+  Attr attr;
+  std::uint32_t name = 0;  // offset of the NUL-terminated name in DirHandle::names
+  bool dot = false;        // "." or ".."
 };
 
 // An open directory: a snapshot of its entries, so offsets stay valid while
@@ -91,8 +99,9 @@ struct DirEntry {
 struct DirHandle {
   explicit DirHandle(Ino i) : ino(i) {}
   const Ino ino;
-  std::mutex mu;  // after Filesystem::mu_; guards entries, served
+  std::mutex mu;  // after Filesystem::mu_; guards entries, names, served
   std::vector<DirEntry> entries;
+  std::string names;
   bool served = false;  // a page was read from this snapshot
 };
 
@@ -114,8 +123,9 @@ class Filesystem {
   int OpenDir(Ino ino, std::unique_ptr<DirHandle>* out);
   // Hands `emit` the entries from offset `off` on, each with the offset of
   // the one after it, until `emit` returns false (its buffer is full).
-  int ReadDir(DirHandle& h, off_t off,
-              const std::function<bool(const DirEntry&, off_t next)>& emit);
+  int ReadDir(
+      DirHandle& h, off_t off,
+      const std::function<bool(const char* name, const fuse_entry_param& entry, off_t next)>& emit);
   int MkDir(Ino parent, const std::string& name, fuse_entry_param* out);
   int RmDir(Ino parent, const std::string& name);
   int Unlink(Ino parent, const std::string& name);
@@ -138,9 +148,12 @@ class Filesystem {
 
  private:
   bool ReadOnly() const { return options_.read_only; }
-  void FillAttr_locked(const Node& n, struct stat* st);
-  void FillEntry_locked(const Node& n, fuse_entry_param* e);
-  int Snapshot_locked(Ino ino, std::vector<DirEntry>* out);
+  Attr AttrOf_locked(const Node& n);
+  void ToStat(const Attr& a, struct stat* st) const;
+  void ToEntry(const Attr& a, fuse_entry_param* e) const;
+  void FillAttr_locked(const Node& n, struct stat* st) { ToStat(AttrOf_locked(n), st); }
+  void FillEntry_locked(const Node& n, fuse_entry_param* e) { ToEntry(AttrOf_locked(n), e); }
+  int Snapshot_locked(Ino ino, DirHandle* h);
   // Open files outlive their names: fstat of a photo deleted while open
   // still answers, from the attributes it had.
   void TrackOpen_locked(const Handle& h, const struct stat& attr);

@@ -13,16 +13,16 @@ DirHandle& DirOf(const fuse_file_info* fi) { return *reinterpret_cast<DirHandle*
 void ReplyDir(fuse_req_t req, size_t size, off_t off, fuse_file_info* fi, bool plus) {
   std::string buf(size, '\0');
   std::size_t used = 0;
-  const int err = Fs(req).ReadDir(DirOf(fi), off, [&](const DirEntry& d, off_t next) {
-    char* at = buf.data() + used;
-    const std::size_t room = size - used;
-    const std::size_t need =
-        plus ? fuse_add_direntry_plus(req, at, room, d.name.c_str(), &d.entry, next)
-             : fuse_add_direntry(req, at, room, d.name.c_str(), &d.entry.attr, next);
-    if (need > room) return false;
-    used += need;
-    return true;
-  });
+  const int err =
+      Fs(req).ReadDir(DirOf(fi), off, [&](const char* name, const fuse_entry_param& e, off_t next) {
+        char* at = buf.data() + used;
+        const std::size_t room = size - used;
+        const std::size_t need = plus ? fuse_add_direntry_plus(req, at, room, name, &e, next)
+                                      : fuse_add_direntry(req, at, room, name, &e.attr, next);
+        if (need > room) return false;
+        used += need;
+        return true;
+      });
   if (err != 0) {
     fuse_reply_err(req, err);
     return;
