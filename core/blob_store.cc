@@ -42,27 +42,33 @@ fs::path BlobStore::PathOf(UserId owner, const std::string& sha256, BlobKind kin
 }
 
 Status BlobStore::CommitOriginal(UserId owner, const std::string& sha256, const fs::path& source,
-                                 bool move, const Contents& bytes) const {
+                                 bool move, const Contents& bytes, DirSync dir_sync) const {
   const fs::path target = PathOf(owner, sha256, BlobKind::kOriginal);
   if (Status s = EnsureDir(target.parent_path()); !s.ok()) return s;
-  if (!move) return WriteFileAtomic(target, bytes);
+  if (!move) return WriteFileAtomic(target, bytes, dir_sync);
   // The staged file may have been written without fsync (the FUSE write
   // path does not): make its data durable before it gets its final name.
   if (Status s = FsyncPath(source); !s.ok()) return s;
   if (::rename(source.c_str(), target.c_str()) != 0) {
     if (errno != EXDEV) return Status::IoError("cannot move " + source.string(), errno);
-    if (Status s = WriteFileAtomic(target, bytes); !s.ok()) return s;
+    if (Status s = WriteFileAtomic(target, bytes, dir_sync); !s.ok()) return s;
     ::unlink(source.c_str());
   }
   ::chmod(target.c_str(), 0600);
-  return FsyncPath(target.parent_path());
+  return dir_sync == DirSync::kNow ? FsyncPath(target.parent_path()) : Status::Ok();
 }
 
 Status BlobStore::CommitThumbnail(UserId owner, const std::string& sha256, BlobKind kind,
-                                  std::string_view jpeg) const {
+                                  std::string_view jpeg, DirSync dir_sync) const {
   const fs::path target = PathOf(owner, sha256, kind);
   if (Status s = EnsureDir(target.parent_path()); !s.ok()) return s;
-  return WriteFileAtomic(target, jpeg);
+  return WriteFileAtomic(
+      target, Contents{{reinterpret_cast<const std::uint8_t*>(jpeg.data()), jpeg.size()}},
+      dir_sync);
+}
+
+Status BlobStore::SyncDir(UserId owner, const std::string& sha256) const {
+  return FsyncPath(PathOf(owner, sha256, BlobKind::kOriginal).parent_path());
 }
 
 void BlobStore::Remove(UserId owner, const std::string& sha256) const {

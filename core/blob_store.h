@@ -35,12 +35,15 @@ class BlobStore {
 
   // Puts `source` in place as the original: renamed if `move` (it must be
   // on the store's filesystem, e.g. staged in StagingDir()), else copied
-  // from `bytes` (the source's content, already read). fsyncs file and dir.
+  // from `bytes` (the source's content, already read). fsyncs the file, and
+  // the directory unless `dir_sync` leaves that to SyncDir.
   Status CommitOriginal(UserId owner, const std::string& sha256,
-                        const std::filesystem::path& source, bool move,
-                        const Contents& bytes) const;
+                        const std::filesystem::path& source, bool move, const Contents& bytes,
+                        DirSync dir_sync = DirSync::kNow) const;
   Status CommitThumbnail(UserId owner, const std::string& sha256, BlobKind kind,
-                         std::string_view jpeg) const;
+                         std::string_view jpeg, DirSync dir_sync = DirSync::kNow) const;
+  // Makes the names of a photo's blobs durable (they share one directory).
+  Status SyncDir(UserId owner, const std::string& sha256) const;
   // Removes the original and its thumbnails; absent files are fine.
   void Remove(UserId owner, const std::string& sha256) const;
 

@@ -133,7 +133,7 @@ ssize_t CopyFromSource(const Contents& data, int out) {
 
 }  // namespace
 
-Status WriteFileAtomic(const std::filesystem::path& path, const Contents& data) {
+Status WriteFileAtomic(const std::filesystem::path& path, const Contents& data, DirSync dir_sync) {
   const auto tmp = path.parent_path() / (".tmp-" + RandomHex(8) + "-" + path.filename().string());
   {
     UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
@@ -166,7 +166,7 @@ Status WriteFileAtomic(const std::filesystem::path& path, const Contents& data) 
     ::unlink(tmp.c_str());
     return Status::IoError("cannot rename to " + path.string(), err);
   }
-  return FsyncPath(path.parent_path());
+  return dir_sync == DirSync::kNow ? FsyncPath(path.parent_path()) : Status::Ok();
 }
 
 std::string UtcNowIso8601() {

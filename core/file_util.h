@@ -73,10 +73,16 @@ Result<std::string> Sha256File(const std::filesystem::path& file);
 
 Status FsyncPath(const std::filesystem::path& path);  // a file or a directory
 
+// When the directory of a new file is fsynced: at once, or later by the
+// caller, once for several files put in the same directory (each fsync is
+// a journal commit, and a photo puts three files in one directory).
+enum class DirSync { kNow, kLater };
+
 // Crash-safe write: a temporary file beside `path`, write, fsync, rename over
 // `path`, fsync the directory. Readers see the old file or the new, never a
 // part.
-Status WriteFileAtomic(const std::filesystem::path& path, const Contents& data);
+Status WriteFileAtomic(const std::filesystem::path& path, const Contents& data,
+                       DirSync dir_sync = DirSync::kNow);
 inline Status WriteFileAtomic(const std::filesystem::path& path,
                               std::span<const std::uint8_t> data) {
   return WriteFileAtomic(path, Contents{data});

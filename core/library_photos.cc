@@ -267,11 +267,18 @@ Result<IngestResult> Library::Ingest(UserId owner, const IngestRequest& request)
 
   // Blobs first, durable, then the row that names them.
   const BlobStore& blobs = impl_->blobs;
-  Status s = blobs.CommitThumbnail(owner, sha, BlobKind::kSmall, thumbs->small_jpeg);
-  if (s.ok()) s = blobs.CommitThumbnail(owner, sha, BlobKind::kPreview, thumbs->preview_jpeg);
+  // Three files, each fsynced, then their directory once.
+  Status s =
+      blobs.CommitThumbnail(owner, sha, BlobKind::kSmall, thumbs->small_jpeg, DirSync::kLater);
   if (s.ok()) {
-    s = blobs.CommitOriginal(owner, sha, request.source, request.consume_source, file->contents());
+    s = blobs.CommitThumbnail(owner, sha, BlobKind::kPreview, thumbs->preview_jpeg,
+                              DirSync::kLater);
   }
+  if (s.ok()) {
+    s = blobs.CommitOriginal(owner, sha, request.source, request.consume_source, file->contents(),
+                             DirSync::kLater);
+  }
+  if (s.ok()) s = blobs.SyncDir(owner, sha);
   // On failure the blobs go only if no row names them: a photo with the same
   // bytes may have been imported meanwhile by another thread or process.
   if (!s.ok()) {
