@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <ctime>
+#include <optional>
 #include <regex>
 
 #include "core/db/schema.h"
@@ -99,6 +100,10 @@ Result<std::unique_ptr<Library>> Library::Open(const Config& config) {
   auto db = impl->pool.Acquire();
   if (!db.ok()) return db.status();
   if (Status s = db::Migrate(**db); !s.ok()) return s;
+  auto epoch = RevocationEpoch::Open(config.instance_dir() / "revocations");
+  if (!epoch.ok()) return epoch.status();
+  impl->epoch = std::move(epoch).value();
+  (void)impl->epoch->TryRepair();  // after a writer's crash, see revocation_epoch.h
   return std::unique_ptr<Library>(new Library(std::move(impl)));
 }
 
@@ -186,11 +191,15 @@ Status Library::SetPassword(const std::string& name, const std::string& password
   if (Status s = ValidatePassword(password); !s.ok()) return s;
   auto hash = HashPassword(password);
   if (!hash.ok()) return hash.status();
+  auto revoking = impl_->epoch->BeginWrite();
+  if (!revoking.ok()) return revoking.status();
   return UpdateUser(impl_->pool, name, "password_hash = ?",
                     [&](db::Statement& s) { s.Bind(1, *hash).Bind(2, name); });
 }
 
 Status Library::SetDisabled(const std::string& name, bool disabled) {
+  auto revoking = impl_->epoch->BeginWrite();
+  if (!revoking.ok()) return revoking.status();
   return UpdateUser(impl_->pool, name, "disabled = ?",
                     [&](db::Statement& s) { s.Bind(1, disabled ? 1 : 0).Bind(2, name); });
 }
@@ -199,6 +208,8 @@ Status Library::RemoveUser(const std::string& name) {
   auto user = FindUser(name);
   if (!user.ok()) return user.status();
   {
+    auto revoking = impl_->epoch->BeginWrite();
+    if (!revoking.ok()) return revoking.status();
     auto db = impl_->pool.Acquire();
     if (!db.ok()) return db.status();
     auto stmt = (*db)->Prepare("DELETE FROM users WHERE id = ?");  // photos, sessions cascade
@@ -250,23 +261,33 @@ Status Library::AddSession(UserId user, const std::string& jti, std::int64_t exp
   return stmt->Run();
 }
 
-Result<User> Library::SessionUser(UserId user, const std::string& jti) {
+Result<SessionIdentity> Library::SessionUser(UserId user, const std::string& jti) {
+  const auto now = static_cast<std::int64_t>(std::time(nullptr));
+  // Read before the query: a revocation committed after the query began
+  // moves the epoch past this value.
+  const std::optional<std::uint64_t> epoch = impl_->epoch->Stable();
+  if (epoch) {
+    if (auto cached = impl_->sessions.Find(user, jti, *epoch, now)) return *cached;
+  }
   auto db = impl_->pool.Acquire();
   if (!db.ok()) return db.status();
-  auto found = QueryUser(
-      **db,
-      "id = ? AND disabled = 0 AND EXISTS (SELECT 1 FROM sessions s WHERE s.jti = ? AND "
-      "s.user_id = users.id AND s.revoked = 0 AND s.expires_at > ?)",
-      [&](db::Statement& s) {
-        s.Bind(1, user).Bind(2, jti).Bind(3, static_cast<std::int64_t>(std::time(nullptr)));
-      });
-  if (!found.ok() && found.status().code() == Code::kNotFound) {
-    return Status::NotFound("no active session");
-  }
-  return found;
+  auto stmt = (*db)->Prepare(
+      "SELECT u.id, u.name, u.is_admin, s.expires_at FROM sessions s JOIN users u ON "
+      "u.id = s.user_id WHERE s.jti = ? AND s.user_id = ? AND s.revoked = 0 AND "
+      "s.expires_at > ? AND u.disabled = 0");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, jti).Bind(2, user).Bind(3, now);
+  auto row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("no active session");
+  SessionIdentity identity{stmt->Int(0), stmt->Text(1), stmt->Int(2) != 0};
+  if (epoch) impl_->sessions.Insert(jti, identity, stmt->Int(3), *epoch);
+  return identity;
 }
 
 Status Library::RevokeSession(const std::string& jti) {
+  auto revoking = impl_->epoch->BeginWrite();
+  if (!revoking.ok()) return revoking.status();
   auto db = impl_->pool.Acquire();
   if (!db.ok()) return db.status();
   auto stmt = (*db)->Prepare("UPDATE sessions SET revoked = 1 WHERE jti = ?");
@@ -276,6 +297,8 @@ Status Library::RevokeSession(const std::string& jti) {
 }
 
 Status Library::RevokeOtherSessions(UserId user, const std::string& keep_jti) {
+  auto revoking = impl_->epoch->BeginWrite();
+  if (!revoking.ok()) return revoking.status();
   auto db = impl_->pool.Acquire();
   if (!db.ok()) return db.status();
   auto stmt = (*db)->Prepare("UPDATE sessions SET revoked = 1 WHERE user_id = ? AND jti != ?");

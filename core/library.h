@@ -35,6 +35,14 @@ struct User {
   std::string created_at;  // ISO 8601 UTC
 };
 
+// Who an API session belongs to: what a request needs on every call. Quota
+// and usage are not here; read them with GetUser when needed.
+struct SessionIdentity {
+  UserId id = 0;
+  std::string name;
+  bool is_admin = false;
+};
+
 enum class IngestOutcome { kImported, kDuplicate };
 
 struct IngestRequest {
@@ -110,11 +118,16 @@ class Library {
   Result<User> Authenticate(const std::string& name, const std::string& password);
 
   // --- sessions (API tokens, by their JWT id) ---
+  // SetPassword, SetDisabled, RemoveUser and the Revoke calls below move the
+  // home's revocation epoch (core/revocation_epoch.h), which every process
+  // checks before trusting a session it cached.
   Status AddSession(UserId user, const std::string& jti, std::int64_t expires_at);
   // The user of session `jti` when the session exists, belongs to `user`,
   // is not revoked nor expired, and the user is not disabled; kNotFound
-  // otherwise. One query: the API runs it on every request.
-  Result<User> SessionUser(UserId user, const std::string& jti);
+  // otherwise. The API runs it on every request: answered from this
+  // process's cache while no revoking write happened anywhere since the
+  // session was queried, else by one query.
+  Result<SessionIdentity> SessionUser(UserId user, const std::string& jti);
   Status RevokeSession(const std::string& jti);
   // Revokes every session of `user` except `keep_jti`.
   Status RevokeOtherSessions(UserId user, const std::string& keep_jti);

@@ -9,6 +9,8 @@
 #include "core/blob_store.h"
 #include "core/db/database.h"
 #include "core/library.h"
+#include "core/revocation_epoch.h"
+#include "core/session_cache.h"
 
 namespace octopus {
 
@@ -56,6 +58,8 @@ class Library::Impl {
   ConnectionPool pool;
   const BlobStore blobs;
   std::atomic<const places::PlaceIndex*> places{nullptr};
+  std::unique_ptr<RevocationEpoch> epoch;  // set by Library::Open
+  SessionCache sessions;
 };
 
 // The photos table's columns, in the order ReadPhoto expects.

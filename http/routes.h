@@ -21,7 +21,7 @@ enum class Access { kPublic, kUser, kAdmin };
 
 // The authenticated caller of a kUser or kAdmin route.
 struct Caller {
-  User user;
+  SessionIdentity user;
   std::string jti;  // the token's session id
 };
 

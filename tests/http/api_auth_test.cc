@@ -1,6 +1,7 @@
 // Accounts and tokens through a real server: registration, login, the
 // token's life (logout, password change, disabling), forged tokens, admin
 // routes, throttling, malformed bodies.
+#include <ctime>
 #include <set>
 
 #include "http/jwt.h"
@@ -225,6 +226,44 @@ TEST_F(ApiTest, DisabledUserIsLockedOutAtOnce) {
                            "application/json");
   ASSERT_EQ(on->status, 200);
   EXPECT_EQ(LoginRaw("alice", "correct horse")->status, 200);
+}
+
+// The server caches verified sessions; revocations made elsewhere (the CLI,
+// a second server on the same home) must still count on the next request.
+TEST_F(ApiTest, RevocationsByOtherProcessesCountOnTheNextRequest) {
+  const std::string alice = NewUser("alice");
+  const std::string alice2 = Login("alice", "correct horse");
+  const std::string alice3 = Login("alice", "correct horse");
+  const std::string bob = NewUser("bob");
+  for (int i = 0; i < 3; ++i) {  // verified, then served from the cache
+    for (const std::string* t : {&alice, &alice2, &alice3, &bob}) {
+      ASSERT_EQ(Get("/api/v1/photos", *t)->status, 200);
+    }
+  }
+  // A second library on the same home, as a second server would hold.
+  auto other = Library::Open(config_);
+  ASSERT_TRUE(other.ok()) << other.status().message();
+  auto claims = VerifyJwt(alice, config_.secret_key, std::time(nullptr));
+  ASSERT_TRUE(claims.ok());
+  ASSERT_TRUE((*other)->RevokeSession(claims->jti).ok());
+  EXPECT_EQ(Get("/api/v1/photos", alice)->status, 401) << "logged out elsewhere";
+  EXPECT_EQ(Get("/api/v1/photos", alice2)->status, 200);
+  ASSERT_TRUE((*other)->SetDisabled("alice", true).ok());
+  EXPECT_EQ(Get("/api/v1/photos", alice2)->status, 401) << "disabled elsewhere";
+  ASSERT_TRUE((*other)->SetDisabled("alice", false).ok());
+  EXPECT_EQ(Get("/api/v1/photos", alice2)->status, 200);
+  claims = VerifyJwt(alice3, config_.secret_key, std::time(nullptr));
+  ASSERT_TRUE(claims.ok());
+  ASSERT_TRUE((*other)->RevokeOtherSessions(std::stoll(claims->sub), claims->jti).ok());
+  EXPECT_EQ(Get("/api/v1/photos", alice2)->status, 401) << "password changed elsewhere";
+  EXPECT_EQ(Get("/api/v1/photos", alice3)->status, 200);
+  // Another process: the CLI removes bob while his token is cached here.
+  const auto removed =
+      testing::RunCommand(testing::OctopusBinary() + " --home " +
+                          testing::Quote(config_.home.string()) + " user remove bob --yes");
+  ASSERT_EQ(removed.exit_code, 0) << removed.output;
+  EXPECT_EQ(Get("/api/v1/photos", bob)->status, 401) << "removed by the CLI";
+  EXPECT_EQ(Get("/api/v1/photos", alice3)->status, 200);
 }
 
 TEST_F(ApiTest, LoginIsThrottledPerUser) {
