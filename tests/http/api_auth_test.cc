@@ -264,6 +264,13 @@ TEST_F(ApiTest, RevocationsByOtherProcessesCountOnTheNextRequest) {
   ASSERT_EQ(removed.exit_code, 0) << removed.output;
   EXPECT_EQ(Get("/api/v1/photos", bob)->status, 401) << "removed by the CLI";
   EXPECT_EQ(Get("/api/v1/photos", alice3)->status, 200);
+  // The CLI resets alice's password: every session of hers is signed out.
+  const auto reset = testing::RunCommand(
+      "printf '%s\\n' 'a new long password' | " + testing::OctopusBinary() + " --home " +
+      testing::Quote(config_.home.string()) + " user passwd alice --password-stdin");
+  ASSERT_EQ(reset.exit_code, 0) << reset.output;
+  EXPECT_EQ(Get("/api/v1/photos", alice3)->status, 401) << "password reset by the CLI";
+  EXPECT_FALSE(Login("alice", "a new long password").empty());
 }
 
 TEST_F(ApiTest, LoginIsThrottledPerUser) {

@@ -86,14 +86,18 @@ void AddUserCommands(CLI::App& app, CliContext& ctx) {
   passwd->callback([&ctx, passwd_args] {
     auto lib = ctx.OpenLibrary();
     if (!lib) return;
-    if (auto u = lib->FindUser(passwd_args->name); !u.ok()) return ctx.Fail(u.status().message());
+    auto u = lib->FindUser(passwd_args->name);
+    if (!u.ok()) return ctx.Fail(u.status().message());
     std::string error;
     auto password = ReadPassword(passwd_args->password_stdin, true, &error);
     if (!password) return ctx.Fail(error);
     if (Status s = lib->SetPassword(passwd_args->name, *password); !s.ok()) {
       return ctx.Fail(s.message());
     }
-    std::cout << "password of " << passwd_args->name << " changed\n";
+    // A password reset by the administrator signs the user out everywhere
+    // (the API's own change keeps the session that made it).
+    if (Status s = lib->RevokeOtherSessions(u->id, ""); !s.ok()) return ctx.Fail(s.message());
+    std::cout << "password of " << passwd_args->name << " changed; their sessions are signed out\n";
   });
 
   struct RemoveArgs {
