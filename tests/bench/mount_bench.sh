@@ -5,17 +5,18 @@
 #      (cold), then both read again (warm);            target >= 0.9x
 #   2. `ls -l all/` with N photos vs a native folder of N files of the same
 #      sizes (median of 5 runs each, after one warm-up); target <= 2x
-#   3. `cp -r` of 200 photos into import/ vs `octopus import` of the same
+#   3. `cp -r` of N_COPY photos into import/ vs `octopus import` of the same
 #      folder (each into an empty library of its own).
 # Needs root (drops the page cache, mounts). Builds nothing: uses the
 # binaries under BUILD_DIR (default build/).
-# Usage: tests/bench/mount_bench.sh [N_LIST] [N_READ]   (defaults 2000, 40)
+# Usage: tests/bench/mount_bench.sh [N_LIST] [N_READ] [N_COPY]
+#        (defaults 2000 photos listed; 200 read, about 1 GB; 500 copied in)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD_DIR="${BUILD_DIR:-build}"
 N_LIST="${1:-2000}"
-N_READ="${2:-40}"
-N_COPY=200
+N_READ="${2:-200}"
+N_COPY="${3:-500}"
 octopus="$BUILD_DIR/tools/octopus"
 make_jpegs="$BUILD_DIR/tests/bench/make_jpegs"
 [ "$(id -u)" = 0 ] || { echo "needs root (drops the page cache)" >&2; exit 2; }
