@@ -20,13 +20,10 @@
 namespace octopus::image {
 namespace {
 
+using testing::AsBytes;
 using testing::MakeJpeg;
 using testing::ReadFile;
 using testing::SamplePhotos;
-
-std::span<const std::uint8_t> Bytes(const std::string& s) {
-  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
-}
 
 std::vector<std::string> SplitTabs(const std::string& line) {
   std::vector<std::string> out;
@@ -38,24 +35,24 @@ std::vector<std::string> SplitTabs(const std::string& line) {
 }
 
 TEST(MediaTypeTest, SniffsContentNotNames) {
-  EXPECT_EQ(DetectMediaType(Bytes(MakeJpeg(8, 8, 1))), MediaType::kJpeg);
-  EXPECT_EQ(DetectMediaType(Bytes("hello, this is text named photo.jpg")), MediaType::kUnknown);
-  EXPECT_EQ(DetectMediaType(Bytes("")), MediaType::kUnknown);
-  EXPECT_EQ(DetectMediaType(Bytes(std::string("\xFF\xD8", 2))), MediaType::kUnknown);
+  EXPECT_EQ(DetectMediaType(AsBytes(MakeJpeg(8, 8, 1))), MediaType::kJpeg);
+  EXPECT_EQ(DetectMediaType(AsBytes("hello, this is text named photo.jpg")), MediaType::kUnknown);
+  EXPECT_EQ(DetectMediaType(AsBytes("")), MediaType::kUnknown);
+  EXPECT_EQ(DetectMediaType(AsBytes(std::string("\xFF\xD8", 2))), MediaType::kUnknown);
   // ftyp box with a HEIF brand only among the compatible brands.
   const std::string mif1(
       "\0\0\0\x18"
       "ftypabcd\0\0\0\0"
       "mif1heic",
       24);
-  EXPECT_EQ(DetectMediaType(Bytes(mif1)), MediaType::kHeif);
+  EXPECT_EQ(DetectMediaType(AsBytes(mif1)), MediaType::kHeif);
   // An MP4 video is an ftyp box too, but not an image.
   const std::string mp4(
       "\0\0\0\x18"
       "ftypisom\0\0\0\0"
       "isomavc1",
       24);
-  EXPECT_EQ(DetectMediaType(Bytes(mp4)), MediaType::kUnknown);
+  EXPECT_EQ(DetectMediaType(AsBytes(mp4)), MediaType::kUnknown);
   EXPECT_EQ(MimeType(MediaType::kHeif), "image/heic");
 }
 
@@ -71,9 +68,9 @@ TEST(MetadataReaderTest, MatchesExifToolOnSamplePhotos) {
     const auto f = SplitTabs(line);
     SCOPED_TRACE(f[0]);
     const std::string bytes = ReadFile(SamplePhotos() / f[0]);
-    const MediaType type = DetectMediaType(Bytes(bytes));
+    const MediaType type = DetectMediaType(AsBytes(bytes));
     ASSERT_NE(type, MediaType::kUnknown);
-    auto meta = ReadMetadata(Bytes(bytes), type);
+    auto meta = ReadMetadata(AsBytes(bytes), type);
     ASSERT_TRUE(meta.ok()) << meta.status().ToString();
     EXPECT_EQ(meta->mime, f[1]);
     EXPECT_EQ(meta->width, std::stoi(f[2]));
@@ -121,20 +118,20 @@ TEST(MetadataReaderTest, CleansCameraNamesAndReadsOffsets) {
                         Want{"fujifilm_s2pro_gps_uk.jpg", "Fujifilm", "FinePixS2Pro"}}) {
     SCOPED_TRACE(w.file);
     const std::string bytes = ReadFile(SamplePhotos() / w.file);
-    auto meta = ReadMetadata(Bytes(bytes), DetectMediaType(Bytes(bytes)));
+    auto meta = ReadMetadata(AsBytes(bytes), DetectMediaType(AsBytes(bytes)));
     ASSERT_TRUE(meta.ok());
     EXPECT_EQ(meta->camera.make, w.make);
     EXPECT_EQ(meta->camera.model, w.model);
   }
   const std::string iphone = ReadFile(SamplePhotos() / "apple_iphone11pro.heic");
-  auto meta = ReadMetadata(Bytes(iphone), MediaType::kHeif);
+  auto meta = ReadMetadata(AsBytes(iphone), MediaType::kHeif);
   ASSERT_TRUE(meta.ok());
   EXPECT_EQ(meta->taken_at_offset.value_or(""), "-04:00");
   EXPECT_TRUE(meta->exif.f_number.has_value());
   EXPECT_TRUE(meta->exif.exposure_time.has_value());
   // The Nokia file has GPS below/above sea level data too.
   const std::string nokia = ReadFile(SamplePhotos() / "hmd_nokia83_hdr_gps.heif");
-  meta = ReadMetadata(Bytes(nokia), MediaType::kHeif);
+  meta = ReadMetadata(AsBytes(nokia), MediaType::kHeif);
   ASSERT_TRUE(meta.ok());
   EXPECT_LT(meta->gps->lon, 0);
 }
@@ -143,7 +140,7 @@ TEST(MetadataReaderTest, BrokenFilesAreRefusedNotCrashed) {
   const std::string jpeg = MakeJpeg(64, 48, 3);
   // A JPEG start with garbage after it.
   std::string garbage = jpeg.substr(0, 3) + std::string(200, '\x42');
-  auto meta = ReadMetadata(Bytes(garbage), MediaType::kJpeg);
+  auto meta = ReadMetadata(AsBytes(garbage), MediaType::kJpeg);
   ASSERT_FALSE(meta.ok());
   EXPECT_EQ(meta.status().code(), Code::kUnsupportedMedia);
   EXPECT_NE(meta.status().message().find("not a supported image"), std::string::npos);
@@ -153,11 +150,11 @@ TEST(MetadataReaderTest, BrokenFilesAreRefusedNotCrashed) {
       "ftypheic\0\0\0\0"
       "mif1heic",
       24);
-  meta = ReadMetadata(Bytes(heif), MediaType::kHeif);
+  meta = ReadMetadata(AsBytes(heif), MediaType::kHeif);
   ASSERT_FALSE(meta.ok());
   EXPECT_EQ(meta.status().code(), Code::kUnsupportedMedia);
   // No EXIF at all is fine: a JPEG without APP1.
-  meta = ReadMetadata(Bytes(jpeg), MediaType::kJpeg);
+  meta = ReadMetadata(AsBytes(jpeg), MediaType::kJpeg);
   ASSERT_TRUE(meta.ok());
   EXPECT_EQ(meta->width, 64);
   EXPECT_TRUE(meta->taken_at.empty());
@@ -168,7 +165,7 @@ TEST(MetadataReaderTest, BrokenFilesAreRefusedNotCrashed) {
 // and a tag with an absurd count: the photo still reads, the EXIF is dropped.
 TEST(MetadataReaderTest, LoopingAndAbsurdExifIsIgnored) {
   const std::string withexif = testing::JpegWithLoopingExif();
-  auto meta = ReadMetadata(Bytes(withexif), MediaType::kJpeg);
+  auto meta = ReadMetadata(AsBytes(withexif), MediaType::kJpeg);
   ASSERT_TRUE(meta.ok()) << meta.status().ToString();
   EXPECT_EQ(meta->width, 32);
   EXPECT_TRUE(meta->camera.make.empty());
@@ -213,14 +210,15 @@ TEST(MetadataReaderTest, MalformedGpsIsDroppedNotGuessed) {
   const GpsTag paris_lon{"Exif.GPSInfo.GPSLongitude", R, "2/1 17/1 40/1"};
 
   auto good =
-      ReadMetadata(Bytes(JpegWithGps({lat_n, paris_lat, lon_e, paris_lon})), MediaType::kJpeg);
+      ReadMetadata(AsBytes(JpegWithGps({lat_n, paris_lat, lon_e, paris_lon})), MediaType::kJpeg);
   ASSERT_TRUE(good.ok()) << good.status().ToString();
   ASSERT_TRUE(good->gps.has_value());
   EXPECT_NEAR(good->gps->lat, 48.858333, 1e-5);
   EXPECT_NEAR(good->gps->lon, 2.294444, 1e-5);
   const GpsTag west{"Exif.GPSInfo.GPSLongitudeRef", Exiv2::asciiString, "W"};
   const GpsTag south{"Exif.GPSInfo.GPSLatitudeRef", Exiv2::asciiString, "S"};
-  auto sw = ReadMetadata(Bytes(JpegWithGps({south, paris_lat, west, paris_lon})), MediaType::kJpeg);
+  auto sw =
+      ReadMetadata(AsBytes(JpegWithGps({south, paris_lat, west, paris_lon})), MediaType::kJpeg);
   ASSERT_TRUE(sw.ok() && sw->gps.has_value());
   EXPECT_LT(sw->gps->lat, 0);
   EXPECT_LT(sw->gps->lon, 0);
@@ -259,7 +257,7 @@ TEST(MetadataReaderTest, MalformedGpsIsDroppedNotGuessed) {
              paris_lon}},
        }) {
     const std::string jpeg = JpegWithGps(c.tags);
-    auto meta = ReadMetadata(Bytes(jpeg), MediaType::kJpeg);
+    auto meta = ReadMetadata(AsBytes(jpeg), MediaType::kJpeg);
     ASSERT_TRUE(meta.ok()) << c.what << ": " << meta.status().ToString();
     EXPECT_EQ(meta->camera.make, "Octopus") << c.what << ": the rest of the EXIF is kept";
     EXPECT_FALSE(meta->gps.has_value())

@@ -15,13 +15,10 @@
 namespace octopus::image {
 namespace {
 
+using testing::AsBytes;
 using testing::MakeJpeg;
 using testing::ReadFile;
 using testing::SamplePhotos;
-
-std::span<const std::uint8_t> Bytes(const std::string& s) {
-  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
-}
 
 struct Decoded {
   int width = 0, height = 0;
@@ -35,11 +32,11 @@ Decoded Decode(const std::string& jpeg) {
   std::unique_ptr<void, int (*)(tjhandle)> tj(tjInitDecompress(), tjDestroy);
   Decoded d;
   int ss = 0, cs = 0;
-  EXPECT_EQ(
-      tjDecompressHeader3(tj.get(), Bytes(jpeg).data(), jpeg.size(), &d.width, &d.height, &ss, &cs),
-      0);
+  EXPECT_EQ(tjDecompressHeader3(tj.get(), AsBytes(jpeg).data(), jpeg.size(), &d.width, &d.height,
+                                &ss, &cs),
+            0);
   d.rgb.resize(static_cast<std::size_t>(d.width) * d.height * 3);
-  EXPECT_EQ(tjDecompress2(tj.get(), Bytes(jpeg).data(), jpeg.size(), d.rgb.data(), d.width, 0,
+  EXPECT_EQ(tjDecompress2(tj.get(), AsBytes(jpeg).data(), jpeg.size(), d.rgb.data(), d.width, 0,
                           d.height, TJPF_RGB, 0),
             0);
   return d;
@@ -69,7 +66,7 @@ bool IsBlue(const unsigned char* p) { return p[2] > 200 && p[0] < 60; }
 
 TEST(ThumbnailerTest, SizesFollowTheLongSideAndNeverUpscale) {
   const std::string big = MakeJpeg(4000, 3000, 1);
-  auto t = MakeThumbnails(Bytes(big), MediaType::kJpeg, 1, ThumbnailSpec{});
+  auto t = MakeThumbnails(AsBytes(big), MediaType::kJpeg, 1, ThumbnailSpec{});
   ASSERT_TRUE(t.ok()) << t.status().ToString();
   Decoded small = Decode(t->small_jpeg), preview = Decode(t->preview_jpeg);
   EXPECT_EQ(small.width, 250);
@@ -78,7 +75,7 @@ TEST(ThumbnailerTest, SizesFollowTheLongSideAndNeverUpscale) {
   EXPECT_EQ(preview.height, 1080);
 
   const std::string tiny = MakeJpeg(100, 60, 2);
-  t = MakeThumbnails(Bytes(tiny), MediaType::kJpeg, 1, ThumbnailSpec{});
+  t = MakeThumbnails(AsBytes(tiny), MediaType::kJpeg, 1, ThumbnailSpec{});
   ASSERT_TRUE(t.ok());
   EXPECT_EQ(Decode(t->small_jpeg).width, 100);
   EXPECT_EQ(Decode(t->preview_jpeg).height, 60);
@@ -96,7 +93,7 @@ TEST(ThumbnailerTest, AppliesExifOrientation) {
   for (const Case& c : {Case{1, 250, 125, true}, Case{6, 125, 250, true}, Case{8, 125, 250, false},
                         Case{3, 250, 125, false}, Case{2, 250, 125, false}}) {
     SCOPED_TRACE(c.orientation);
-    auto t = MakeThumbnails(Bytes(jpeg), MediaType::kJpeg, c.orientation, ThumbnailSpec{});
+    auto t = MakeThumbnails(AsBytes(jpeg), MediaType::kJpeg, c.orientation, ThumbnailSpec{});
     ASSERT_TRUE(t.ok());
     Decoded d = Decode(t->small_jpeg);
     ASSERT_EQ(d.width, c.w);
@@ -146,7 +143,7 @@ TEST(ThumbnailerTest, PlanesMatchAnRgbReferenceForEverySubsampling) {
     SCOPED_TRACE(c.what);
     const std::string jpeg = GradientJpeg(c.w, c.h, c.subsamp);
     for (int orientation : {1, 6}) {
-      auto t = MakeThumbnails(Bytes(jpeg), MediaType::kJpeg, orientation, ThumbnailSpec{});
+      auto t = MakeThumbnails(AsBytes(jpeg), MediaType::kJpeg, orientation, ThumbnailSpec{});
       ASSERT_TRUE(t.ok()) << t.status().ToString();
       const Decoded full = Decode(jpeg);
       RgbImage reference_src(full.width, full.height);
@@ -173,7 +170,7 @@ TEST(ThumbnailerTest, PlanesMatchAnRgbReferenceForEverySubsampling) {
 TEST(ThumbnailerTest, SampleOrientation8DisplaysLandscape) {
   if (SamplePhotos().empty()) GTEST_SKIP() << "no sample photos beside the repository";
   const std::string bytes = ReadFile(SamplePhotos() / "landscape_orient8.jpg");  // stored 450x600
-  auto t = MakeThumbnails(Bytes(bytes), MediaType::kJpeg, 8, ThumbnailSpec{});
+  auto t = MakeThumbnails(AsBytes(bytes), MediaType::kJpeg, 8, ThumbnailSpec{});
   ASSERT_TRUE(t.ok());
   Decoded d = Decode(t->preview_jpeg);
   EXPECT_EQ(d.width, 600);
@@ -191,7 +188,7 @@ TEST(ThumbnailerTest, DecodesHeifAndProgressiveSamples) {
         Case{"progressive_eiger.jpg", 900, 601}}) {
     SCOPED_TRACE(c.file);
     const std::string bytes = ReadFile(SamplePhotos() / c.file);
-    auto t = MakeThumbnails(Bytes(bytes), DetectMediaType(Bytes(bytes)), 1, ThumbnailSpec{});
+    auto t = MakeThumbnails(AsBytes(bytes), DetectMediaType(AsBytes(bytes)), 1, ThumbnailSpec{});
     ASSERT_TRUE(t.ok()) << t.status().ToString();
     Decoded d = Decode(t->preview_jpeg);
     EXPECT_EQ(d.width, c.w);
@@ -202,14 +199,14 @@ TEST(ThumbnailerTest, DecodesHeifAndProgressiveSamples) {
 TEST(ThumbnailerTest, TruncatedAndGarbageJpegsAreRefused) {
   const std::string jpeg = MakeJpeg(640, 480, 5);
   const std::string cut = jpeg.substr(0, jpeg.size() / 2);
-  auto t = MakeThumbnails(Bytes(cut), MediaType::kJpeg, 1, ThumbnailSpec{});
+  auto t = MakeThumbnails(AsBytes(cut), MediaType::kJpeg, 1, ThumbnailSpec{});
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.status().code(), Code::kUnsupportedMedia);
   EXPECT_NE(t.status().message().find("truncated"), std::string::npos) << t.status().message();
 
   std::string garbage = jpeg;
   for (std::size_t i = 700; i < garbage.size() - 2; i += 7) garbage[i] = '\xFF';
-  t = MakeThumbnails(Bytes(garbage), MediaType::kJpeg, 1, ThumbnailSpec{});
+  t = MakeThumbnails(AsBytes(garbage), MediaType::kJpeg, 1, ThumbnailSpec{});
   // Either refused or decoded to something; never a crash. Mostly refused.
   if (!t.ok()) {
     EXPECT_EQ(t.status().code(), Code::kUnsupportedMedia);
@@ -226,7 +223,7 @@ TEST(ThumbnailerTest, DecompressionBombIsRefusedBeforeDecoding) {
   jpeg[sof + 6] = static_cast<char>(50000 & 0xff);
   jpeg[sof + 7] = static_cast<char>(50000 >> 8);
   jpeg[sof + 8] = static_cast<char>(50000 & 0xff);
-  auto t = MakeThumbnails(Bytes(jpeg), MediaType::kJpeg, 1, ThumbnailSpec{});
+  auto t = MakeThumbnails(AsBytes(jpeg), MediaType::kJpeg, 1, ThumbnailSpec{});
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.status().code(), Code::kTooLarge);
   EXPECT_NE(t.status().message().find("50000x50000"), std::string::npos);

@@ -11,6 +11,7 @@
 
 #include "core/file_util.h"
 #include "core/grouping.h"
+#include "tests/testing/library_fixture.h"
 #include "tests/testing/test_util.h"
 
 namespace octopus {
@@ -20,23 +21,8 @@ using testing::MakeJpeg;
 using testing::TempDir;
 using testing::WriteFile;
 
-class LibraryTest : public ::testing::Test {
+class LibraryTest : public testing::TwoUserLibraryTest {
  protected:
-  void SetUp() override {
-    auto config = LoadConfig({{"OCTOPUS_HOME", (home_ / "home").string()}});
-    ASSERT_TRUE(config.ok()) << config.status().message();
-    config_ = *config;
-    auto lib = Library::Open(config_);
-    ASSERT_TRUE(lib.ok()) << lib.status().message();
-    lib_ = std::move(lib).value();
-    auto alice = lib_->CreateUser("alice", "correct horse", 10'000'000);
-    ASSERT_TRUE(alice.ok()) << alice.status().message();
-    alice_ = alice->id;
-    auto bob = lib_->CreateUser("bob", "battery staple", 10'000'000);
-    ASSERT_TRUE(bob.ok());
-    bob_ = bob->id;
-  }
-
   // Writes a generated JPEG to the scratch folder and returns its path.
   std::filesystem::path Jpeg(const std::string& name, int seed, int w = 320, int h = 240) {
     const auto path = home_ / name;
@@ -50,11 +36,6 @@ class LibraryTest : public ::testing::Test {
     req.filename = path.filename().string();
     return lib_->Ingest(owner, req);
   }
-
-  TempDir home_;
-  Config config_;
-  std::unique_ptr<Library> lib_;
-  UserId alice_ = 0, bob_ = 0;
 };
 
 TEST_F(LibraryTest, IngestStoresOriginalThumbnailsAndCharges) {

@@ -13,6 +13,7 @@
 #include "core/db/database.h"
 #include "core/library.h"
 #include "core/revocation_epoch.h"
+#include "tests/testing/library_fixture.h"
 #include "tests/testing/test_util.h"
 
 namespace octopus {
@@ -20,21 +21,11 @@ namespace {
 
 using testing::TempDir;
 
-class SessionRevocationTest : public ::testing::Test {
+class SessionRevocationTest : public testing::TwoUserLibraryTest {
  protected:
   void SetUp() override {
-    auto config = LoadConfig({{"OCTOPUS_HOME", (home_ / "home").string()}});
-    ASSERT_TRUE(config.ok()) << config.status().message();
-    config_ = *config;
-    auto lib = Library::Open(config_);
-    ASSERT_TRUE(lib.ok()) << lib.status().message();
-    lib_ = std::move(lib).value();
-    auto alice = lib_->CreateUser("alice", "correct horse");
-    ASSERT_TRUE(alice.ok());
-    alice_ = alice->id;
-    auto bob = lib_->CreateUser("bob", "battery staple");
-    ASSERT_TRUE(bob.ok());
-    bob_ = bob->id;
+    TwoUserLibraryTest::SetUp();
+    if (HasFatalFailure()) return;
     const std::int64_t later = std::time(nullptr) + 3600;
     ASSERT_TRUE(lib_->AddSession(alice_, "a1", later).ok());
     ASSERT_TRUE(lib_->AddSession(alice_, "a2", later).ok());
@@ -67,11 +58,6 @@ class SessionRevocationTest : public ::testing::Test {
     ASSERT_EQ(waitpid(child, &status, 0), child);
     ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
   }
-
-  TempDir home_;
-  Config config_;
-  std::unique_ptr<Library> lib_;
-  UserId alice_ = 0, bob_ = 0;
 };
 
 TEST_F(SessionRevocationTest, CachedSessionKeepsItsIdentity) {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -47,6 +48,10 @@ std::string MakeJpeg(int width, int height, int seed, int quality = 85);
 template <std::size_t N>
 std::string Bytes(const char (&literal)[N]) {
   return std::string(literal, N - 1);
+}
+// A string's bytes as the span the image functions take.
+inline std::span<const std::uint8_t> AsBytes(const std::string& s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 // MakeJpeg with a COM segment carrying `seed` right after SOI: distinct bytes
 // for every seed (MakeJpeg's pixels repeat every 256 seeds, and tiny images
