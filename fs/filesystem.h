@@ -111,6 +111,13 @@ class Filesystem {
   ~Filesystem();
 
   void set_session(fuse_session* se) { session_ = se; }
+  // Shutdown: the next statfs, once answered, ends the session's loop (see
+  // Mount::Stop). The request that wakes the loop is then also the one
+  // that stops it, so it is answered rather than dropped by libfuse.
+  void EndLoopAfterNextStatFs() { end_after_statfs_ = true; }
+  void StatFsAnswered() {
+    if (end_after_statfs_ && session_ != nullptr) fuse_session_exit(session_);
+  }
   // Loads the tree and starts the thread that follows other processes'
   // changes.
   Status Init();
@@ -170,6 +177,7 @@ class Filesystem {
   Library& library_;
   const MountOptions options_;
   fuse_session* session_ = nullptr;
+  std::atomic<bool> end_after_statfs_{false};
   uid_t uid_;
   gid_t gid_;
 

@@ -97,7 +97,16 @@ class Mount::Impl {
     // The mount's root, opened while the loop still serves (O_PATH: no
     // request), to wake the loop below.
     UniqueFd root(::open(mountpoint_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-    fuse_session_exit(session_);
+    // The loop ends once it has answered the waker's statfs below. Setting
+    // libfuse's exit flag here instead made a worker that read the statfs
+    // drop it unanswered: the waker then held the detached mount, the
+    // kernel connection outlived the loop and libfuse's own unmount said
+    // "failed to unmount" at every stop.
+    if (root) {
+      fs_->EndLoopAfterNextStatFs();
+    } else {
+      fuse_session_exit(session_);
+    }
     // Detach the mount. When no file of it is open, that ends the kernel's
     // connection and the loop's threads blocked reading /dev/fuse wake up.
     bool unmounted = ::umount2(mountpoint_.c_str(), MNT_DETACH) == 0;
@@ -114,10 +123,10 @@ class Mount::Impl {
     }
     // But while a program holds a file of the mount open, the connection
     // lives on and no request may ever come: the threads would wait in
-    // read(2) forever, and so would Wait(). libfuse's loop sees the exit flag
-    // only after one more request, so send one: a statfs, from a thread of
-    // its own because it blocks until a worker answers it (or, if the loop
-    // is gone already, until the session is destroyed).
+    // read(2) forever, and so would Wait(). So send one request: a statfs,
+    // whose answer ends the loop (above), from a thread of its own because
+    // it blocks until a worker answers it (or, if the loop is gone already,
+    // until the session is destroyed).
     if (root) {
       std::promise<void> done;
       waker_done_ = done.get_future();

@@ -8,12 +8,14 @@ namespace octopus::fs {
 // = what is left.
 void OpStatFs(fuse_req_t req, fuse_ino_t /*ino*/) {
   Guard(req, "statfs", [&] {
+    Filesystem& fs = Fs(req);
     struct statvfs st {};
-    if (int err = Fs(req).StatFs(&st); err != 0) {
+    if (int err = fs.StatFs(&st); err != 0) {
       fuse_reply_err(req, err);
-      return;
+    } else {
+      fuse_reply_statfs(req, &st);
     }
-    fuse_reply_statfs(req, &st);
+    fs.StatFsAnswered();
   });
 }
 
