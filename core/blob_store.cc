@@ -62,9 +62,7 @@ Status BlobStore::CommitThumbnail(UserId owner, const std::string& sha256, BlobK
                                   std::string_view jpeg, DirSync dir_sync) const {
   const fs::path target = PathOf(owner, sha256, kind);
   if (Status s = EnsureDir(target.parent_path()); !s.ok()) return s;
-  return WriteFileAtomic(
-      target, Contents{{reinterpret_cast<const std::uint8_t*>(jpeg.data()), jpeg.size()}},
-      dir_sync);
+  return WriteFileAtomic(target, jpeg, dir_sync);
 }
 
 Status BlobStore::SyncDir(UserId owner, const std::string& sha256) const {

@@ -87,8 +87,10 @@ inline Status WriteFileAtomic(const std::filesystem::path& path,
                               std::span<const std::uint8_t> data) {
   return WriteFileAtomic(path, Contents{data});
 }
-inline Status WriteFileAtomic(const std::filesystem::path& path, std::string_view data) {
-  return WriteFileAtomic(path, {reinterpret_cast<const std::uint8_t*>(data.data()), data.size()});
+inline Status WriteFileAtomic(const std::filesystem::path& path, std::string_view data,
+                              DirSync dir_sync = DirSync::kNow) {
+  return WriteFileAtomic(
+      path, Contents{{reinterpret_cast<const std::uint8_t*>(data.data()), data.size()}}, dir_sync);
 }
 
 // Current time as "2024-07-14T10:00:00.123Z".

@@ -173,17 +173,11 @@ Status RemoveUnreferencedBlobs(ConnectionPool& pool, const BlobStore& blobs, Use
 Status RestoreMissingBlobs_locked(const BlobStore& blobs, UserId owner, const std::string& sha,
                                   const image::Thumbnails& thumbs, const Contents& original) {
   std::error_code ec;
-  if (!std::filesystem::exists(blobs.PathOf(owner, sha, BlobKind::kSmall), ec)) {
-    if (Status s = blobs.CommitThumbnail(owner, sha, BlobKind::kSmall, thumbs.small_jpeg);
-        !s.ok()) {
-      return s;
-    }
-  }
-  if (!std::filesystem::exists(blobs.PathOf(owner, sha, BlobKind::kPreview), ec)) {
-    if (Status s = blobs.CommitThumbnail(owner, sha, BlobKind::kPreview, thumbs.preview_jpeg);
-        !s.ok()) {
-      return s;
-    }
+  for (const auto& [kind, jpeg] :
+       {std::pair<BlobKind, const std::string&>{BlobKind::kSmall, thumbs.small_jpeg},
+        {BlobKind::kPreview, thumbs.preview_jpeg}}) {
+    if (std::filesystem::exists(blobs.PathOf(owner, sha, kind), ec)) continue;
+    if (Status s = blobs.CommitThumbnail(owner, sha, kind, jpeg); !s.ok()) return s;
   }
   const auto target = blobs.PathOf(owner, sha, BlobKind::kOriginal);
   if (!std::filesystem::exists(target, ec)) return WriteFileAtomic(target, original);

@@ -82,6 +82,21 @@ Status DecodeResult(int rc, std::span<const std::uint8_t> file, void* tj) {
   return Status::Ok();
 }
 
+// Runs `compress(handle, &buffer, &size)` (a tjCompress* call) on an encoder
+// of its own and returns the JPEG it made.
+template <typename Compress>
+Result<std::string> Encode(Compress compress) {
+  TjHandle tj(tjInitCompress());
+  if (!tj) return Status::Internal("cannot start the JPEG encoder");
+  unsigned char* raw = nullptr;
+  unsigned long size = 0;
+  const int rc = compress(tj.get(), &raw, &size);
+  std::unique_ptr<unsigned char, TjBufferDeleter> buf(raw);
+  if (rc != 0)
+    return Status::Internal(std::string("JPEG encoding failed: ") + tjGetErrorStr2(tj.get()));
+  return std::string(reinterpret_cast<const char*>(buf.get()), size);
+}
+
 // LIMITSCANS: refuse progressive files with absurd scan counts (a CPU bomb).
 // The default (fast integer) IDCT is plenty for a downscaled thumbnail.
 constexpr int kDecodeFlags = TJFLAG_LIMITSCANS;
@@ -132,16 +147,10 @@ Result<YccImage> DecodeJpegYcc(std::span<const std::uint8_t> file, int min_long_
 }
 
 Result<std::string> EncodeJpeg(const RgbImage& image, int quality) {
-  TjHandle tj(tjInitCompress());
-  if (!tj) return Status::Internal("cannot start the JPEG encoder");
-  unsigned char* raw = nullptr;
-  unsigned long size = 0;
-  const int rc = tjCompress2(tj.get(), image.data(), image.width, 0, image.height, TJPF_RGB, &raw,
-                             &size, TJSAMP_420, quality, TJFLAG_ACCURATEDCT);
-  std::unique_ptr<unsigned char, TjBufferDeleter> buf(raw);
-  if (rc != 0)
-    return Status::Internal(std::string("JPEG encoding failed: ") + tjGetErrorStr2(tj.get()));
-  return std::string(reinterpret_cast<const char*>(buf.get()), size);
+  return Encode([&](void* tj, unsigned char** raw, unsigned long* size) {
+    return tjCompress2(tj, image.data(), image.width, 0, image.height, TJPF_RGB, raw, size,
+                       TJSAMP_420, quality, TJFLAG_ACCURATEDCT);
+  });
 }
 
 Result<std::string> EncodeJpeg(const YccImage& image, int quality) {
@@ -161,18 +170,12 @@ Result<std::string> EncodeJpeg(const YccImage& image, int quality) {
     padded = Refit(image.y, yw, yh);
     y = &padded;
   }
-  TjHandle tj(tjInitCompress());
-  if (!tj) return Status::Internal("cannot start the JPEG encoder");
   const unsigned char* data[3] = {y->data(), image.cb.data(), image.cr.data()};
   const int strides[3] = {y->width, image.cb.width, image.cr.width};
-  unsigned char* raw = nullptr;
-  unsigned long size = 0;
-  const int rc = tjCompressFromYUVPlanes(tj.get(), data, w, strides, h, TJSAMP_420, &raw, &size,
-                                         quality, TJFLAG_ACCURATEDCT);
-  std::unique_ptr<unsigned char, TjBufferDeleter> buf(raw);
-  if (rc != 0)
-    return Status::Internal(std::string("JPEG encoding failed: ") + tjGetErrorStr2(tj.get()));
-  return std::string(reinterpret_cast<const char*>(buf.get()), size);
+  return Encode([&](void* tj, unsigned char** raw, unsigned long* size) {
+    return tjCompressFromYUVPlanes(tj, data, w, strides, h, TJSAMP_420, raw, size, quality,
+                                   TJFLAG_ACCURATEDCT);
+  });
 }
 
 }  // namespace octopus::image

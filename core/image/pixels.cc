@@ -96,9 +96,9 @@ inline std::uint8_t ClampRound(float v) {
   return static_cast<std::uint8_t>(i < 0 ? 0 : (i > 255 ? 255 : i));
 }
 
-// Four samples processed as one: the R, G, B (and a padding lane) of one
-// pixel, or the same pixel of four consecutive rows of a plane. Each filter
-// tap is then a single 4-wide multiply-add.
+// Samples processed as one vector: the R, G, B (and a padding lane) of one
+// RGB pixel (Px4), or the same pixel of eight consecutive rows of a plane
+// (Px8, below). Each filter tap is then a single multiply-add.
 using Px4 = float __attribute__((vector_size(16)));
 using Int4 = int __attribute__((vector_size(16)));
 
