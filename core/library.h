@@ -79,6 +79,13 @@ struct PhotoPage {
 
 enum class ThumbnailSize { kSmall, kPreview };
 
+// A thumbnail's JPEG bytes and the content hash of its photo, which names
+// it: thumbnails are derived from the content alone.
+struct ThumbnailBytes {
+  std::string sha256;
+  std::string jpeg;
+};
+
 struct FsckReport {
   std::vector<std::string> problems;  // one line each, human readable
   int repaired = 0;
@@ -147,6 +154,13 @@ class Library {
   Result<std::vector<Photo>> AllPhotos(UserId owner);  // every photo, any order
   // kNotFound when the id does not exist or belongs to another user.
   Result<Photo> GetPhoto(UserId owner, const std::string& id);
+  // The photo's thumbnail; kNotFound as GetPhoto. Answered from this
+  // process's cache (core/thumbnail_cache.h) while no photo was deleted
+  // anywhere since it was read, else by one query and one file read.
+  Result<std::shared_ptr<const ThumbnailBytes>> ReadThumbnail(UserId owner, const std::string& id,
+                                                              ThumbnailSize size);
+  // Moves the home's revocation epoch: other processes drop what they
+  // cached about photos.
   Status DeletePhoto(UserId owner, const std::string& id);
   Result<Photo> RenamePhoto(UserId owner, const std::string& id, const std::string& filename);
   // Recomputes places for the user's photos (all users when nullopt).

@@ -109,6 +109,8 @@ Result<FsckReport> Library::Fsck(bool repair) {
         fs::create_directories(lost, ec);
         fs::rename(original, lost / (p.id + "-" + SafeFileName(p.filename)), ec);
       }
+      auto revoking = impl_->epoch->BeginWrite();  // see DeletePhoto
+      if (!revoking.ok()) return revoking.status();
       auto tx = db::Transaction::Begin(**db);
       if (!tx.ok()) return tx.status();
       auto del = (*db)->Prepare("DELETE FROM photos WHERE id = ?");

@@ -11,6 +11,7 @@
 #include "core/library.h"
 #include "core/revocation_epoch.h"
 #include "core/session_cache.h"
+#include "core/thumbnail_cache.h"
 
 namespace octopus {
 
@@ -60,6 +61,8 @@ class Library::Impl {
   std::atomic<const places::PlaceIndex*> places{nullptr};
   std::unique_ptr<RevocationEpoch> epoch;  // set by Library::Open
   SessionCache sessions;
+  // A photo grid's small thumbnails are a few kilobytes each: thousands fit.
+  ThumbnailCache thumbnails{32 * 1024 * 1024};
 };
 
 // The photos table's columns, in the order ReadPhoto expects.

@@ -17,6 +17,12 @@
 
 namespace octopus {
 
+namespace {
+// A 1440 px JPEG preview is a few hundred kilobytes; anything far larger in
+// the thumbnail folder is not a thumbnail of ours.
+constexpr std::size_t kMaxThumbnailBytes = 32 * 1024 * 1024;
+}  // namespace
+
 const char* const kPhotoColumns =
     "id, owner, filename, size, sha256, mime, width, height, orientation, taken_at, "
     "taken_at_offset, taken_at_estimated, camera_make, camera_model, iso, exposure_time, "
@@ -318,6 +324,25 @@ Result<Photo> Library::GetPhoto(UserId owner, const std::string& id) {
   return ReadPhoto(*stmt);
 }
 
+Result<std::shared_ptr<const ThumbnailBytes>> Library::ReadThumbnail(UserId owner,
+                                                                     const std::string& id,
+                                                                     ThumbnailSize size) {
+  // Read before the query: a deletion committed after the query began moves
+  // the epoch past this value.
+  const std::optional<std::uint64_t> epoch = impl_->epoch->Stable();
+  if (epoch) {
+    if (auto cached = impl_->thumbnails.Find(owner, id, size, *epoch)) return cached;
+  }
+  auto photo = GetPhoto(owner, id);
+  if (!photo.ok()) return photo.status();
+  auto jpeg = ReadSmallFile(ThumbnailPath(*photo, size), kMaxThumbnailBytes);
+  if (!jpeg.ok()) return jpeg.status();
+  auto thumbnail = std::make_shared<const ThumbnailBytes>(
+      ThumbnailBytes{std::move(photo->sha256), std::move(jpeg).value()});
+  if (epoch) impl_->thumbnails.Insert(owner, id, size, thumbnail, *epoch);
+  return thumbnail;
+}
+
 Result<std::vector<Photo>> Library::AllPhotos(UserId owner) {
   PhotoQuery all;
   auto page = ListPhotos(owner, all);
@@ -397,6 +422,9 @@ Result<PhotoPage> Library::ListPhotos(UserId owner, const PhotoQuery& q) {
 Status Library::DeletePhoto(UserId owner, const std::string& id) {
   std::string sha;
   {
+    // Other processes may have cached this photo's thumbnails.
+    auto revoking = impl_->epoch->BeginWrite();
+    if (!revoking.ok()) return revoking.status();
     auto db = impl_->pool.Acquire();
     if (!db.ok()) return db.status();
     auto tx = db::Transaction::Begin(**db);

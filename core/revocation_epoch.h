@@ -1,8 +1,9 @@
 // A revocation epoch shared by every process that opens a home: two 64-bit
 // counters in instance/revocations, memory-mapped, that every write able to
-// invalidate an API session (logout, password change, disable, removal)
-// moves. A process may trust what it cached about sessions only while the
-// epoch it cached under is still current.
+// invalidate what a process caches moves: an API session (logout, password
+// change, disable, user removal) or a photo (deletion, by a user or by
+// fsck). A process may trust what it cached about sessions and photos only
+// while the epoch it cached under is still current.
 //
 // Protocol. A revoking write holds a shared flock on the file (its own open
 // file description), increments `begun`, writes to the database, then

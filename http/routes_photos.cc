@@ -21,9 +21,6 @@ namespace octopus::http {
 namespace {
 
 constexpr std::size_t kChunkBytes = 64 * 1024;
-// A 1440 px JPEG preview is a few hundred kilobytes; anything far larger in
-// the thumbnail folder is not ours to send whole.
-constexpr std::size_t kMaxThumbnailBytes = 32 * 1024 * 1024;
 
 std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
 
@@ -126,22 +123,17 @@ void GetThumbnail(ServerState& state, const httplib::Request& req, httplib::Resp
   } else if (name != "small") {
     return SendError(res, 400, "bad_request", "size must be small or preview");
   }
-  auto photo = state.library.GetPhoto(caller.user.id, PathParam(req, 0));
-  if (!photo.ok()) return SendStatus(res, photo.status());
-  // Thumbnails are derived from the content alone: the hash names them.
-  const std::string etag = Quoted(photo->sha256 + "-" + name);
+  auto thumbnail = state.library.ReadThumbnail(caller.user.id, PathParam(req, 0), size);
+  if (!thumbnail.ok()) return SendStatus(res, thumbnail.status());
+  const std::string etag = Quoted((*thumbnail)->sha256 + "-" + name);
   res.set_header("ETag", etag);
   res.set_header("Cache-Control", "private, max-age=31536000, immutable");
   if (req.has_header("If-None-Match") && EtagMatches(req.get_header_value("If-None-Match"), etag)) {
     res.status = 304;
     return;
   }
-  // Read, not mapped: a thumbnail is a few kilobytes, and unmapping a
-  // mapping costs every other core a TLB flush (16% of this handler in perf).
-  auto bytes = ReadSmallFile(state.library.ThumbnailPath(*photo, size), kMaxThumbnailBytes);
-  if (!bytes.ok()) return SendStatus(res, bytes.status());
   res.status = 200;
-  res.body = std::move(bytes).value();
+  res.body = (*thumbnail)->jpeg;
   res.set_header("Content-Type", "image/jpeg");
 }
 
