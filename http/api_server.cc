@@ -53,7 +53,7 @@ Result<Caller> AuthenticateRequest(ServerState& state, const httplib::Request& r
   const std::optional<std::string_view> token = BearerToken(header);
   if (!token) return Status::Unauthenticated("missing bearer token");
   const auto refused = Status::Unauthenticated("invalid or expired token");
-  auto claims = VerifyJwt(*token, state.config.secret_key, NowSeconds());
+  auto claims = state.tokens.Verify(*token, NowSeconds());
   if (!claims.ok()) {
     spdlog::debug("token refused: {}", claims.status().message());
     return refused;

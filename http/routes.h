@@ -14,6 +14,7 @@
 #include "http/api_server.h"
 #include "http/http_util.h"
 #include "http/throttle.h"
+#include "http/token_cache.h"
 
 namespace octopus::http {
 
@@ -48,12 +49,14 @@ struct ServerState {
                                      ? opts.max_upload_request_bytes
                                      : 4 * static_cast<std::size_t>(config.max_upload_bytes) +
                                            (1 << 20)),
-        throttle(opts.throttle) {}
+        throttle(opts.throttle),
+        tokens(config.secret_key) {}
   Library& library;
   const Config config;
   const ApiServerOptions options;
   const std::size_t max_upload_request_bytes;  // whole POST /photos request
   LoginThrottle throttle;                      // thread-safe
+  VerifiedTokenCache tokens;                   // thread-safe
   // Serializes registration so that exactly one first user becomes admin.
   std::mutex register_mu;
 };
