@@ -151,6 +151,7 @@ void Serve(CliContext& ctx, const ServeArgs& args) {
   if (!library) return;
   const Config& config = library->config();
   InitLogging(config, "server", /*also_stderr=*/true);
+  FlushLogsEverySecond();  // after the signal mask above: the thread inherits it
 
   // OpenLibrary loaded the places index when there is one (ctx.places).
   if (ctx.places == nullptr) {
