@@ -3,6 +3,8 @@
 #  1. Thumbnails: wrk, C connections for D seconds, authenticated
 #     GET /api/v1/photos/{id}/thumbnail?size=small over N photos, vs nginx
 #     serving the same .small.jpg files from the blob store (no auth).
+#     Also cpp-httplib alone (tests/bench/httplib_ceiling.cc) serving the
+#     same files from memory: the ceiling of the HTTP library we build on.
 #  2. Uploads: M photos POSTed one by one with curl, vs `cp` of the same
 #     files to a folder on the same disk (both end with the bytes on disk).
 # Prints requests/s, p99 and MB/s, and the ratios.
@@ -18,11 +20,14 @@ BUILD_DIR="${BUILD_DIR:-build}"
 for tool in wrk nginx curl; do
   command -v "$tool" >/dev/null || apt-get install -y wrk nginx-light curl >/dev/null
 done
-[ -x "$BUILD_DIR/tests/bench/make_jpegs" ] || tools/build.sh >/dev/null
+[ -x "$BUILD_DIR/tests/bench/make_jpegs" ] && [ -x "$BUILD_DIR/tests/bench/httplib_ceiling" ] ||
+  tools/build.sh >/dev/null
 work="$(mktemp -d)"
 server_pid=""
+ceiling_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [ -n "$ceiling_pid" ] && kill "$ceiling_pid" 2>/dev/null && wait "$ceiling_pid" 2>/dev/null || true
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null
   rm -rf "$work"
 }
@@ -79,17 +84,30 @@ CONF
 nginx -c "$work/nginx.conf" -g 'user root;'
 for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$nginx_port$(head -1 "$work/nginx.paths")" && break; sleep 0.1; done
 
+"$BUILD_DIR/tests/bench/httplib_ceiling" "$storage" "$work/nginx.paths" >"$work/ceiling.port" &
+ceiling_pid=$!
+for _ in $(seq 100); do [ -s "$work/ceiling.port" ] && break; sleep 0.1; done
+ceiling="http://127.0.0.1:$(cat "$work/ceiling.port")"
+
 lua="$PWD/tests/bench/http_bench.lua"
 # A short warm-up of each (page cache, connections), then the measured runs.
 PATHS="$work/api.paths" TOKEN="$token" wrk -c"$C" -t2 -d3s -s "$lua" "$api" >/dev/null
 PATHS="$work/nginx.paths" wrk -c"$C" -t2 -d3s -s "$lua" "http://127.0.0.1:$nginx_port" >/dev/null
+PATHS="$work/nginx.paths" wrk -c"$C" -t2 -d3s -s "$lua" "$ceiling" >/dev/null
 octo_line=$(PATHS="$work/api.paths" TOKEN="$token" wrk -c"$C" -t2 -d"${D}s" -s "$lua" "$api" | grep '^requests/s')
 nginx_line=$(PATHS="$work/nginx.paths" wrk -c"$C" -t2 -d"${D}s" -s "$lua" "http://127.0.0.1:$nginx_port" | grep '^requests/s')
+ceiling_line=$(PATHS="$work/nginx.paths" wrk -c"$C" -t2 -d"${D}s" -s "$lua" "$ceiling" | grep '^requests/s')
+kill "$ceiling_pid"
+wait "$ceiling_pid" 2>/dev/null || true
+ceiling_pid=""
 echo "octopus thumbnails: $octo_line"
 echo "nginx   thumbnails: $nginx_line"
-awk -v a="$octo_line" -v b="$nginx_line" 'BEGIN {
-  split(a, x, " "); split(b, y, " ");
-  printf "ratio octopus/nginx requests/s: %.2f (target >= 0.7)\n", x[2] / y[2] }'
+echo "httplib ceiling:    $ceiling_line"
+awk -v a="$octo_line" -v b="$nginx_line" -v c="$ceiling_line" 'BEGIN {
+  split(a, x, " "); split(b, y, " "); split(c, z, " ");
+  printf "ratio octopus/nginx requests/s: %.2f (target >= 0.7)\n", x[2] / y[2]
+  printf "ratio httplib ceiling/nginx: %.2f (the most any handler on cpp-httplib can reach)\n", z[2] / y[2]
+  printf "ratio octopus/httplib ceiling: %.2f\n", x[2] / z[2] }'
 
 # Uploads: M new photos, one request each, vs cp of the same files.
 "$BUILD_DIR/tests/bench/make_jpegs" "$work/up" "$((N + M))" 1600 1200 >/dev/null
