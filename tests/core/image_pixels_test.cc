@@ -84,5 +84,40 @@ TEST(PixelsTest, ResizeKeepsFlatColourAndSizesChromaAs420) {
   }
 }
 
+// The plane kernel turns eight rows at a time into vector lanes and back;
+// the RGB kernel keeps a pixel's channels in lanes. Both apply the same
+// weights in the same order, so a grey RGB image and the same plane must
+// come out identical, sample for sample: any sample moved to the wrong row
+// or column by the plane's transpositions shows. Noise, not a gradient, so
+// that neighbours differ; sizes not multiples of eight, down and up.
+TEST(PixelsTest, PlaneKernelMatchesTheRgbKernelExactly) {
+  const std::pair<int, int> sizes[][2] = {{{203, 157}, {77, 51}},
+                                          {{64, 64}, {61, 59}},
+                                          {{17, 9}, {40, 23}},
+                                          {{1600, 1200}, {1440, 1080}}};
+  std::uint32_t seed = 12345;
+  for (const auto& [from, to] : sizes) {
+    SCOPED_TRACE(std::to_string(from.first) + "x" + std::to_string(from.second) + " -> " +
+                 std::to_string(to.first) + "x" + std::to_string(to.second));
+    Plane plane(from.first, from.second);
+    RgbImage rgb(from.first, from.second);
+    for (int i = 0; i < from.first * from.second; ++i) {
+      seed = seed * 1664525u + 1013904223u;
+      const auto v = static_cast<std::uint8_t>(seed >> 24);
+      plane.data()[i] = v;
+      rgb.data()[i * 3] = rgb.data()[i * 3 + 1] = rgb.data()[i * 3 + 2] = v;
+    }
+    const Plane p = Resize(plane, to.first, to.second);
+    const RgbImage r = Resize(rgb, to.first, to.second);
+    ASSERT_EQ(p.width, to.first);
+    ASSERT_EQ(p.height, to.second);
+    for (int y = 0; y < to.second; ++y) {
+      for (int x = 0; x < to.first; ++x) {
+        ASSERT_EQ(p.row(y)[x], r.row(y)[x * 3]) << "at " << x << "," << y;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace octopus::image
