@@ -365,6 +365,30 @@ TEST_F(ApiPhotosTest, ThumbnailsAreCacheable) {
   EXPECT_EQ(Get("/api/v1/photos/" + id + "/thumbnail?size=huge", token)->status, 400);
 }
 
+// The server keeps thumbnails in memory (core/thumbnail_cache.h); a photo
+// deleted by another process must not be served from there.
+TEST_F(ApiPhotosTest, ThumbnailOfAPhotoDeletedElsewhereIsGone) {
+  const std::string token = NewUser("alice");
+  const std::string gone = UploadJpeg(token, 21)["id"];
+  const std::string kept = UploadJpeg(token, 22)["id"];
+  auto thumbnail = [&](const std::string& id) {
+    auto r = Get("/api/v1/photos/" + id + "/thumbnail?size=small", token);
+    return r ? r->status : -1;
+  };
+  for (int i = 0; i < 2; ++i) {  // read, then served from the cache
+    ASSERT_EQ(thumbnail(gone), 200);
+    ASSERT_EQ(thumbnail(kept), 200);
+  }
+  // A second library on the same home, as the mount or the CLI holds.
+  auto other = Library::Open(config_);
+  ASSERT_TRUE(other.ok()) << other.status().message();
+  auto alice = (*other)->FindUser("alice");
+  ASSERT_TRUE(alice.ok());
+  ASSERT_TRUE((*other)->DeletePhoto(alice->id, gone).ok());
+  EXPECT_EQ(thumbnail(gone), 404) << "deleted elsewhere, served from the cache";
+  EXPECT_EQ(thumbnail(kept), 200);
+}
+
 TEST_F(ApiPhotosTest, RenameAndGet) {
   const std::string token = NewUser("alice");
   const std::string id = UploadJpeg(token, 9)["id"];
