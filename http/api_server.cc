@@ -30,6 +30,7 @@ constexpr std::string_view kUploadPath = "/api/v1/photos";
 struct RequestTrace {
   bool started = false;
   std::chrono::steady_clock::time_point start;
+  std::string method;  // as received (CloseAfterResponse may change req's)
   std::string user;
 };
 thread_local RequestTrace t_trace;
@@ -184,22 +185,15 @@ void ApiServer::Impl::InstallHooks() {
   const std::string cors_origin = state_.config.cors_origin;
   server_->set_pre_routing_handler([state, cors_origin](const httplib::Request& req,
                                                         httplib::Response& res) {
-    t_trace = RequestTrace{true, std::chrono::steady_clock::now(), ""};
+    t_trace = RequestTrace{true, std::chrono::steady_clock::now(), req.method, ""};
     // The library would apply Range to any routed response, error bodies
     // included; originals handle Range themselves, so the parsed ranges are
     // dropped here (the header stays). `req` is the server's own mutable
     // Request object, so the cast is well-defined.
     const_cast<httplib::Request&>(req).ranges.clear();
-    if (!cors_origin.empty() && req.method == "OPTIONS") {
-      res.status = 204;
-      res.set_header("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE, OPTIONS");
-      res.set_header("Access-Control-Allow-Headers",
-                     "Authorization, Content-Type, If-None-Match, Range");
-      res.set_header("Access-Control-Max-Age", "600");
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    // Framing is checked before the library reads any body; a refused
-    // body stays unread, so the connection cannot carry another request.
+    // Framing is checked before the library reads any body, and before
+    // anything is answered (a CORS preflight too): a refused body stays
+    // unread, so the connection cannot carry another request.
     const bool upload = req.method == "POST" && req.path == kUploadPath;
     const bool has_body = req.method == "POST" || req.method == "PATCH" || req.method == "PUT" ||
                           req.method == "DELETE";
@@ -209,6 +203,14 @@ void ApiServer::Impl::InstallHooks() {
     if (auto refused = CheckBodyFraming(kind, req.method, req.headers, max)) {
       SendError(res, *refused);
       CloseAfterResponse(req, res);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (!cors_origin.empty() && req.method == "OPTIONS") {
+      res.status = 204;
+      res.set_header("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE, OPTIONS");
+      res.set_header("Access-Control-Allow-Headers",
+                     "Authorization, Content-Type, If-None-Match, Range");
+      res.set_header("Access-Control-Max-Age", "600");
       return httplib::Server::HandlerResponse::Handled;
     }
     return httplib::Server::HandlerResponse::Unhandled;
@@ -266,8 +268,9 @@ void ApiServer::Impl::InstallHooks() {
     }
     const std::string length = res.get_header_value("Content-Length");
     AccessLog().info("access {} \"{} {}\" {} {} {:.1f}ms user={}", LogSafe(req.remote_addr, 64),
-                     LogSafe(req.method, 16), LogSafe(req.path), res.status,
-                     length.empty() ? "0" : length, ms, t_trace.user.empty() ? "-" : t_trace.user);
+                     LogSafe(t_trace.method.empty() ? req.method : t_trace.method, 16),
+                     LogSafe(req.path), res.status, length.empty() ? "0" : length, ms,
+                     t_trace.user.empty() ? "-" : t_trace.user);
     t_trace = RequestTrace{};
   });
 }

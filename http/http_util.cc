@@ -44,14 +44,23 @@ void CloseAfterResponse(const httplib::Request& req, httplib::Response& res) {
   // routing, and stops only when writing a response fails. So the body is
   // served by a provider that writes it whole and then reports failure:
   // the client gets the complete response, then the connection ends.
+  // A HEAD response has no body, so the library would not call that
+  // provider and would read the unread body as the next request (a HEAD
+  // with a body could smuggle one). Such a request is answered as a GET
+  // whose provider writes none of the body: the client gets what a HEAD
+  // gets, the headers, then the connection ends. (The access log still says
+  // HEAD: the server records the method before any of this.)
+  const bool head = req.method == "HEAD";
+  if (head) const_cast<httplib::Request&>(req).method = "GET";
   auto body = std::make_shared<std::string>(std::move(res.body));
   res.body.clear();
   std::string type = res.get_header_value("Content-Type");
   res.headers.erase("Content-Type");
   if (type.empty()) type = "application/json";
   res.set_content_provider(
-      body->size(), type, [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-        if (offset < body->size()) {
+      body->size(), type,
+      [body, head](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+        if (!head && offset < body->size()) {
           sink.write(body->data() + offset, std::min(length, body->size() - offset));
         }
         return false;

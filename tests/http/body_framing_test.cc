@@ -148,6 +148,67 @@ TEST_F(BodyFramingTest, AnUnreadBodyIsNeverParsedAsARequest) {
   EXPECT_EQ(library_->FindUser("smuggled").status().code(), Code::kNotFound);
 }
 
+// HEAD answers have no body, so the library never writes the error body
+// that ends a refused connection elsewhere, and reads on. A HEAD whose body
+// holds a whole request, placed right after the headers or at the edges of
+// the library's 2 and 4 KiB read buffers, must get its refusal and then a
+// closed connection: no second answer, no registration.
+TEST_F(BodyFramingTest, AHeadWithABodyCannotSmuggleARequest) {
+  const std::string inner =
+      nlohmann::json{{"username", "smuggled"}, {"password", "pw pw pw pw"}}.dump();
+  const std::string smuggled =
+      "POST /api/v1/auth/register HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+      "Content-Length: " +
+      std::to_string(inner.size()) + "\r\n\r\n" + inner;
+  for (const std::size_t at : {std::size_t{0}, std::size_t{2048}, std::size_t{4096}}) {
+    SCOPED_TRACE(at);
+    const std::string start = "HEAD /health HTTP/1.1\r\nHost: t\r\n";
+    auto head = [&](std::size_t filler) {
+      return start + "Content-Length: " + std::to_string(filler + smuggled.size()) + "\r\n\r\n";
+    };
+    // The filler puts the smuggled request at byte `at` of the stream (or
+    // just after the headers when they are longer).
+    std::size_t filler = 0;
+    while (head(filler).size() + filler < at) ++filler;
+    RawConnection c(server_->port());
+    ASSERT_TRUE(c.ok());
+    ASSERT_TRUE(c.Send(head(filler) + std::string(filler, 'x') + smuggled));
+    const RawResponse r = c.ReadResponse(/*expect_close=*/true, /*head=*/true);
+    EXPECT_EQ(r.status, 400);
+    EXPECT_TRUE(r.closed) << "the connection stayed open after a refused HEAD";
+    EXPECT_EQ(r.after, "") << "a body or a second response came";
+  }
+  EXPECT_EQ(library_->FindUser("smuggled").status().code(), Code::kNotFound);
+}
+
+class CorsBodyFramingTest : public BodyFramingTest {
+ public:
+  CorsBodyFramingTest() { settings_["OCTOPUS_CORS_ORIGIN"] = "*"; }
+};
+
+// A CORS preflight is answered before any route; with a body, it is
+// refused like any other bodiless request, and the connection ends.
+TEST_F(CorsBodyFramingTest, APreflightWithABodyCannotSmuggleARequest) {
+  const std::string smuggled = "GET /api/v1/users/me HTTP/1.1\r\nHost: t\r\n\r\n";
+  RawConnection c(server_->port());
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE(
+      c.Send("OPTIONS /api/v1/photos HTTP/1.1\r\nHost: t\r\nOrigin: https://a.example\r\n"
+             "Access-Control-Request-Method: GET\r\nContent-Length: " +
+             std::to_string(smuggled.size()) + "\r\n\r\n" + smuggled));
+  const RawResponse r = c.ReadResponse(/*expect_close=*/true);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_TRUE(r.closed);
+  EXPECT_EQ(r.after, "") << "a second response came";
+  // Without a body, the preflight is answered as before.
+  RawConnection plain(server_->port());
+  ASSERT_TRUE(plain.ok());
+  ASSERT_TRUE(
+      plain.Send("OPTIONS /api/v1/photos HTTP/1.1\r\nHost: t\r\nOrigin: https://a.example\r\n"
+                 "Access-Control-Request-Method: GET\r\nConnection: close\r\n\r\n"));
+  EXPECT_EQ(plain.ReadResponse(/*expect_close=*/true).status, 204);
+}
+
 class ChunkedUploadTest : public ApiTest {
  public:
   ChunkedUploadTest() { options_.max_upload_request_bytes = 256 * 1024; }

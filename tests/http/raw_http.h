@@ -27,6 +27,7 @@ struct RawResponse {
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
   bool closed = false;  // the server closed the connection after the response
+  std::string after;    // what came after it, until the close (expect_close)
 };
 
 class RawConnection {
@@ -62,10 +63,11 @@ class RawConnection {
     return true;
   }
 
-  // Reads one response: status line, headers, and a Content-Length body.
-  // Then, if `expect_close`, reads on until the server closes (or the
-  // receive timeout passes) and records whether it did.
-  RawResponse ReadResponse(bool expect_close) {
+  // Reads one response: status line, headers, and a Content-Length body
+  // (none when `to_head`: the answer to a HEAD has none). Then, if
+  // `expect_close`, reads on until the server closes (or the receive
+  // timeout passes) and records whether it did, keeping what came.
+  RawResponse ReadResponse(bool expect_close, bool to_head = false) {
     RawResponse r;
     std::size_t header_end;
     while ((header_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
@@ -92,7 +94,7 @@ class RawConnection {
       pos = next;
     }
     std::size_t length = 0;
-    if (auto it = r.headers.find("content-length"); it != r.headers.end()) {
+    if (auto it = r.headers.find("content-length"); !to_head && it != r.headers.end()) {
       length = std::strtoull(it->second.c_str(), nullptr, 10);
     }
     while (buffer_.size() < length) {
@@ -104,6 +106,8 @@ class RawConnection {
       while (Fill()) {
       }
       r.closed = eof_;
+      r.after = std::move(buffer_);
+      buffer_.clear();
     }
     return r;
   }
