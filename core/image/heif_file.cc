@@ -5,6 +5,8 @@
 #include <cstring>
 #include <vector>
 
+#include "core/image/heif_items.h"
+
 namespace octopus::image {
 namespace {
 
@@ -30,6 +32,7 @@ void HeifFile::HandleDeleter::operator()(heif_image_handle* h) const {
 
 Result<HeifFile> HeifFile::Open(std::span<const std::uint8_t> file) {
   HeifFile out;
+  out.file_ = file;
   out.ctx_.reset(heif_context_alloc());
   if (!out.ctx_) return Status::Internal("cannot start the HEIF decoder");
   heif_error err =
@@ -71,6 +74,7 @@ std::string HeifFile::ExifTiff() const {
 }
 
 Result<RgbImage> HeifFile::Decode() const {
+  if (Status s = CheckHeifDerivedImages(file_); !s.ok()) return s;
   std::unique_ptr<heif_decoding_options, OptionsDeleter> options(heif_decoding_options_alloc());
   heif_image* raw = nullptr;
   const heif_error err = heif_decode_image(primary_.get(), &raw, heif_colorspace_RGB,

@@ -28,7 +28,9 @@ class HeifFile {
   // the image has none or it is malformed.
   std::string ExifTiff() const;
   // Decodes the primary image with its irot/imir transforms applied, as
-  // HEIF requires (the EXIF orientation must not be applied again).
+  // HEIF requires (the EXIF orientation must not be applied again). Files
+  // whose derived images libheif cannot decode safely are refused first
+  // (core/image/heif_items.h).
   Result<RgbImage> Decode() const;
 
  private:
@@ -39,6 +41,7 @@ class HeifFile {
     void operator()(heif_image_handle* handle) const;
   };
   HeifFile() = default;
+  std::span<const std::uint8_t> file_;
   std::unique_ptr<heif_context, ContextDeleter> ctx_;
   std::unique_ptr<heif_image_handle, HandleDeleter> primary_;
 };

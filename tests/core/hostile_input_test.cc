@@ -101,6 +101,12 @@ TEST_F(HostileInputTest, HeifWithoutPrimaryImage) {
 
 // 2 GB of holes after a JPEG signature: refused from its header without
 // reading it whole into memory, and nothing is stored.
+TEST_F(HostileInputTest, HeifGridReferringToItself) {
+  const std::string heic = testing::HeifGridReferringToItself();
+  ASSERT_EQ(heic.size(), 998u) << "fixture missing";
+  ExpectRefusedAndUnchanged(heic, Code::kUnsupportedMedia, "refers to itself");
+}
+
 TEST_F(HostileInputTest, SparseTwoGigabyteFile) {
   const auto path = dir_ / "sparse.jpg";
   testing::WriteSparseJpeg(path, 2LL << 30);

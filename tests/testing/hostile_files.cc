@@ -67,6 +67,11 @@ std::string HeifWithoutPrimaryImage() {
   return heif;
 }
 
+std::string HeifGridReferringToItself() {
+  return ReadFile(std::filesystem::path(OCTOPUS_SOURCE_DIR) / "tests/fixtures/hostile" /
+                  "heif-grid-refers-to-itself.heic");
+}
+
 void WriteSparseJpeg(const std::filesystem::path& path, long long size) {
   WriteFile(path, std::string("\xFF\xD8\xFF\xE0", 4));
   if (::truncate(path.c_str(), size) != 0) throw std::runtime_error("truncate failed");

@@ -20,6 +20,10 @@ std::string DecompressionBombJpeg(int side);
 std::string JpegWithLoopingExif();
 // A HEIF container (ftyp + empty meta box) with no primary image.
 std::string HeifWithoutPrimaryImage();
+// A 998-byte HEIC whose primary image is a grid that names itself as one of
+// its tiles (tests/fixtures/hostile/). Found by tests/fuzz/heif_fuzz.cc:
+// Debian 12's libheif recurses on it until the process aborts.
+std::string HeifGridReferringToItself();
 // A JPEG signature followed by holes, `size` bytes long, written without
 // allocating the holes.
 void WriteSparseJpeg(const std::filesystem::path& path, long long size);

@@ -166,6 +166,10 @@ TEST_F(HostileFilesTest, BrokenFilesAreRefusedEverywhereAndChangeNothing) {
   ExpectRefusedEverywhere(Write("bomb.jpg", testing::DecompressionBombJpeg(65000)),
                           {"65000x65000", 413, "too_large", EFBIG});
   ExpectRefusedEverywhere(Write("noprimary.heic", testing::HeifWithoutPrimaryImage()), unsupported);
+  // libheif would recurse on it until the process aborts: the CLI, the
+  // server and the mount would die with it.
+  ExpectRefusedEverywhere(Write("selfgrid.heic", testing::HeifGridReferringToItself()),
+                          {"refers to itself", 415, "unsupported_media", EINVAL});
   auto r = RunCommand(testing::OctopusCommand(home_) + " fsck");
   EXPECT_EQ(r.exit_code, 0) << r.output;
 }

@@ -1,0 +1,185 @@
+#include "core/image/heif_items.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+namespace octopus::image {
+namespace {
+
+constexpr int kMaxDepth = 3;
+constexpr std::size_t kMaxDecodes = 4096;
+
+using Bytes = std::span<const std::uint8_t>;
+using Graph = std::map<std::uint32_t, std::vector<std::uint32_t>>;  // item -> items it decodes
+// Reference records as read: type, from_item_ID, to_item_IDs. A set, since
+// both ways of reading a well-formed 'iref' find the same records.
+using Records = std::set<std::tuple<std::string, std::uint32_t, std::vector<std::uint32_t>>>;
+
+// Big-endian reads that report running out of bytes instead of reading past.
+struct Reader {
+  Bytes bytes;
+  std::size_t at = 0;
+  bool ok = true;
+
+  std::uint64_t Read(int n) {
+    if (!ok || bytes.size() - at < static_cast<std::size_t>(n)) {
+      ok = false;
+      return 0;
+    }
+    std::uint64_t v = 0;
+    for (int i = 0; i < n; ++i) v = (v << 8) | bytes[at++];
+    return v;
+  }
+  std::uint32_t U16() { return static_cast<std::uint32_t>(Read(2)); }
+  std::uint32_t U32() { return static_cast<std::uint32_t>(Read(4)); }
+  bool Skip(std::size_t n) {
+    if (!ok || bytes.size() - at < n) return ok = false;
+    at += n;
+    return true;
+  }
+  std::size_t left() const { return ok ? bytes.size() - at : 0; }
+};
+
+struct Box {
+  std::string_view type;
+  Bytes payload;  // after the header
+};
+
+// The boxes laid end to end in `bytes`. A box declaring more bytes than are
+// left is taken to run to the end: a reader that tolerates it must not see
+// references this one missed.
+std::vector<Box> Boxes(Bytes bytes) {
+  std::vector<Box> out;
+  std::size_t at = 0;
+  while (bytes.size() - at >= 8) {
+    Reader r{bytes.subspan(at)};
+    std::uint64_t size = r.U32();
+    const std::string_view type(reinterpret_cast<const char*>(bytes.data() + at + 4), 4);
+    r.Skip(4);
+    if (size == 1) size = r.Read(8);
+    if (size == 0) size = bytes.size() - at;  // to the end
+    if (type == "uuid") r.Skip(16);
+    if (!r.ok || size < r.at) break;
+    size = std::min<std::uint64_t>(size, bytes.size() - at);
+    out.push_back({type, bytes.subspan(at + r.at, static_cast<std::size_t>(size) - r.at)});
+    at += static_cast<std::size_t>(size);
+  }
+  return out;
+}
+
+// What decoding an item decodes too: 'dimg' (a derived image decodes the
+// images it names) and 'auxl' (an auxiliary image, such as alpha, is
+// decoded with the image it names).
+Graph DecodeGraph(const Records& records) {
+  Graph g;
+  for (const auto& [type, from, to] : records) {
+    if (type == "dimg") {
+      auto& edges = g[from];
+      edges.insert(edges.end(), to.begin(), to.end());
+    } else if (type == "auxl") {
+      for (std::uint32_t master : to) g[master].push_back(from);
+    }
+  }
+  return g;
+}
+
+// One record: header (size, type), from_item_ID, reference_count, the IDs.
+// Reads as many IDs as are there; returns the record's declared size.
+std::optional<std::uint64_t> ReadRecord(Reader& r, bool wide, Records& records) {
+  std::uint64_t size = r.U32();
+  if (!r.ok || r.left() < 4) return std::nullopt;
+  const std::string_view type(reinterpret_cast<const char*>(r.bytes.data() + r.at), 4);
+  r.Skip(4);
+  if (size == 1) size = r.Read(8);
+  if (type == "uuid") r.Skip(16);
+  const std::uint32_t from = wide ? r.U32() : r.U16();
+  const std::uint32_t count = r.U16();
+  if (!r.ok) return std::nullopt;
+  std::vector<std::uint32_t> to;
+  for (std::uint32_t i = 0; i < count && r.left() > 0; ++i) to.push_back(wide ? r.U32() : r.U16());
+  records.emplace(std::string(type), from, std::move(to));
+  return size;
+}
+
+// An 'iref' payload (after its box header), read both ways: record after
+// record, each where the previous one's IDs ended (libheif 1.15), and
+// record after record, each where the previous one's declared size ends
+// (ISO/IEC 14496-12). Both sets of records go into `records`.
+void ReadIref(Bytes payload, Records& records) {
+  Reader head{payload};
+  const std::uint32_t version = static_cast<std::uint32_t>(head.Read(1));
+  if (!head.Skip(3)) return;
+  const bool wide = version != 0;
+  const Bytes body = payload.subspan(4);
+  Reader sequential{body};
+  while (sequential.left() > 0 && ReadRecord(sequential, wide, records)) {
+  }
+  std::size_t at = 0;
+  while (at < body.size()) {
+    Reader sized{body.subspan(at)};
+    const auto size = ReadRecord(sized, wide, records);
+    if (!size || *size < 8 || *size > body.size() - at) break;
+    at += static_cast<std::size_t>(*size);
+  }
+}
+
+std::optional<std::uint32_t> ReadPitm(Bytes payload) {
+  Reader r{payload};
+  const std::uint32_t version = static_cast<std::uint32_t>(r.Read(1));
+  r.Skip(3);
+  const std::uint32_t id = version == 0 ? r.U16() : r.U32();
+  return r.ok ? std::optional(id) : std::nullopt;
+}
+
+Status Refuse(const std::string& why) {
+  return Status::UnsupportedMedia("not a supported image: HEIF " + why);
+}
+
+Status Visit(const Graph& g, std::uint32_t item, int depth, std::vector<std::uint32_t>& path,
+             std::size_t& decodes) {
+  if (std::find(path.begin(), path.end(), item) != path.end()) {
+    return Refuse("image refers to itself through its tiles or layers");
+  }
+  const auto it = g.find(item);
+  if (it == g.end()) return Status::Ok();
+  if (depth >= kMaxDepth) return Refuse("derived images nested too deeply");
+  path.push_back(item);
+  for (std::uint32_t next : it->second) {
+    if (++decodes > kMaxDecodes) return Refuse("image made of too many tiles or layers");
+    if (Status s = Visit(g, next, depth + 1, path, decodes); !s.ok()) return s;
+  }
+  path.pop_back();
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status CheckHeifDerivedImages(std::span<const std::uint8_t> file) {
+  Records records;
+  std::vector<std::uint32_t> primaries;
+  for (const Box& top : Boxes(file)) {
+    if (top.type != "meta" || top.payload.size() < 4) continue;
+    for (const Box& box : Boxes(top.payload.subspan(4))) {  // after version and flags
+      if (box.type == "pitm") {
+        if (auto id = ReadPitm(box.payload)) primaries.push_back(*id);
+      } else if (box.type == "iref") {
+        ReadIref(box.payload, records);
+      }
+    }
+  }
+  const Graph g = DecodeGraph(records);
+  for (std::uint32_t primary : primaries) {
+    std::vector<std::uint32_t> path;
+    std::size_t decodes = 0;
+    if (Status s = Visit(g, primary, 0, path, decodes); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+}  // namespace octopus::image

@@ -1,0 +1,32 @@
+// A check of a HEIF file's derived images, made on its bytes before libheif
+// decodes it.
+//
+// libheif 1.15 (Debian 12) follows the references of derived images (a
+// 'grid' of tiles, an 'iden' or 'iovl' of other images, an alpha plane)
+// without a depth limit or a cycle check. A 1 KB file whose grid names
+// itself as a tile makes heif_decode_image recurse until it aborts (thread
+// creation fails: std::terminate) or overflows the stack, taking the
+// process with it; found by tests/fuzz/heif_fuzz.cc. A grid naming one small
+// tile many times, through a few levels, multiplies the decoding work.
+//
+// So the references are read here, the way libheif reads them and the way
+// the format defines them (both, since a crafted file may be read
+// differently by each), and a file is refused when, from its primary image,
+// they form a cycle, nest more than three levels deep, or ask for more than
+// 4,096 image decodes in all. Photos from cameras and phones are one grid of
+// a few dozen to a few hundred tiles, or no grid at all.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "core/status.h"
+
+namespace octopus::image {
+
+// kUnsupportedMedia when the derived images of `file` (a HEIF file) could
+// not be decoded safely; Ok otherwise, including for files too malformed to
+// hold any reference, which libheif then refuses on its own.
+Status CheckHeifDerivedImages(std::span<const std::uint8_t> file);
+
+}  // namespace octopus::image

@@ -1,0 +1,146 @@
+// The check of HEIF derived images made before libheif decodes
+// (core/image/heif_items.h): files built box by box, each with one way a
+// grid can make libheif recurse or multiply its work, and the real photos,
+// which must pass.
+#include "core/image/heif_items.h"
+
+#include <gtest/gtest.h>
+
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "core/image/media_type.h"
+#include "core/image/thumbnailer.h"
+#include "tests/testing/hostile_files.h"
+#include "tests/testing/test_util.h"
+
+namespace octopus::image {
+namespace {
+
+using testing::AsBytes;
+
+std::string U16(std::uint32_t v) { return {static_cast<char>(v >> 8), static_cast<char>(v)}; }
+std::string U32(std::uint32_t v) { return U16(v >> 16) + U16(v & 0xffff); }
+std::string Box(const std::string& type, const std::string& payload) {
+  return U32(static_cast<std::uint32_t>(8 + payload.size())) + type + payload;
+}
+std::string FullBox(const std::string& type, int version, const std::string& payload) {
+  return Box(type, std::string(1, static_cast<char>(version)) + std::string(3, '\0') + payload);
+}
+// One reference record of an 'iref' box (16-bit IDs unless `wide`).
+std::string Ref(const std::string& type, std::uint32_t from, const std::vector<std::uint32_t>& to,
+                bool wide = false) {
+  std::string payload = (wide ? U32(from) : U16(from)) + U16(static_cast<std::uint32_t>(to.size()));
+  for (std::uint32_t id : to) payload += wide ? U32(id) : U16(id);
+  return Box(type, payload);
+}
+// ftyp, then a meta box with the primary item and these reference records.
+std::string Heif(std::uint32_t primary, const std::string& records, int iref_version = 0) {
+  return Box("ftyp", "heic" + U32(0) + "mif1heic") +
+         FullBox("meta", 0,
+                 FullBox("hdlr", 0, U32(0) + "pict" + std::string(13, '\0')) +
+                     (primary > 0xffff ? FullBox("pitm", 1, U32(primary))
+                                       : FullBox("pitm", 0, U16(primary))) +
+                     FullBox("iref", iref_version, records));
+}
+std::vector<std::uint32_t> Range(std::uint32_t first, std::uint32_t count) {
+  std::vector<std::uint32_t> v(count);
+  std::iota(v.begin(), v.end(), first);
+  return v;
+}
+
+Status Check(const std::string& file) { return CheckHeifDerivedImages(AsBytes(file)); }
+
+void ExpectRefused(const std::string& file, const std::string& words) {
+  const Status s = Check(file);
+  ASSERT_FALSE(s.ok()) << "accepted";
+  EXPECT_EQ(s.code(), Code::kUnsupportedMedia);
+  EXPECT_NE(s.message().find(words), std::string::npos) << s.message();
+}
+
+TEST(HeifItemsTest, AGridOfTilesAndItsAlphaPass) {
+  // What a phone writes: a grid of 48 coded tiles, an Exif item describing
+  // it, and here also an alpha grid of its own tiles.
+  EXPECT_TRUE(Check(Heif(1, Ref("dimg", 1, Range(2, 48)) + Ref("cdsc", 60, {1}) +
+                                Ref("auxl", 70, {1}) + Ref("dimg", 70, Range(80, 48))))
+                  .ok());
+  EXPECT_TRUE(Check(Heif(1, "")).ok()) << "no references at all";
+  EXPECT_TRUE(Check(Heif(1, Ref("dimg", 1, Range(2, 4096)))).ok()) << "4,096 tiles";
+}
+
+TEST(HeifItemsTest, AGridNamingItselfIsRefused) {
+  ExpectRefused(Heif(1, Ref("dimg", 1, {2, 1, 3})), "refers to itself");
+  ExpectRefused(Heif(1, Ref("dimg", 1, {2}) + Ref("dimg", 2, {3}) + Ref("dimg", 3, {1})),
+                "refers to itself");
+  ExpectRefused(Heif(0x10001, Ref("dimg", 0x10001, {0x10001}, /*wide=*/true), /*iref_version=*/1),
+                "refers to itself");
+  // Through its alpha plane: the alpha image is a grid with the primary as
+  // a tile.
+  ExpectRefused(Heif(1, Ref("dimg", 1, {2}) + Ref("auxl", 3, {1}) + Ref("dimg", 3, {1})),
+                "refers to itself");
+}
+
+TEST(HeifItemsTest, DeepNestingAndTooManyDecodesAreRefused) {
+  EXPECT_TRUE(Check(Heif(1, Ref("dimg", 1, {2}) + Ref("dimg", 2, {3}) + Ref("dimg", 3, {4}))).ok())
+      << "three levels";
+  ExpectRefused(Heif(1, Ref("dimg", 1, {2}) + Ref("dimg", 2, {3}) + Ref("dimg", 3, {4}) +
+                            Ref("dimg", 4, {5})),
+                "nested too deeply");
+  ExpectRefused(Heif(1, Ref("dimg", 1, Range(2, 4097))), "too many");
+  // 64 times a grid of 64 times the same tile: few bytes, 4,160 decodes.
+  ExpectRefused(Heif(1, Ref("dimg", 1, std::vector<std::uint32_t>(64, 2)) +
+                            Ref("dimg", 2, std::vector<std::uint32_t>(64, 3))),
+                "too many");
+}
+
+// A crafted file may be read differently by libheif (record after record,
+// ignoring their sizes) and by the format's definition (each record where
+// the previous one's size ends). A cycle visible to either is refused.
+TEST(HeifItemsTest, ACycleSeenByEitherWayOfReadingIsRefused) {
+  // The first record declares 14 bytes more than it holds, so a reader that
+  // follows sizes skips the second; libheif reads it.
+  const std::string second = Ref("dimg", 2, {1});
+  const std::string hidden_from_sizes =
+      U32(14 + static_cast<std::uint32_t>(second.size())) + "dimg" + U16(1) + U16(1) + U16(2);
+  ExpectRefused(Heif(1, hidden_from_sizes + second), "refers to itself");
+  // The first record is padded past its IDs: libheif reads the padding as
+  // the next record's header and never sees the second one.
+  const std::string padded = U32(18) + "dimg" + U16(1) + U16(1) + U16(2) + "\xff\xff\xff\xff";
+  ExpectRefused(Heif(1, padded + second), "refers to itself");
+}
+
+TEST(HeifItemsTest, MalformedBytesAreLeftToLibheif) {
+  EXPECT_TRUE(Check("").ok());
+  EXPECT_TRUE(Check(testing::TextFile()).ok());
+  EXPECT_TRUE(Check(testing::HeifWithoutPrimaryImage()).ok());
+  // Sizes that overflow, and records cut in the middle.
+  EXPECT_TRUE(
+      Check(Box("ftyp", "heic") + U32(1) + "meta" + U32(0xffffffff) + U32(0xffffffff)).ok());
+  const std::string cut = Heif(1, Ref("dimg", 1, Range(2, 10)));
+  for (std::size_t n = 0; n < cut.size(); ++n) (void)Check(cut.substr(0, n));
+}
+
+TEST(HeifItemsTest, TheFuzzersFileIsRefusedWithoutDecoding) {
+  const std::string heic = testing::HeifGridReferringToItself();
+  ASSERT_EQ(heic.size(), 998u) << "fixture missing";
+  ExpectRefused(heic, "refers to itself");
+  ThumbnailSpec spec;
+  auto thumbs = MakeThumbnails(AsBytes(heic), MediaType::kHeif, 1, spec);
+  ASSERT_FALSE(thumbs.ok());
+  EXPECT_EQ(thumbs.status().code(), Code::kUnsupportedMedia);
+}
+
+TEST(HeifItemsTest, RealPhotosPass) {
+  int checked = 0;
+  for (const auto& path : testing::SamplePhotoFiles()) {
+    if (path.extension() == ".jpg") continue;
+    const std::string bytes = testing::ReadFile(path);
+    EXPECT_TRUE(Check(bytes).ok()) << path;
+    ++checked;
+  }
+  if (checked == 0) GTEST_SKIP() << "no sample HEIC photos (../shared/photos)";
+}
+
+}  // namespace
+}  // namespace octopus::image
