@@ -73,8 +73,8 @@ std::string HeifFile::ExifTiff() const {
   return std::string(reinterpret_cast<const char*>(block.data() + start), size - start);
 }
 
-Result<RgbImage> HeifFile::Decode() const {
-  if (Status s = CheckHeifDerivedImages(file_); !s.ok()) return s;
+Result<RgbImage> HeifFile::Decode(std::uint64_t max_pixels) const {
+  if (Status s = CheckHeifDerivedImages(file_, max_pixels); !s.ok()) return s;
   std::unique_ptr<heif_decoding_options, OptionsDeleter> options(heif_decoding_options_alloc());
   heif_image* raw = nullptr;
   const heif_error err = heif_decode_image(primary_.get(), &raw, heif_colorspace_RGB,

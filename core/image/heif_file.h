@@ -31,7 +31,7 @@ class HeifFile {
   // HEIF requires (the EXIF orientation must not be applied again). Files
   // whose derived images libheif cannot decode safely are refused first
   // (core/image/heif_items.h).
-  Result<RgbImage> Decode() const;
+  Result<RgbImage> Decode(std::uint64_t max_pixels) const;
 
  private:
   struct ContextDeleter {

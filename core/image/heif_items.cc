@@ -76,6 +76,18 @@ std::vector<Box> Boxes(Bytes bytes) {
 // What decoding an item decodes too: 'dimg' (a derived image decodes the
 // images it names) and 'auxl' (an auxiliary image, such as alpha, is
 // decoded with the image it names).
+// Where an item's data starts: in the file (construction method 0) or in
+// the 'idat' box (1), as an 'iloc' entry says. Every entry found is kept.
+struct Location {
+  int method = 0;
+  std::uint64_t offset = 0;  // base_offset + the first extent's offset
+};
+struct Items {
+  std::map<std::uint32_t, std::set<std::string>> types;      // from every 'infe'
+  std::map<std::uint32_t, std::vector<Location>> locations;  // from every 'iloc'
+  std::vector<std::size_t> idat_starts;                      // payload offsets in the file
+};
+
 Graph DecodeGraph(const Records& records) {
   Graph g;
   for (const auto& [type, from, to] : records) {
@@ -137,22 +149,95 @@ std::optional<std::uint32_t> ReadPitm(Bytes payload) {
   return r.ok ? std::optional(id) : std::nullopt;
 }
 
+// 'iinf': entry count, then 'infe' boxes; version 2 and 3 of 'infe' carry
+// the item's ID and type.
+void ReadIinf(Bytes payload, Items& items) {
+  Reader r{payload};
+  const auto version = r.Read(1);
+  r.Skip(3);
+  r.Skip(version == 0 ? 2 : 4);
+  if (!r.ok) return;
+  for (const Box& infe : Boxes(payload.subspan(r.at))) {
+    if (infe.type != "infe") continue;
+    Reader e{infe.payload};
+    const auto v = e.Read(1);
+    e.Skip(3);
+    if (v < 2) continue;
+    const std::uint32_t id = v == 2 ? e.U16() : e.U32();
+    e.Skip(2);  // item_protection_index
+    if (!e.ok || e.left() < 4) continue;
+    items.types[id].emplace(reinterpret_cast<const char*>(infe.payload.data() + e.at), 4);
+  }
+}
+
+// 'iloc' (ISO/IEC 14496-12 8.11.3): the start of each item's first extent.
+void ReadIloc(Bytes payload, Items& items) {
+  Reader r{payload};
+  const auto version = r.Read(1);
+  r.Skip(3);
+  const auto sizes = r.Read(2);
+  const int offset_size = static_cast<int>(sizes >> 12), length_size = (sizes >> 8) & 15;
+  const int base_size = (sizes >> 4) & 15, index_size = version >= 1 ? sizes & 15 : 0;
+  for (int n : {offset_size, length_size, base_size, index_size}) {
+    if (n != 0 && n != 4 && n != 8) return;
+  }
+  const std::uint64_t count = version < 2 ? r.U16() : r.U32();
+  for (std::uint64_t i = 0; i < count && r.ok; ++i) {
+    const std::uint32_t id = version < 2 ? r.U16() : r.U32();
+    const int method = version >= 1 ? static_cast<int>(r.U16() & 15) : 0;
+    r.Skip(2);  // data_reference_index
+    const std::uint64_t base = r.Read(base_size);
+    const std::uint32_t extents = r.U16();
+    for (std::uint32_t e = 0; e < extents && r.ok; ++e) {
+      r.Read(index_size);
+      const std::uint64_t offset = r.Read(offset_size);
+      r.Read(length_size);
+      if (e == 0 && r.ok) items.locations[id].push_back({method, base + offset});
+    }
+  }
+}
+
+// The output size a 'grid' or 'iovl' item's data declares: the canvas
+// libheif allocates before it decodes any tile, whatever the 'ispe' says.
+std::optional<std::pair<std::uint64_t, std::uint64_t>> CanvasSize(Bytes file, const Items& items,
+                                                                  const Location& at,
+                                                                  bool overlay) {
+  std::vector<std::size_t> starts;
+  if (at.method == 0) starts.push_back(0);
+  if (at.method == 1) starts = items.idat_starts;
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> largest;
+  for (std::size_t start : starts) {
+    if (at.offset > file.size() - start) continue;
+    // libheif reads the descriptor from the file at that place, even past
+    // the end of the 'idat' box.
+    Reader r{file.subspan(start + static_cast<std::size_t>(at.offset))};
+    r.Skip(1);  // version
+    const bool wide = (r.Read(1) & 1) != 0;
+    r.Skip(overlay ? 8 : 2);  // fill colour, or rows and columns
+    const std::uint64_t w = wide ? r.U32() : r.U16();
+    const std::uint64_t h = wide ? r.U32() : r.U16();
+    if (r.ok && (!largest || w * h > largest->first * largest->second)) largest = {{w, h}};
+  }
+  return largest;
+}
+
 Status Refuse(const std::string& why) {
   return Status::UnsupportedMedia("not a supported image: HEIF " + why);
 }
 
 Status Visit(const Graph& g, std::uint32_t item, int depth, std::vector<std::uint32_t>& path,
-             std::size_t& decodes) {
+             std::size_t& decodes, std::set<std::uint32_t>& reached) {
   if (std::find(path.begin(), path.end(), item) != path.end()) {
     return Refuse("image refers to itself through its tiles or layers");
   }
+  reached.insert(item);
   const auto it = g.find(item);
   if (it == g.end()) return Status::Ok();
   if (depth >= kMaxDepth) return Refuse("derived images nested too deeply");
   path.push_back(item);
   for (std::uint32_t next : it->second) {
     if (++decodes > kMaxDecodes) return Refuse("image made of too many tiles or layers");
-    if (Status s = Visit(g, next, depth + 1, path, decodes); !s.ok()) return s;
+    if (Status s = Visit(g, next, depth + 1, path, decodes, reached); !s.ok()) return s;
   }
   path.pop_back();
   return Status::Ok();
@@ -160,8 +245,9 @@ Status Visit(const Graph& g, std::uint32_t item, int depth, std::vector<std::uin
 
 }  // namespace
 
-Status CheckHeifDerivedImages(std::span<const std::uint8_t> file) {
+Status CheckHeifDerivedImages(std::span<const std::uint8_t> file, std::uint64_t max_pixels) {
   Records records;
+  Items items;
   std::vector<std::uint32_t> primaries;
   for (const Box& top : Boxes(file)) {
     if (top.type != "meta" || top.payload.size() < 4) continue;
@@ -170,14 +256,44 @@ Status CheckHeifDerivedImages(std::span<const std::uint8_t> file) {
         if (auto id = ReadPitm(box.payload)) primaries.push_back(*id);
       } else if (box.type == "iref") {
         ReadIref(box.payload, records);
+      } else if (box.type == "iinf") {
+        ReadIinf(box.payload, items);
+      } else if (box.type == "iloc") {
+        ReadIloc(box.payload, items);
+      } else if (box.type == "idat") {
+        items.idat_starts.push_back(static_cast<std::size_t>(box.payload.data() - file.data()));
       }
     }
   }
   const Graph g = DecodeGraph(records);
+  std::set<std::uint32_t> reached;
   for (std::uint32_t primary : primaries) {
     std::vector<std::uint32_t> path;
     std::size_t decodes = 0;
-    if (Status s = Visit(g, primary, 0, path, decodes); !s.ok()) return s;
+    if (Status s = Visit(g, primary, 0, path, decodes, reached); !s.ok()) return s;
+  }
+  for (std::uint32_t item : reached) {
+    const auto types = items.types.find(item);
+    const auto where = items.locations.find(item);
+    if (types == items.types.end() || where == items.locations.end()) continue;
+    const bool grid = types->second.count("grid") != 0;
+    const bool overlay = types->second.count("iovl") != 0;
+    if (!grid && !overlay) continue;
+    // A crafted file may give one item both types: check its data as each.
+    std::vector<bool> layouts;
+    if (grid) layouts.push_back(false);
+    if (overlay) layouts.push_back(true);
+    for (const Location& at : where->second) {
+      for (const bool as_overlay : layouts) {
+        const auto size = CanvasSize(file, items, at, as_overlay);
+        if (size && size->first * size->second > max_pixels) {
+          return Status::TooLarge(
+              "image too large: a HEIF " + std::string(as_overlay ? "overlay" : "grid") + " of " +
+              std::to_string(size->first) + "x" + std::to_string(size->second) +
+              " is over the limit of " + std::to_string(max_pixels) + " pixels");
+        }
+      }
+    }
   }
   return Status::Ok();
 }

@@ -78,7 +78,7 @@ Result<Thumbnails> MakeThumbnails(std::span<const std::uint8_t> file, MediaType 
     auto heif = HeifFile::Open(file);
     if (!heif.ok()) return heif.status();
     if (Status s = CheckPixels(heif->width(), heif->height(), spec); !s.ok()) return s;
-    auto rgb = heif->Decode();
+    auto rgb = heif->Decode(spec.max_pixels);
     if (!rgb.ok()) return rgb.status();
     // libheif applied irot/imir.
     return FromPixels(std::move(rgb).value(), true, orientation, preview_px, small_px,

@@ -44,13 +44,46 @@ std::string Heif(std::uint32_t primary, const std::string& records, int iref_ver
                                        : FullBox("pitm", 0, U16(primary))) +
                      FullBox("iref", iref_version, records));
 }
+// ftyp, then a meta box whose primary item 1 is a `type` ('grid' or
+// 'iovl') of tile 2, described by `data`, stored in 'idat' (method 1) or
+// after the meta box (method 0).
+std::string DerivedHeif(const std::string& type, const std::string& data, int method) {
+  const std::string infe = FullBox("infe", 2, U16(1) + U16(0) + type + '\0') +
+                           FullBox("infe", 2, U16(2) + U16(0) + "hvc1" + '\0');
+  auto meta = [&](std::uint32_t offset) {
+    const std::string iloc =
+        FullBox("iloc", 1,
+                std::string("\x44\x00", 2) + U16(1) + U16(1) + U16(method) + U16(0) + U16(1) +
+                    U32(offset) + U32(static_cast<std::uint32_t>(data.size())));
+    return FullBox("meta", 0,
+                   FullBox("pitm", 0, U16(1)) + FullBox("iinf", 0, U16(2) + infe) + iloc +
+                       FullBox("iref", 0, Ref("dimg", 1, {2})) +
+                       (method == 1 ? Box("idat", data) : ""));
+  };
+  const std::string ftyp = Box("ftyp", "heic" + U32(0) + "mif1heic");
+  if (method == 1) return ftyp + meta(0);
+  // The data right after the meta box, whose size does not depend on the
+  // offset written in it.
+  const auto offset = static_cast<std::uint32_t>(ftyp.size() + meta(0).size() + 8);
+  return ftyp + meta(offset) + Box("mdat", data);
+}
+std::string GridData(std::uint32_t w, std::uint32_t h, bool wide = false) {
+  return std::string(1, '\0') + std::string(1, wide ? '\1' : '\0') + std::string(2, '\0') +
+         (wide ? U32(w) + U32(h) : U16(w) + U16(h));
+}
+std::string OverlayData(std::uint32_t w, std::uint32_t h) {
+  return std::string(2, '\0') + std::string(8, '\x7f') + U16(w) + U16(h) + U16(0) + U16(0);
+}
+
 std::vector<std::uint32_t> Range(std::uint32_t first, std::uint32_t count) {
   std::vector<std::uint32_t> v(count);
   std::iota(v.begin(), v.end(), first);
   return v;
 }
 
-Status Check(const std::string& file) { return CheckHeifDerivedImages(AsBytes(file)); }
+Status Check(const std::string& file, std::uint64_t max_pixels = 100'000'000) {
+  return CheckHeifDerivedImages(AsBytes(file), max_pixels);
+}
 
 void ExpectRefused(const std::string& file, const std::string& words) {
   const Status s = Check(file);
@@ -110,6 +143,27 @@ TEST(HeifItemsTest, ACycleSeenByEitherWayOfReadingIsRefused) {
   ExpectRefused(Heif(1, padded + second), "refers to itself");
 }
 
+// libheif allocates a grid's or an overlay's canvas from the size in its
+// data, before any tile and whatever the 'ispe' says: that size is held to
+// the pixel limit.
+TEST(HeifItemsTest, ACanvasOverThePixelLimitIsTooLarge) {
+  for (int method : {0, 1}) {
+    SCOPED_TRACE(method);
+    EXPECT_TRUE(Check(DerivedHeif("grid", GridData(4032, 3024), method)).ok());
+    const Status big = Check(DerivedHeif("grid", GridData(16384, 12288), method));
+    EXPECT_EQ(big.code(), Code::kTooLarge) << big.message();
+    EXPECT_NE(big.message().find("16384x12288"), std::string::npos) << big.message();
+    EXPECT_EQ(Check(DerivedHeif("grid", GridData(100000, 100000, true), method)).code(),
+              Code::kTooLarge);
+    EXPECT_TRUE(Check(DerivedHeif("iovl", OverlayData(4000, 3000), method)).ok());
+    EXPECT_EQ(Check(DerivedHeif("iovl", OverlayData(60000, 60000), method)).code(),
+              Code::kTooLarge);
+  }
+  // The limit is the caller's.
+  EXPECT_EQ(Check(DerivedHeif("grid", GridData(4032, 3024), 1), 12'000'000).code(),
+            Code::kTooLarge);
+}
+
 TEST(HeifItemsTest, MalformedBytesAreLeftToLibheif) {
   EXPECT_TRUE(Check("").ok());
   EXPECT_TRUE(Check(testing::TextFile()).ok());
@@ -129,6 +183,20 @@ TEST(HeifItemsTest, TheFuzzersFileIsRefusedWithoutDecoding) {
   auto thumbs = MakeThumbnails(AsBytes(heic), MediaType::kHeif, 1, spec);
   ASSERT_FALSE(thumbs.ok());
   EXPECT_EQ(thumbs.status().code(), Code::kUnsupportedMedia);
+}
+
+// Also from the fuzzer: its grid's descriptor starts one byte into an
+// 8-byte 'idat', so libheif reads its last byte from the next box, and
+// declares 16384x12288 under an 'ispe' of 64x48.
+TEST(HeifItemsTest, TheFuzzersCanvasBombIsTooLarge) {
+  const std::string heic = testing::HeifGridWithOversizedCanvas();
+  ASSERT_EQ(heic.size(), 998u) << "fixture missing";
+  EXPECT_EQ(Check(heic).code(), Code::kTooLarge);
+  ThumbnailSpec spec;
+  spec.max_pixels = 100'000'000;
+  auto thumbs = MakeThumbnails(AsBytes(heic), MediaType::kHeif, 1, spec);
+  ASSERT_FALSE(thumbs.ok());
+  EXPECT_EQ(thumbs.status().code(), Code::kTooLarge);
 }
 
 TEST(HeifItemsTest, RealPhotosPass) {

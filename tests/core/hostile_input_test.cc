@@ -107,6 +107,12 @@ TEST_F(HostileInputTest, HeifGridReferringToItself) {
   ExpectRefusedAndUnchanged(heic, Code::kUnsupportedMedia, "refers to itself");
 }
 
+TEST_F(HostileInputTest, HeifGridWithOversizedCanvas) {
+  const std::string heic = testing::HeifGridWithOversizedCanvas();
+  ASSERT_EQ(heic.size(), 998u) << "fixture missing";
+  ExpectRefusedAndUnchanged(heic, Code::kTooLarge, "16384x12288");
+}
+
 TEST_F(HostileInputTest, SparseTwoGigabyteFile) {
   const auto path = dir_ / "sparse.jpg";
   testing::WriteSparseJpeg(path, 2LL << 30);

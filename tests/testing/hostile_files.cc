@@ -72,6 +72,11 @@ std::string HeifGridReferringToItself() {
                   "heif-grid-refers-to-itself.heic");
 }
 
+std::string HeifGridWithOversizedCanvas() {
+  return ReadFile(std::filesystem::path(OCTOPUS_SOURCE_DIR) / "tests/fixtures/hostile" /
+                  "heif-grid-canvas-too-large.heic");
+}
+
 void WriteSparseJpeg(const std::filesystem::path& path, long long size) {
   WriteFile(path, std::string("\xFF\xD8\xFF\xE0", 4));
   if (::truncate(path.c_str(), size) != 0) throw std::runtime_error("truncate failed");

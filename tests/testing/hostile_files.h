@@ -24,6 +24,9 @@ std::string HeifWithoutPrimaryImage();
 // its tiles (tests/fixtures/hostile/). Found by tests/fuzz/heif_fuzz.cc:
 // Debian 12's libheif recurses on it until the process aborts.
 std::string HeifGridReferringToItself();
+// A 998-byte HEIC whose 64x48 primary is a grid declaring a 16384x12288
+// canvas (tests/fixtures/hostile/): libheif fills 600 MB for it.
+std::string HeifGridWithOversizedCanvas();
 // A JPEG signature followed by holes, `size` bytes long, written without
 // allocating the holes.
 void WriteSparseJpeg(const std::filesystem::path& path, long long size);

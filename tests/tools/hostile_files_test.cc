@@ -170,6 +170,8 @@ TEST_F(HostileFilesTest, BrokenFilesAreRefusedEverywhereAndChangeNothing) {
   // server and the mount would die with it.
   ExpectRefusedEverywhere(Write("selfgrid.heic", testing::HeifGridReferringToItself()),
                           {"refers to itself", 415, "unsupported_media", EINVAL});
+  ExpectRefusedEverywhere(Write("biggrid.heic", testing::HeifGridWithOversizedCanvas()),
+                          {"16384x12288", 413, "too_large", EFBIG});
   auto r = RunCommand(testing::OctopusCommand(home_) + " fsck");
   EXPECT_EQ(r.exit_code, 0) << r.output;
 }
