@@ -14,6 +14,7 @@ namespace {
 
 constexpr int kMaxDepth = 3;
 constexpr std::size_t kMaxDecodes = 4096;
+constexpr std::size_t kMaxNalUnits = 65536;
 
 using Bytes = std::span<const std::uint8_t>;
 using Graph = std::map<std::uint32_t, std::vector<std::uint32_t>>;  // item -> items it decodes
@@ -73,21 +74,27 @@ std::vector<Box> Boxes(Bytes bytes) {
   return out;
 }
 
+// Where an item's data is: in the file (construction method 0) or in the
+// 'idat' box (1), as an 'iloc' entry says. Every entry found is kept.
+struct Extent {
+  std::uint64_t offset = 0;  // base_offset + extent_offset
+  std::uint64_t length = 0;  // 0: to the end
+};
+struct Location {
+  int method = 0;
+  std::vector<Extent> extents;
+};
+struct Items {
+  std::map<std::uint32_t, std::set<std::string>> types;       // from every 'infe'
+  std::map<std::uint32_t, std::vector<Location>> locations;   // from every 'iloc'
+  std::vector<std::size_t> idat_starts;                       // payload offsets in the file
+  std::vector<Box> properties;                                // 'ipco' children, in order
+  std::map<std::uint32_t, std::set<std::size_t>> associated;  // 'ipma': 1-based indices
+};
+
 // What decoding an item decodes too: 'dimg' (a derived image decodes the
 // images it names) and 'auxl' (an auxiliary image, such as alpha, is
 // decoded with the image it names).
-// Where an item's data starts: in the file (construction method 0) or in
-// the 'idat' box (1), as an 'iloc' entry says. Every entry found is kept.
-struct Location {
-  int method = 0;
-  std::uint64_t offset = 0;  // base_offset + the first extent's offset
-};
-struct Items {
-  std::map<std::uint32_t, std::set<std::string>> types;      // from every 'infe'
-  std::map<std::uint32_t, std::vector<Location>> locations;  // from every 'iloc'
-  std::vector<std::size_t> idat_starts;                      // payload offsets in the file
-};
-
 Graph DecodeGraph(const Records& records) {
   Graph g;
   for (const auto& [type, from, to] : records) {
@@ -188,13 +195,171 @@ void ReadIloc(Bytes payload, Items& items) {
     r.Skip(2);  // data_reference_index
     const std::uint64_t base = r.Read(base_size);
     const std::uint32_t extents = r.U16();
-    for (std::uint32_t e = 0; e < extents && r.ok; ++e) {
+    Location at{method, {}};
+    // With all three sizes 0 an extent takes no bytes: one stands for all.
+    const bool empty = index_size + offset_size + length_size == 0;
+    for (std::uint32_t e = 0; e < (empty ? std::min(extents, 1u) : extents) && r.ok; ++e) {
       r.Read(index_size);
       const std::uint64_t offset = r.Read(offset_size);
-      r.Read(length_size);
-      if (e == 0 && r.ok) items.locations[id].push_back({method, base + offset});
+      const std::uint64_t length = r.Read(length_size);
+      // Photos have one extent per item; a few dozen are plenty to look at.
+      if (r.ok && at.extents.size() < 64) at.extents.push_back({base + offset, length});
+    }
+    if (!at.extents.empty()) items.locations[id].push_back(std::move(at));
+  }
+}
+
+// 'ipma' (ISO/IEC 23008-12 9.3.3): for each item, the 1-based indices of
+// its properties in 'ipco'.
+void ReadIpma(Bytes payload, Items& items) {
+  Reader r{payload};
+  const auto version = r.Read(1);
+  const bool wide_index = (r.Read(3) & 1) != 0;
+  const std::uint32_t count = r.U32();
+  for (std::uint32_t i = 0; i < count && r.ok; ++i) {
+    const std::uint32_t id = version < 1 ? r.U16() : r.U32();
+    const auto n = r.Read(1);
+    for (std::uint64_t k = 0; k < n && r.ok; ++k) {
+      const std::size_t index = wide_index ? r.U16() & 0x7fff : r.Read(1) & 0x7f;
+      if (r.ok && index != 0) items.associated[id].insert(index);
     }
   }
+}
+
+// An HEVC NAL unit's bytes without its emulation prevention (00 00 03).
+std::vector<std::uint8_t> Rbsp(Bytes nal) {
+  std::vector<std::uint8_t> out;
+  out.reserve(nal.size());
+  int zeros = 0;
+  for (std::uint8_t b : nal) {
+    if (zeros >= 2 && b == 3) {
+      zeros = 0;
+      continue;
+    }
+    out.push_back(b);
+    zeros = b == 0 ? zeros + 1 : 0;
+  }
+  return out;
+}
+
+struct BitReader {
+  const std::vector<std::uint8_t>& bytes;
+  std::size_t bit = 0;
+  bool ok = true;
+  std::uint32_t Bits(int n) {
+    std::uint32_t v = 0;
+    for (int i = 0; i < n; ++i) {
+      if (bit >= bytes.size() * 8) {
+        ok = false;
+        return 0;
+      }
+      v = (v << 1) | ((bytes[bit / 8] >> (7 - bit % 8)) & 1);
+      ++bit;
+    }
+    return v;
+  }
+  std::uint64_t Ue() {  // Exp-Golomb
+    int zeros = 0;
+    while (ok && Bits(1) == 0) {
+      if (++zeros > 32) ok = false;
+    }
+    if (!ok) return 0;
+    return ((std::uint64_t{1} << zeros) - 1) + Bits(zeros);
+  }
+};
+
+// The luma size a sequence parameter set declares (H.265 7.3.2.2): what
+// the decoder allocates for each frame, whatever the 'ispe' says.
+std::optional<std::uint64_t> SpsPixels(Bytes nal) {
+  if (nal.size() < 3 || ((nal[0] >> 1) & 0x3f) != 33) return std::nullopt;
+  const std::vector<std::uint8_t> rbsp = Rbsp(nal.subspan(2));
+  BitReader r{rbsp};
+  r.Bits(4);  // sps_video_parameter_set_id
+  const std::uint32_t sub_layers = r.Bits(3);
+  r.Bits(1);
+  r.Bits(96);  // general profile, tier and level
+  std::vector<std::pair<bool, bool>> present(sub_layers);
+  for (auto& [profile, level] : present) {
+    profile = r.Bits(1) != 0;
+    level = r.Bits(1) != 0;
+  }
+  if (sub_layers > 0) r.Bits(2 * (8 - static_cast<int>(sub_layers)));
+  for (const auto& [profile, level] : present) {
+    if (profile) r.Bits(88);
+    if (level) r.Bits(8);
+  }
+  r.Ue();                      // sps_seq_parameter_set_id
+  if (r.Ue() == 3) r.Bits(1);  // chroma_format_idc, separate_colour_plane_flag
+  const std::uint64_t width = r.Ue();
+  const std::uint64_t height = r.Ue();
+  if (!r.ok) return std::nullopt;
+  return width * height;
+}
+
+// The largest frame an 'hvcC' box's parameter sets declare.
+std::uint64_t HvccPixels(Bytes hvcc) {
+  std::uint64_t largest = 0;
+  Reader r{hvcc};
+  r.Skip(22);
+  const auto arrays = r.Read(1);
+  for (std::uint64_t a = 0; a < arrays && r.ok; ++a) {
+    r.Read(1);
+    const std::uint32_t n = r.U16();
+    for (std::uint32_t k = 0; k < n && r.ok; ++k) {
+      const std::uint32_t length = r.U16();
+      if (!r.ok || r.left() < length) return largest;
+      largest = std::max(largest, SpsPixels(r.bytes.subspan(r.at, length)).value_or(0));
+      r.Skip(length);
+    }
+  }
+  return largest;
+}
+
+// The largest frame the parameter sets in an item's data declare: libheif
+// hands the decoder NAL units with 4-byte lengths, after those of the
+// item's 'hvcC', and a later set replaces an earlier one.
+std::uint64_t DataPixels(Bytes file, const Items& items, const Location& at,
+                         std::size_t& nal_budget) {
+  std::uint64_t largest = 0;
+  std::vector<std::size_t> starts;
+  if (at.method == 0) starts.push_back(0);
+  if (at.method == 1) starts = items.idat_starts;
+  for (std::size_t start : starts) {
+    for (const Extent& e : at.extents) {
+      if (e.offset > file.size() - start) continue;
+      Bytes data = file.subspan(start + static_cast<std::size_t>(e.offset));
+      if (e.length != 0 && e.length < data.size())
+        data = data.first(static_cast<std::size_t>(e.length));
+      Reader r{data};
+      while (r.left() >= 4 && nal_budget > 0) {
+        --nal_budget;
+        const std::uint32_t length = r.U32();
+        if (r.left() < length) break;
+        largest = std::max(largest, SpsPixels(data.subspan(r.at, length)).value_or(0));
+        r.Skip(length);
+      }
+    }
+  }
+  return largest;
+}
+
+// What one decode of a coded item costs, in pixels: its largest frame.
+std::uint64_t FramePixels(Bytes file, const Items& items, std::uint32_t item,
+                          std::size_t& nal_budget) {
+  std::uint64_t largest = 0;
+  if (const auto it = items.associated.find(item); it != items.associated.end()) {
+    for (std::size_t index : it->second) {
+      if (index <= items.properties.size() && items.properties[index - 1].type == "hvcC") {
+        largest = std::max(largest, HvccPixels(items.properties[index - 1].payload));
+      }
+    }
+  }
+  if (const auto it = items.locations.find(item); it != items.locations.end()) {
+    for (const Location& at : it->second) {
+      largest = std::max(largest, DataPixels(file, items, at, nal_budget));
+    }
+  }
+  return largest;
 }
 
 // The output size a 'grid' or 'iovl' item's data declares: the canvas
@@ -207,10 +372,11 @@ std::optional<std::pair<std::uint64_t, std::uint64_t>> CanvasSize(Bytes file, co
   if (at.method == 1) starts = items.idat_starts;
   std::optional<std::pair<std::uint64_t, std::uint64_t>> largest;
   for (std::size_t start : starts) {
-    if (at.offset > file.size() - start) continue;
+    const std::uint64_t offset = at.extents.front().offset;
+    if (offset > file.size() - start) continue;
     // libheif reads the descriptor from the file at that place, even past
     // the end of the 'idat' box.
-    Reader r{file.subspan(start + static_cast<std::size_t>(at.offset))};
+    Reader r{file.subspan(start + static_cast<std::size_t>(offset))};
     r.Skip(1);  // version
     const bool wide = (r.Read(1) & 1) != 0;
     r.Skip(overlay ? 8 : 2);  // fill colour, or rows and columns
@@ -225,19 +391,25 @@ Status Refuse(const std::string& why) {
   return Status::UnsupportedMedia("not a supported image: HEIF " + why);
 }
 
+// Walks what decoding `item` decodes. `reached` gets every item on the way,
+// `leaves` how many times each coded (not derived) image is decoded.
 Status Visit(const Graph& g, std::uint32_t item, int depth, std::vector<std::uint32_t>& path,
-             std::size_t& decodes, std::set<std::uint32_t>& reached) {
+             std::size_t& decodes, std::set<std::uint32_t>& reached,
+             std::map<std::uint32_t, std::size_t>& leaves) {
   if (std::find(path.begin(), path.end(), item) != path.end()) {
     return Refuse("image refers to itself through its tiles or layers");
   }
   reached.insert(item);
   const auto it = g.find(item);
-  if (it == g.end()) return Status::Ok();
+  if (it == g.end()) {
+    ++leaves[item];
+    return Status::Ok();
+  }
   if (depth >= kMaxDepth) return Refuse("derived images nested too deeply");
   path.push_back(item);
   for (std::uint32_t next : it->second) {
     if (++decodes > kMaxDecodes) return Refuse("image made of too many tiles or layers");
-    if (Status s = Visit(g, next, depth + 1, path, decodes, reached); !s.ok()) return s;
+    if (Status s = Visit(g, next, depth + 1, path, decodes, reached, leaves); !s.ok()) return s;
   }
   path.pop_back();
   return Status::Ok();
@@ -262,6 +434,14 @@ Status CheckHeifDerivedImages(std::span<const std::uint8_t> file, std::uint64_t 
         ReadIloc(box.payload, items);
       } else if (box.type == "idat") {
         items.idat_starts.push_back(static_cast<std::size_t>(box.payload.data() - file.data()));
+      } else if (box.type == "iprp") {
+        for (const Box& child : Boxes(box.payload)) {
+          if (child.type == "ipco") {
+            for (const Box& property : Boxes(child.payload)) items.properties.push_back(property);
+          } else if (child.type == "ipma") {
+            ReadIpma(child.payload, items);
+          }
+        }
       }
     }
   }
@@ -270,7 +450,24 @@ Status CheckHeifDerivedImages(std::span<const std::uint8_t> file, std::uint64_t 
   for (std::uint32_t primary : primaries) {
     std::vector<std::uint32_t> path;
     std::size_t decodes = 0;
-    if (Status s = Visit(g, primary, 0, path, decodes, reached); !s.ok()) return s;
+    std::map<std::uint32_t, std::size_t> leaves;
+    if (Status s = Visit(g, primary, 0, path, decodes, reached, leaves); !s.ok()) return s;
+    // Every coded frame is allocated whole, however little of it the image
+    // shows: a grid's frames add up to about its canvas, so twice the
+    // limit leaves room for tiles that overhang its edges.
+    std::uint64_t total = 0;
+    // Each tile's data is a few NAL units; a crafted file could make the
+    // walk through them long.
+    std::size_t nal_budget = kMaxNalUnits;
+    for (const auto& [leaf, times] : leaves) {
+      total += times * FramePixels(file, items, leaf, nal_budget);
+    }
+    if (nal_budget == 0) return Refuse("image data split into too many pieces");
+    if (total > 2 * max_pixels) {
+      return Status::TooLarge("image too large: its HEIF frames add up to " +
+                              std::to_string(total) + " pixels, over twice the limit of " +
+                              std::to_string(max_pixels));
+    }
   }
   for (std::uint32_t item : reached) {
     const auto types = items.types.find(item);

@@ -14,10 +14,12 @@
 // differently by each), and a file is refused when, from its primary image,
 // they form a cycle, nest more than three levels deep, or ask for more than
 // 4,096 image decodes in all. Photos from cameras and phones are one grid of
-// a few dozen to a few hundred tiles, or no grid at all. A grid's or an
-// overlay's own canvas size, which its data declares apart from its 'ispe',
-// is held to the pixel limit too (a 1 KB file declaring 16384x12288 made
-// libheif fill 600 MB).
+// a few dozen to a few hundred tiles, or no grid at all. Sizes are read
+// from the file too, since libheif allocates by them whatever the 'ispe'
+// says: a grid's or an overlay's canvas must be within the pixel limit (a
+// 1 KB file declaring 16384x12288 made libheif fill 600 MB), and the coded
+// frames it decodes (the HEVC parameter sets of each tile's 'hvcC' and
+// data) must add up to at most twice that limit.
 #pragma once
 
 #include <cstdint>
@@ -28,9 +30,8 @@
 namespace octopus::image {
 
 // kUnsupportedMedia when the derived images of `file` (a HEIF file) could
-// not be decoded safely; kTooLarge when a grid or overlay among them
-// declares a canvas of more than `max_pixels` (libheif allocates it before
-// decoding, whatever the primary's 'ispe' says). Ok otherwise, including
+// not be decoded safely; kTooLarge when a canvas is over `max_pixels` or
+// the frames decoded add up to more than twice it. Ok otherwise, including
 // for files too malformed to hold any reference, which libheif then
 // refuses on its own.
 Status CheckHeifDerivedImages(std::span<const std::uint8_t> file, std::uint64_t max_pixels);

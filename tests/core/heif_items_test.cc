@@ -75,6 +75,77 @@ std::string OverlayData(std::uint32_t w, std::uint32_t h) {
   return std::string(2, '\0') + std::string(8, '\x7f') + U16(w) + U16(h) + U16(0) + U16(0);
 }
 
+// An HEVC sequence parameter set NAL unit declaring a `w` x `h` frame,
+// with emulation prevention as an encoder writes it.
+std::string Sps(std::uint32_t w, std::uint32_t h) {
+  std::vector<bool> bits;
+  auto put = [&](std::uint64_t v, int n) {
+    for (int i = n - 1; i >= 0; --i) bits.push_back(((v >> i) & 1) != 0);
+  };
+  auto ue = [&](std::uint64_t v) {
+    int n = 0;
+    while ((v + 1) >> (n + 1)) ++n;
+    put(0, n);
+    put(v + 1, n + 1);
+  };
+  put(0, 4);   // vps id
+  put(0, 3);   // one sub-layer
+  put(1, 1);   // temporal id nesting
+  put(0, 96);  // profile, tier, level
+  ue(0);       // sps id
+  ue(1);       // 4:2:0
+  ue(w);
+  ue(h);
+  put(1, 1);  // stop bit
+  while (bits.size() % 8) bits.push_back(false);
+  std::string rbsp;
+  for (std::size_t i = 0; i < bits.size(); i += 8) {
+    int byte = 0;
+    for (int k = 0; k < 8; ++k) byte = (byte << 1) | bits[i + k];
+    rbsp += static_cast<char>(byte);
+  }
+  std::string nal = "\x42\x01";
+  int zeros = 0;
+  for (char c : rbsp) {
+    const auto b = static_cast<unsigned char>(c);
+    if (zeros >= 2 && b <= 3) {
+      nal += '\x03';
+      zeros = 0;
+    }
+    nal += c;
+    zeros = b == 0 ? zeros + 1 : 0;
+  }
+  return nal;
+}
+std::string Hvcc(const std::string& sps) {
+  return Box("hvcC", std::string(22, '\0') + '\x01' + '\x21' + U16(1) +
+                         U16(static_cast<std::uint32_t>(sps.size())) + sps);
+}
+// A grid (item 1) of `tiles` references to tile 2, whose 'hvcC' declares a
+// `w` x `h` frame; its data, in 'mdat', may hold another parameter set.
+std::string GridOfFrames(std::uint32_t tiles, std::uint32_t w, std::uint32_t h,
+                         const std::string& tile_data) {
+  const std::string infe = FullBox("infe", 2, U16(1) + U16(0) + "grid" + '\0') +
+                           FullBox("infe", 2, U16(2) + U16(0) + "hvc1" + '\0');
+  const std::string ipco = Box("ipco", Hvcc(Sps(w, h)));
+  const std::string ipma = FullBox("ipma", 0, U32(1) + U16(2) + '\x01' + '\x81');
+  auto meta = [&](std::uint32_t offset) {
+    const std::string iloc =
+        FullBox("iloc", 1,
+                std::string("\x44\x00", 2) + U16(2) + U16(1) + U16(1) + U16(0) + U16(1) + U32(0) +
+                    U32(8) + U16(2) + U16(0) + U16(0) + U16(1) + U32(offset) +
+                    U32(static_cast<std::uint32_t>(tile_data.size())));
+    return FullBox("meta", 0,
+                   FullBox("pitm", 0, U16(1)) + FullBox("iinf", 0, U16(2) + infe) + iloc +
+                       Box("iprp", ipco + ipma) +
+                       FullBox("iref", 0, Ref("dimg", 1, std::vector<std::uint32_t>(tiles, 2))) +
+                       Box("idat", GridData(64, 64)));
+  };
+  const std::string ftyp = Box("ftyp", "heic" + U32(0) + "mif1heic");
+  const auto offset = static_cast<std::uint32_t>(ftyp.size() + meta(0).size() + 8);
+  return ftyp + meta(offset) + Box("mdat", tile_data);
+}
+
 std::vector<std::uint32_t> Range(std::uint32_t first, std::uint32_t count) {
   std::vector<std::uint32_t> v(count);
   std::iota(v.begin(), v.end(), first);
@@ -162,6 +233,50 @@ TEST(HeifItemsTest, ACanvasOverThePixelLimitIsTooLarge) {
   // The limit is the caller's.
   EXPECT_EQ(Check(DerivedHeif("grid", GridData(4032, 3024), 1), 12'000'000).code(),
             Code::kTooLarge);
+}
+
+// Every decoded frame is allocated whole, whatever the 'ispe' says: the
+// frames a file decodes may add up to twice the pixel limit.
+TEST(HeifItemsTest, FramesAddingUpPastTwiceTheLimitAreTooLarge) {
+  constexpr std::uint64_t kLimit = 100'000'000;
+  // 48 tiles of 512x512: a phone's 12 MP photo.
+  EXPECT_TRUE(Check(GridOfFrames(48, 512, 512, ""), kLimit).ok());
+  // 1,000 decodes of an 8192x8192 frame, in a few hundred bytes.
+  const Status many = Check(GridOfFrames(1000, 8192, 8192, ""), kLimit);
+  EXPECT_EQ(many.code(), Code::kTooLarge) << many.message();
+  // Three 10000x8000 frames: 240 MP.
+  EXPECT_EQ(Check(GridOfFrames(3, 10000, 8000, ""), kLimit).code(), Code::kTooLarge);
+  EXPECT_TRUE(Check(GridOfFrames(2, 10000, 5000, ""), kLimit).ok());
+  // A small 'hvcC', and a large parameter set in the tile's own data, which
+  // the decoder takes after it.
+  const std::string nal = Sps(8192, 8192);
+  const std::string data = U32(static_cast<std::uint32_t>(nal.size())) + nal;
+  EXPECT_EQ(Check(GridOfFrames(48, 512, 512, data), kLimit).code(), Code::kTooLarge);
+}
+
+// The walk through a tile's NAL units is bounded: tile data of 70,000
+// empty units is refused instead of walked for every tile.
+TEST(HeifItemsTest, TileDataInTooManyPiecesIsRefused) {
+  EXPECT_TRUE(Check(GridOfFrames(4, 512, 512, std::string(4 * 1000, '\0'))).ok());
+  ExpectRefused(GridOfFrames(4, 512, 512, std::string(4 * 70'000, '\0')), "too many pieces");
+}
+
+// The frame size is read from what a real encoder writes.
+TEST(HeifItemsTest, ARealEncodersFrameSizeIsRead) {
+  if (testing::RunCommand("command -v heif-enc >/dev/null").exit_code != 0) {
+    GTEST_SKIP() << "heif-enc not installed (tools/setup.sh installs it)";
+  }
+  testing::TempDir dir;
+  testing::WriteFile(dir / "in.jpg", testing::MakeJpeg(1200, 800, 4));
+  const auto r =
+      testing::RunCommand("heif-enc -q 30 -o " + testing::Quote((dir / "out.heic").string()) + " " +
+                          testing::Quote((dir / "in.jpg").string()));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string heic = testing::ReadFile(dir / "out.heic");
+  // 960,000 pixels (the encoder may pad to its block size): within twice
+  // a limit of 500,000, over twice one of 400,000.
+  EXPECT_TRUE(Check(heic, 500'000).ok());
+  EXPECT_EQ(Check(heic, 400'000).code(), Code::kTooLarge);
 }
 
 TEST(HeifItemsTest, MalformedBytesAreLeftToLibheif) {
