@@ -80,7 +80,7 @@ std::string OverlayData(std::uint32_t w, std::uint32_t h) {
 std::string Sps(std::uint32_t w, std::uint32_t h) {
   std::vector<bool> bits;
   auto put = [&](std::uint64_t v, int n) {
-    for (int i = n - 1; i >= 0; --i) bits.push_back(((v >> i) & 1) != 0);
+    for (int i = n - 1; i >= 0; --i) bits.push_back(i < 64 && ((v >> i) & 1) != 0);
   };
   auto ue = [&](std::uint64_t v) {
     int n = 0;
