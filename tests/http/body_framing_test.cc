@@ -21,14 +21,18 @@ std::string LoginBody(const std::string& password) {
 
 class BodyFramingTest : public ApiTest {
  protected:
-  // Sends `head` only (the body, if any, is never sent), then reads the
-  // response and on until the server closes.
-  RawResponse HeadOnly(const std::string& head) {
+  // Sends `bytes` on a new connection and reads one response (none of its
+  // body when `to_head`), then, if `expect_close`, on until the server
+  // closes.
+  RawResponse Exchange(const std::string& bytes, bool expect_close, bool to_head = false) {
     RawConnection c(server_->port());
     EXPECT_TRUE(c.ok());
-    EXPECT_TRUE(c.Send(head));
-    return c.ReadResponse(/*expect_close=*/true);
+    EXPECT_TRUE(c.Send(bytes));
+    return c.ReadResponse(expect_close, to_head);
   }
+  // Sends `head` only (the body, if any, is never sent), then reads the
+  // response and on until the server closes.
+  RawResponse HeadOnly(const std::string& head) { return Exchange(head, /*expect_close=*/true); }
   std::string ErrorCodeOf(const RawResponse& r) {
     const auto j = nlohmann::json::parse(r.body, nullptr, false);
     if (!j.is_object() || !j.contains("error")) return "<no error body>";
@@ -81,13 +85,13 @@ TEST_F(BodyFramingTest, SmallChunkedJsonIsRefusedToo) {
   EXPECT_EQ(r.status, 411);
   // A body with a Content-Length on a fresh connection still works.
   const std::string body = LoginBody("correct horse");
-  RawConnection ok(server_->port());
-  ASSERT_TRUE(ok.ok());
-  ASSERT_TRUE(
-      ok.Send("POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
-              "Connection: close\r\nContent-Length: " +
-              std::to_string(body.size()) + "\r\n\r\n" + body));
-  EXPECT_EQ(ok.ReadResponse(/*expect_close=*/false).status, 200);
+  EXPECT_EQ(
+      Exchange("POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+               "Connection: close\r\nContent-Length: " +
+                   std::to_string(body.size()) + "\r\n\r\n" + body,
+               /*expect_close=*/false)
+          .status,
+      200);
 }
 
 TEST_F(BodyFramingTest, JsonWithoutALengthIs411AtOnce) {
@@ -170,10 +174,8 @@ TEST_F(BodyFramingTest, AHeadWithABodyCannotSmuggleARequest) {
     // just after the headers when they are longer).
     std::size_t filler = 0;
     while (head(filler).size() + filler < at) ++filler;
-    RawConnection c(server_->port());
-    ASSERT_TRUE(c.ok());
-    ASSERT_TRUE(c.Send(head(filler) + std::string(filler, 'x') + smuggled));
-    const RawResponse r = c.ReadResponse(/*expect_close=*/true, /*head=*/true);
+    const RawResponse r = Exchange(head(filler) + std::string(filler, 'x') + smuggled,
+                                   /*expect_close=*/true, /*to_head=*/true);
     EXPECT_EQ(r.status, 400);
     EXPECT_TRUE(r.closed) << "the connection stayed open after a refused HEAD";
     EXPECT_EQ(r.after, "") << "a body or a second response came";
@@ -190,23 +192,17 @@ class CorsBodyFramingTest : public BodyFramingTest {
 // refused like any other bodiless request, and the connection ends.
 TEST_F(CorsBodyFramingTest, APreflightWithABodyCannotSmuggleARequest) {
   const std::string smuggled = "GET /api/v1/users/me HTTP/1.1\r\nHost: t\r\n\r\n";
-  RawConnection c(server_->port());
-  ASSERT_TRUE(c.ok());
-  ASSERT_TRUE(
-      c.Send("OPTIONS /api/v1/photos HTTP/1.1\r\nHost: t\r\nOrigin: https://a.example\r\n"
-             "Access-Control-Request-Method: GET\r\nContent-Length: " +
-             std::to_string(smuggled.size()) + "\r\n\r\n" + smuggled));
-  const RawResponse r = c.ReadResponse(/*expect_close=*/true);
+  const std::string preflight =
+      "OPTIONS /api/v1/photos HTTP/1.1\r\nHost: t\r\nOrigin: https://a.example\r\n"
+      "Access-Control-Request-Method: GET\r\n";
+  const RawResponse r = Exchange(
+      preflight + "Content-Length: " + std::to_string(smuggled.size()) + "\r\n\r\n" + smuggled,
+      /*expect_close=*/true);
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_TRUE(r.closed);
   EXPECT_EQ(r.after, "") << "a second response came";
   // Without a body, the preflight is answered as before.
-  RawConnection plain(server_->port());
-  ASSERT_TRUE(plain.ok());
-  ASSERT_TRUE(
-      plain.Send("OPTIONS /api/v1/photos HTTP/1.1\r\nHost: t\r\nOrigin: https://a.example\r\n"
-                 "Access-Control-Request-Method: GET\r\nConnection: close\r\n\r\n"));
-  EXPECT_EQ(plain.ReadResponse(/*expect_close=*/true).status, 204);
+  EXPECT_EQ(Exchange(preflight + "Connection: close\r\n\r\n", /*expect_close=*/true).status, 204);
 }
 
 class ChunkedUploadTest : public ApiTest {
