@@ -24,7 +24,7 @@ std::shared_ptr<const ThumbnailBytes> ThumbnailCache::Find(UserId owner, std::st
     epoch_ = epoch;
     return nullptr;
   }
-  const auto it = index_.find(std::string_view(key));
+  const auto it = index_.find(key);
   if (it == index_.end() || it->second->owner != owner) return nullptr;
   lru_.splice(lru_.begin(), lru_, it->second);
   return it->second->thumbnail;
@@ -43,7 +43,7 @@ void ThumbnailCache::Insert(UserId owner, std::string_view id, ThumbnailSize siz
     Clear_locked();
     epoch_ = epoch;
   }
-  if (auto it = index_.find(std::string_view(key)); it != index_.end()) {
+  if (auto it = index_.find(key); it != index_.end()) {
     bytes_ -= it->second->thumbnail->jpeg.size();
     lru_.erase(it->second);
     index_.erase(it);

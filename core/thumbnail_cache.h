@@ -45,10 +45,6 @@ class ThumbnailCache {
     UserId owner = 0;
     std::shared_ptr<const ThumbnailBytes> thumbnail;
   };
-  struct KeyHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-  };
   using Lru = std::list<Entry>;  // most recently used first
 
   static std::string Key(std::string_view id, ThumbnailSize size);
@@ -59,8 +55,7 @@ class ThumbnailCache {
   std::uint64_t epoch_ = 0;  // GUARDED_BY(mu_): the tag of every entry
   std::size_t bytes_ = 0;    // GUARDED_BY(mu_): sum of the entries' JPEG sizes
   Lru lru_;                  // GUARDED_BY(mu_)
-  std::unordered_map<std::string, Lru::iterator, KeyHash, std::equal_to<>>
-      index_;  // GUARDED_BY(mu_), by Key()
+  std::unordered_map<std::string, Lru::iterator> index_;  // GUARDED_BY(mu_), by Key()
 };
 
 }  // namespace octopus
