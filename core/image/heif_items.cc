@@ -177,7 +177,8 @@ void ReadIinf(Bytes payload, Items& items) {
   }
 }
 
-// 'iloc' (ISO/IEC 14496-12 8.11.3): the start of each item's first extent.
+// 'iloc' (ISO/IEC 14496-12 8.11.3): each item's construction method and
+// extents (the first 64).
 void ReadIloc(Bytes payload, Items& items) {
   Reader r{payload};
   const auto version = r.Read(1);
@@ -315,21 +316,33 @@ std::uint64_t HvccPixels(Bytes hvcc) {
   return largest;
 }
 
+// The bytes from `offset` on, for an item stored with `method`: in the file
+// (0), or in an 'idat' box (1), one view per 'idat' found. libheif reads
+// on from there, even past the end of the 'idat' box.
+std::vector<Bytes> DataFrom(Bytes file, const Items& items, int method, std::uint64_t offset) {
+  std::vector<std::size_t> starts;
+  if (method == 0) starts.push_back(0);
+  if (method == 1) starts = items.idat_starts;
+  std::vector<Bytes> out;
+  for (std::size_t start : starts) {
+    if (offset <= file.size() - start) {
+      out.push_back(file.subspan(start + static_cast<std::size_t>(offset)));
+    }
+  }
+  return out;
+}
+
 // The largest frame the parameter sets in an item's data declare: libheif
 // hands the decoder NAL units with 4-byte lengths, after those of the
 // item's 'hvcC', and a later set replaces an earlier one.
 std::uint64_t DataPixels(Bytes file, const Items& items, const Location& at,
                          std::size_t& nal_budget) {
   std::uint64_t largest = 0;
-  std::vector<std::size_t> starts;
-  if (at.method == 0) starts.push_back(0);
-  if (at.method == 1) starts = items.idat_starts;
-  for (std::size_t start : starts) {
-    for (const Extent& e : at.extents) {
-      if (e.offset > file.size() - start) continue;
-      Bytes data = file.subspan(start + static_cast<std::size_t>(e.offset));
-      if (e.length != 0 && e.length < data.size())
+  for (const Extent& e : at.extents) {
+    for (Bytes data : DataFrom(file, items, at.method, e.offset)) {
+      if (e.length != 0 && e.length < data.size()) {
         data = data.first(static_cast<std::size_t>(e.length));
+      }
       Reader r{data};
       while (r.left() >= 4 && nal_budget > 0) {
         --nal_budget;
@@ -367,16 +380,9 @@ std::uint64_t FramePixels(Bytes file, const Items& items, std::uint32_t item,
 std::optional<std::pair<std::uint64_t, std::uint64_t>> CanvasSize(Bytes file, const Items& items,
                                                                   const Location& at,
                                                                   bool overlay) {
-  std::vector<std::size_t> starts;
-  if (at.method == 0) starts.push_back(0);
-  if (at.method == 1) starts = items.idat_starts;
   std::optional<std::pair<std::uint64_t, std::uint64_t>> largest;
-  for (std::size_t start : starts) {
-    const std::uint64_t offset = at.extents.front().offset;
-    if (offset > file.size() - start) continue;
-    // libheif reads the descriptor from the file at that place, even past
-    // the end of the 'idat' box.
-    Reader r{file.subspan(start + static_cast<std::size_t>(offset))};
+  for (Bytes data : DataFrom(file, items, at.method, at.extents.front().offset)) {
+    Reader r{data};
     r.Skip(1);  // version
     const bool wide = (r.Read(1) & 1) != 0;
     r.Skip(overlay ? 8 : 2);  // fill colour, or rows and columns
