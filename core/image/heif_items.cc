@@ -1,6 +1,7 @@
 #include "core/image/heif_items.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -17,6 +18,17 @@ constexpr std::size_t kMaxDecodes = 4096;
 constexpr std::size_t kMaxNalUnits = 65536;
 
 using Bytes = std::span<const std::uint8_t>;
+
+// Pixel counts from a crafted file can pass 2^64; they stop there instead
+// of wrapping around to a small number.
+std::uint64_t Times(std::uint64_t a, std::uint64_t b) {
+  std::uint64_t r;
+  return __builtin_mul_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+std::uint64_t Plus(std::uint64_t a, std::uint64_t b) {
+  std::uint64_t r;
+  return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
+}
 using Graph = std::map<std::uint32_t, std::vector<std::uint32_t>>;  // item -> items it decodes
 // Reference records as read: type, from_item_ID, to_item_IDs. A set, since
 // both ways of reading a well-formed 'iref' find the same records.
@@ -294,7 +306,7 @@ std::optional<std::uint64_t> SpsPixels(Bytes nal) {
   const std::uint64_t width = r.Ue();
   const std::uint64_t height = r.Ue();
   if (!r.ok) return std::nullopt;
-  return width * height;
+  return Times(width, height);
 }
 
 // The largest frame an 'hvcC' box's parameter sets declare.
@@ -466,7 +478,7 @@ Status CheckHeifDerivedImages(std::span<const std::uint8_t> file, std::uint64_t 
     // walk through them long.
     std::size_t nal_budget = kMaxNalUnits;
     for (const auto& [leaf, times] : leaves) {
-      total += times * FramePixels(file, items, leaf, nal_budget);
+      total = Plus(total, Times(times, FramePixels(file, items, leaf, nal_budget)));
     }
     if (nal_budget == 0) return Refuse("image data split into too many pieces");
     if (total > 2 * max_pixels) {

@@ -77,7 +77,7 @@ std::string OverlayData(std::uint32_t w, std::uint32_t h) {
 
 // An HEVC sequence parameter set NAL unit declaring a `w` x `h` frame,
 // with emulation prevention as an encoder writes it.
-std::string Sps(std::uint32_t w, std::uint32_t h) {
+std::string Sps(std::uint64_t w, std::uint64_t h) {
   std::vector<bool> bits;
   auto put = [&](std::uint64_t v, int n) {
     for (int i = n - 1; i >= 0; --i) bits.push_back(i < 64 && ((v >> i) & 1) != 0);
@@ -123,7 +123,7 @@ std::string Hvcc(const std::string& sps) {
 }
 // A grid (item 1) of `tiles` references to tile 2, whose 'hvcC' declares a
 // `w` x `h` frame; its data, in 'mdat', may hold another parameter set.
-std::string GridOfFrames(std::uint32_t tiles, std::uint32_t w, std::uint32_t h,
+std::string GridOfFrames(std::uint32_t tiles, std::uint64_t w, std::uint64_t h,
                          const std::string& tile_data) {
   const std::string infe = FullBox("infe", 2, U16(1) + U16(0) + "grid" + '\0') +
                            FullBox("infe", 2, U16(2) + U16(0) + "hvc1" + '\0');
@@ -252,6 +252,14 @@ TEST(HeifItemsTest, FramesAddingUpPastTwiceTheLimitAreTooLarge) {
   const std::string nal = Sps(8192, 8192);
   const std::string data = U32(static_cast<std::uint32_t>(nal.size())) + nal;
   EXPECT_EQ(Check(GridOfFrames(48, 512, 512, data), kLimit).code(), Code::kTooLarge);
+  // Sizes whose product does not fit in 64 bits (2^32 x 2^32) must not wrap
+  // around to a small number.
+  EXPECT_EQ(
+      Check(GridOfFrames(1, std::uint64_t{1} << 32, std::uint64_t{1} << 32, ""), kLimit).code(),
+      Code::kTooLarge);
+  EXPECT_EQ(
+      Check(GridOfFrames(4096, std::uint64_t{1} << 31, std::uint64_t{1} << 31, ""), kLimit).code(),
+      Code::kTooLarge);
 }
 
 // The walk through a tile's NAL units is bounded: tile data of 70,000
