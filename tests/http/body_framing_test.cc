@@ -33,6 +33,15 @@ class BodyFramingTest : public ApiTest {
   // Sends `head` only (the body, if any, is never sent), then reads the
   // response and on until the server closes.
   RawResponse HeadOnly(const std::string& head) { return Exchange(head, /*expect_close=*/true); }
+  // A whole request hidden in another's body: registering "smuggled". If
+  // the server ever parses it, that user exists.
+  static std::string SmuggledRegistration() {
+    const std::string inner =
+        nlohmann::json{{"username", "smuggled"}, {"password", "pw pw pw pw"}}.dump();
+    return "POST /api/v1/auth/register HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+           "Content-Length: " +
+           std::to_string(inner.size()) + "\r\n\r\n" + inner;
+  }
   std::string ErrorCodeOf(const RawResponse& r) {
     const auto j = nlohmann::json::parse(r.body, nullptr, false);
     if (!j.is_object() || !j.contains("error")) return "<no error body>";
@@ -124,12 +133,7 @@ TEST_F(BodyFramingTest, AmbiguousLengthsAre400) {
 // request).
 TEST_F(BodyFramingTest, AnUnreadBodyIsNeverParsedAsARequest) {
   NewUser("alice");
-  const std::string inner =
-      nlohmann::json{{"username", "smuggled"}, {"password", "pw pw pw pw"}}.dump();
-  const std::string smuggled =
-      "POST /api/v1/auth/register HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
-      "Content-Length: " +
-      std::to_string(inner.size()) + "\r\n\r\n" + inner;
+  const std::string smuggled = SmuggledRegistration();
   for (const std::string& outer :
        {// Too large for a JSON body.
         "POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
@@ -158,12 +162,7 @@ TEST_F(BodyFramingTest, AnUnreadBodyIsNeverParsedAsARequest) {
 // the library's 2 and 4 KiB read buffers, must get its refusal and then a
 // closed connection: no second answer, no registration.
 TEST_F(BodyFramingTest, AHeadWithABodyCannotSmuggleARequest) {
-  const std::string inner =
-      nlohmann::json{{"username", "smuggled"}, {"password", "pw pw pw pw"}}.dump();
-  const std::string smuggled =
-      "POST /api/v1/auth/register HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
-      "Content-Length: " +
-      std::to_string(inner.size()) + "\r\n\r\n" + inner;
+  const std::string smuggled = SmuggledRegistration();
   for (const std::size_t at : {std::size_t{0}, std::size_t{2048}, std::size_t{4096}}) {
     SCOPED_TRACE(at);
     const std::string start = "HEAD /health HTTP/1.1\r\nHost: t\r\n";
