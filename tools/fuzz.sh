@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-30}"
 shift || true
-CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DOCTOPUS_FUZZ=ON -DBUILD_TESTING=OFF \
+source tools/ccache.sh
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja "${LAUNCHER[@]}" -DOCTOPUS_FUZZ=ON -DBUILD_TESTING=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 targets=("$@")
 if [ "${#targets[@]}" -eq 0 ]; then

@@ -28,7 +28,8 @@ case "$kind" in
 esac
 # Sanitizers make memory figures meaningless: widen the mixed-load RSS bound.
 export OCTOPUS_RSS_SLACK_MB="${OCTOPUS_RSS_SLACK_MB:-2048}"
-CC=clang CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+source tools/ccache.sh
+CC=clang CXX=clang++ cmake -S . -B "$dir" -G Ninja "${LAUNCHER[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DOCTOPUS_SANITIZE="$flags" >/dev/null
 cmake --build "$dir" -j"$(nproc)"
 ctest --test-dir "$dir" --output-on-failure --timeout 1200 -j"$(nproc)" "$@"
