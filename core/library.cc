@@ -204,6 +204,15 @@ Status Library::SetDisabled(const std::string& name, bool disabled) {
                     [&](db::Statement& s) { s.Bind(1, disabled ? 1 : 0).Bind(2, name); });
 }
 
+Status Library::SetAdmin(const std::string& name, bool is_admin) {
+  // Granting moves the epoch too: a session cached before it would go on
+  // being refused the admin routes until the cache happened to refresh.
+  auto revoking = impl_->epoch->BeginWrite();
+  if (!revoking.ok()) return revoking.status();
+  return UpdateUser(impl_->pool, name, "is_admin = ?",
+                    [&](db::Statement& s) { s.Bind(1, is_admin ? 1 : 0).Bind(2, name); });
+}
+
 Status Library::RemoveUser(const std::string& name) {
   auto user = FindUser(name);
   if (!user.ok()) return user.status();
