@@ -210,12 +210,11 @@ Result<IngestResult> Library::Ingest(UserId owner, const IngestRequest& request)
   auto file = MappedFile::Open(request.source);
   if (!file.ok()) return file.status();
   const auto bytes = file->bytes();
-  if (bytes.empty())
-    return Status::UnsupportedMedia("not a supported image: " + shown + " is empty");
+  if (bytes.empty()) return Status::UnsupportedMedia("not a supported image: the file is empty");
   const auto type =
       image::DetectMediaType(bytes.subspan(0, std::min<std::size_t>(bytes.size(), 64)));
   if (type == image::MediaType::kUnknown) {
-    return Status::UnsupportedMedia("not a supported image: " + shown + " is not JPEG or HEIC");
+    return Status::UnsupportedMedia("not a supported image: not JPEG or HEIC");
   }
   // The header and EXIF first: they are cheap and refuse a broken file or a
   // decompression bomb before its bytes are even hashed.
