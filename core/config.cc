@@ -201,6 +201,7 @@ Result<Config> LoadConfig(const Overrides& flags, HomeUse use) {
            s.String("OCTOPUS_CORS_ORIGIN", c.cors_origin),
            s.Path("OCTOPUS_MOUNT", c.mount_point),
            s.Path("OCTOPUS_PLACES_INDEX", c.places_index),
+           s.Path("OCTOPUS_PLACES_DATA", c.places_data),
        }) {
     if (!st.ok()) return st;
   }

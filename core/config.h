@@ -32,6 +32,9 @@ struct Config {
   std::string cors_origin;                                       // OCTOPUS_CORS_ORIGIN
   std::filesystem::path mount_point;                             // OCTOPUS_MOUNT
   std::filesystem::path places_index;                            // OCTOPUS_PLACES_INDEX
+  // GeoNames data to build places_index from (dump files or npm packages);
+  // empty: the front end's default (the CLI: web/node_modules of its source tree).
+  std::filesystem::path places_data;  // OCTOPUS_PLACES_DATA
 
   std::filesystem::path storage_dir() const { return home / "data" / "storage"; }
   std::filesystem::path logs_dir() const { return home / "data" / "logs"; }
