@@ -61,7 +61,9 @@ std::string FitTail(const std::string& s, std::size_t width) {
     used += w;
     from = *it;
   }
-  return "..." + s.substr(from);
+  std::string out = "...";
+  out.append(s, from);
+  return out;
 }
 
 std::string Duration(double seconds) {
@@ -137,10 +139,13 @@ std::string FormatProgressLine(const ImportProgress& p, int columns) {
         p.bytes_total > 0 ? static_cast<double>(read) / static_cast<double>(p.bytes_total) : 1.0;
     const auto filled =
         std::min(inner, static_cast<std::size_t>(frac * static_cast<double>(inner)));
-    line = "[" + std::string(filled, '#') + std::string(inner - filled, '-') + "] " + line;
+    std::string bar = "[";
+    bar.append(filled, '#').append(inner - filled, '-').append("] ").append(line);
+    line = std::move(bar);
   }
   const std::size_t left = avail - DisplayWidth(line);
-  if (!p.current.empty() && left >= 2 + 8) line += "  " + FitTail(Printable(p.current), left - 2);
+  if (!p.current.empty() && left >= 2 + 8)
+    line.append("  ").append(FitTail(Printable(p.current), left - 2));
   return line;
 }
 
