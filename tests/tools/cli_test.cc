@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 
 #include "tests/testing/test_util.h"
@@ -445,9 +446,9 @@ TEST_F(CliTest, ProgressLineFitsTheTerminal) {
     std::size_t lines = 0;
     std::string segment;
     auto finish = [&] {
-      // The progress lines are those with the file count.
-      if (segment.find(" files") != std::string::npos && segment.find('/') != std::string::npos &&
-          segment.find("imported") == std::string::npos) {
+      // The progress lines are those with the file count ("3/12 files").
+      static const std::regex kCount("[0-9]+/12 files");
+      if (std::regex_search(segment, kCount)) {
         ++lines;
         // Bytes past ASCII are UTF-8 ("é"): count code points, not bytes.
         std::size_t width = 0;

@@ -134,7 +134,7 @@ void AddImportCommand(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--jobs,-j", args->jobs, "Parallel workers, 1 to 64 (default: cores + 2)")
       ->check(CLI::Range(1, kMaxJobs));
   cmd->callback([&ctx, args] {
-    auto lib = ctx.OpenLibrary({.places = true});
+    auto lib = ctx.OpenLibrary();
     if (!lib) return;
     auto user = lib->FindUser(args->user);
     if (!user.ok()) return ctx.Fail(user.status().message());
@@ -146,6 +146,8 @@ void AddImportCommand(CLI::App& app, CliContext& ctx) {
       for (std::size_t i = 0; i + 1 < walk.errors.size(); ++i) ctx.Fail(walk.errors[i]);
       return ctx.Fail(walk.errors.back() + " (nothing imported)");
     }
+    // Once the command is known to be right: a first use builds the index.
+    ctx.places = LoadPlaces(*lib, /*tell_stderr=*/true);
     const std::vector<Job>& jobs = walk.jobs;
     std::int64_t total_bytes = 0;
     for (const Job& j : jobs) total_bytes += j.size;
