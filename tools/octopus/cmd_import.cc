@@ -91,9 +91,10 @@ struct Progress {
   std::atomic<std::size_t> done{0};
   std::atomic<std::int64_t> bytes_read{0}, bytes_done{0};
   std::atomic<std::size_t> imported{0}, duplicates{0};
+  // Taken after the painter's mutex when both are held (draw() under it).
   std::mutex mu;
   std::vector<std::string> refused;  // GUARDED_BY(mu)
-  std::string current;               // GUARDED_BY(mu): a file in progress
+  std::string current;               // GUARDED_BY(mu): the file most recently started
 };
 
 // Reads the file through once, counting its bytes as they come, so that the

@@ -24,7 +24,7 @@ struct ImportProgress {
   std::int64_t bytes_done = 0;
   std::int64_t bytes_total = 0;
   double elapsed_s = 0;
-  std::string current;  // a file being ingested ("" when none)
+  std::string current;  // the file most recently started ("" at the end)
 };
 
 // Seconds left, from the rate at which files have been finished; nullopt
