@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 #include <iostream>
 
@@ -66,9 +67,12 @@ std::unique_ptr<places::PlaceIndex> LoadPlaces(Library& library, bool tell_stder
   return std::move(index).value();
 }
 
-Status CheckMountPoint(const std::filesystem::path& dir) {
-  std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir.c_str()), ::closedir);
-  if (!d) {
+Status CheckMountPoint(const std::filesystem::path& where) {
+  std::filesystem::path dir = std::filesystem::absolute(where).lexically_normal();
+  if (dir.filename().empty()) dir = dir.parent_path();  // "mnt/": its parent is not mnt
+  struct stat mp {};
+  struct stat parent {};
+  if (::stat(dir.c_str(), &mp) != 0) {
     const int err = errno;
     if (err == ENOTCONN) {
       return Status(Code::kIoError,
@@ -78,6 +82,14 @@ Status CheckMountPoint(const std::filesystem::path& dir) {
     }
     return Status::IoError("cannot mount on " + dir.string(), err);
   }
+  if (!S_ISDIR(mp.st_mode)) return Status::InvalidArgument(dir.string() + " is not a folder");
+  // Checked before emptiness: a mount there is not empty either, and
+  // "busy" says what is wrong.
+  if (::stat(dir.parent_path().c_str(), &parent) == 0 && parent.st_dev != mp.st_dev) {
+    return Status::Busy(dir.string() + " is busy: something is already mounted there");
+  }
+  std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir.c_str()), ::closedir);
+  if (!d) return Status::IoError("cannot mount on " + dir.string(), errno);
   while (const dirent* e = ::readdir(d.get())) {
     const std::string_view name = e->d_name;
     if (name != "." && name != "..") {
