@@ -34,7 +34,7 @@ Filesystem::Filesystem(Library& library, const MountOptions& options)
 
 Filesystem::~Filesystem() { StopRefresher(); }
 
-Status Filesystem::Init() {
+Status Filesystem::Load() {
   auto gen = library_.Generation(options_.user);
   if (!gen.ok()) return gen.status();
   {
@@ -45,8 +45,12 @@ Status Filesystem::Init() {
     generation_ = *gen;
   }
   ReturnFreedMemory();
-  refresher_ = std::thread([this] { RefresherLoop(); });
   return Status::Ok();
+}
+
+void Filesystem::StartRefresher(fuse_session* se) {
+  session_ = se;
+  refresher_ = std::thread([this] { RefresherLoop(); });
 }
 
 void Filesystem::StopRefresher() {

@@ -110,7 +110,6 @@ class Filesystem {
   Filesystem(Library& library, const MountOptions& options);
   ~Filesystem();
 
-  void set_session(fuse_session* se) { session_ = se; }
   // Shutdown: the next statfs, once answered, ends the session's loop (see
   // Mount::Stop). The request that wakes the loop is then also the one
   // that stops it, so it is answered rather than dropped by libfuse.
@@ -118,9 +117,14 @@ class Filesystem {
   void StatFsAnswered() {
     if (end_after_statfs_ && session_ != nullptr) fuse_session_exit(session_);
   }
-  // Loads the tree and starts the thread that follows other processes'
-  // changes.
-  Status Init();
+  // Loads the tree. Called before the mount exists, on one thread.
+  Status Load();
+  // Starts the thread that follows other processes' changes and sends the
+  // kernel its invalidations through `se`. The session is set here, before
+  // that thread and the session's loop start, and never changes while
+  // either runs: they read it without a lock (a session set after the
+  // refresher started was a data race ThreadSanitizer caught in CI).
+  void StartRefresher(fuse_session* se);
   void StopRefresher();
 
   // --- called by the handlers ---
@@ -176,7 +180,7 @@ class Filesystem {
 
   Library& library_;
   const MountOptions options_;
-  fuse_session* session_ = nullptr;
+  fuse_session* session_ = nullptr;  // set by StartRefresher, see there
   std::atomic<bool> end_after_statfs_{false};
   uid_t uid_;
   gid_t gid_;
