@@ -1,6 +1,8 @@
 #include "core/grouping.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <ctime>
 #include <map>
 
 namespace octopus {
@@ -124,27 +126,58 @@ FolderNode GroupPhotos(const std::vector<Photo>& photos, View view) {
   return root;
 }
 
-std::vector<std::string> DistinctNames(const std::vector<const Photo*>& photos) {
+std::int64_t ImportOrder(std::string_view imported_at) {
+  std::tm tm{};
+  int millis = 0;
+  const std::string text(imported_at.substr(0, 40));
+  const int n = std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d", &tm.tm_year, &tm.tm_mon,
+                            &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &millis);
+  if (n < 6) return 0;
+  if (n < 7) millis = 0;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return static_cast<std::int64_t>(timegm(&tm)) * 1000 + millis;
+}
+
+std::string_view NameFamilyPrefix(std::string_view name) {
+  std::string ext;
+  const std::string stem = SplitExtension(std::string(name), &ext);
+  std::size_t end = std::min<std::size_t>(stem.find(" ("), 128);
+  if (end > stem.size()) end = stem.size();
+  return name.substr(0, end);
+}
+
+std::string NameFamily(std::string_view name) {
+  std::string ext;
+  (void)SplitExtension(std::string(name), &ext);
+  std::string family(NameFamilyPrefix(name));
+  family.push_back('\0');  // names hold no NUL: prefix and extension stay apart
+  return family + ext;
+}
+
+std::vector<std::string> DistinctNames(const std::vector<NameRequest>& photos) {
   std::vector<std::size_t> order(photos.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    if (photos[a]->imported_at != photos[b]->imported_at) {
-      return photos[a]->imported_at < photos[b]->imported_at;
-    }
-    return photos[a]->id < photos[b]->id;
+    if (photos[a].order != photos[b].order) return photos[a].order < photos[b].order;
+    return photos[a].id < photos[b].id;
   });
+  constexpr std::size_t kMaxBytes = 255;
   std::vector<std::string> names(photos.size());
-  std::map<std::string, int> taken;  // name -> times seen
+  std::map<std::string, int, std::less<>> taken;  // name -> times seen
   for (std::size_t i : order) {
-    const std::string base = SafeFileName(photos[i]->filename);
+    const std::string base(photos[i].name);
     std::string name = base;
     if (int& seen = taken[base]; seen++ > 0) {
       std::string ext;
       const std::string stem = SplitExtension(base, &ext);
       // The k-th photo of a name becomes "stem (k).ext"; a suffixed name may
-      // itself be some other photo's real name, so count on until free.
+      // itself be some other photo's real name, so count on until free. The
+      // stem is cut to leave room for the suffix: cutting the whole name
+      // instead dropped the suffix, and the loop never found a free name.
       for (int n = seen;; ++n) {
-        name = SafeFileName(stem + " (" + std::to_string(n) + ")" + ext);
+        const std::string suffix = " (" + std::to_string(n) + ")";
+        name = CutUtf8(stem, kMaxBytes - ext.size() - suffix.size()) + suffix + ext;
         if (taken.find(name) == taken.end()) break;
       }
       taken[name] = 1;
@@ -152,6 +185,18 @@ std::vector<std::string> DistinctNames(const std::vector<const Photo*>& photos) 
     names[i] = std::move(name);
   }
   return names;
+}
+
+std::vector<std::string> DistinctNames(const std::vector<const Photo*>& photos) {
+  std::vector<std::string> bases;
+  bases.reserve(photos.size());
+  for (const Photo* p : photos) bases.push_back(SafeFileName(p->filename));
+  std::vector<NameRequest> requests;
+  requests.reserve(photos.size());
+  for (std::size_t i = 0; i < photos.size(); ++i) {
+    requests.push_back({bases[i], ImportOrder(photos[i]->imported_at), photos[i]->id});
+  }
+  return DistinctNames(requests);
 }
 
 }  // namespace octopus

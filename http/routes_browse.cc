@@ -1,5 +1,6 @@
 // GET /browse/dates|cameras|places: the mount's folder tree with counts,
-// from the one grouping function in core/.
+// from the folder counts core keeps in step with every change (grouped by
+// the one function in core/grouping, as the mount's folders are).
 #include "core/grouping.h"
 #include "http/error_map.h"
 #include "http/routes.h"
@@ -19,9 +20,9 @@ void AddBrowse(RouteTable& table, ServerState& state, const std::string& name, V
   ServerState* s = &state;
   table.Add({"GET", "/api/v1/browse/" + name, Access::kUser,
              [s, name, view](const httplib::Request&, httplib::Response& res, const Caller& c) {
-               auto photos = s->library.AllPhotos(c.user.id);
-               if (!photos.ok()) return SendStatus(res, photos.status());
-               nlohmann::json tree = FolderJson(name, GroupPhotos(*photos, view));
+               auto folders = s->library.Folders(c.user.id, view);
+               if (!folders.ok()) return SendStatus(res, folders.status());
+               nlohmann::json tree = FolderJson(name, *folders);
                tree["view"] = name;
                SendJson(res, 200, tree);
              },

@@ -185,8 +185,8 @@ TEST(TreeTest, AFileCopiedIntoAllShowsOverThePhotoAndKeepsItsInodeAsThePhoto) {
   EXPECT_TRUE(tree.Find(photo));  // still there by number
 
   // Imported as photo "new": all/ shows it under the copy's inode.
-  tree.AdoptAllEntry("new", copy.ino);
   tree.Remove(copy.ino);
+  tree.AdoptAllEntry("new", copy.ino);
   (void)tree.Rebuild({old, MakePhoto("new", "a.jpg", "2024-01-02T00:00:00Z")});
   EXPECT_EQ(InoOf(tree, Tree::kAll, "a.jpg"), photo);
   EXPECT_EQ(InoOf(tree, Tree::kAll, "a (2).jpg"), copy.ino);
