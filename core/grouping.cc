@@ -139,42 +139,38 @@ std::int64_t ImportOrder(std::string_view imported_at) {
   return static_cast<std::int64_t>(timegm(&tm)) * 1000 + millis;
 }
 
-std::string_view NameFamilyPrefix(std::string_view name) {
-  std::string ext;
-  const std::string stem = SplitExtension(std::string(name), &ext);
-  std::size_t end = std::min<std::size_t>(stem.find(" ("), 128);
-  if (end > stem.size()) end = stem.size();
-  return name.substr(0, end);
+namespace {
+
+// The extension SplitExtension finds, as a view ("" when none).
+std::string_view ExtensionOf(std::string_view name) {
+  const auto dot = name.rfind('.');
+  if (dot == std::string_view::npos || dot == 0 || name.size() - dot > 16) return {};
+  return name.substr(dot);
 }
 
-std::string NameFamily(std::string_view name) {
-  std::string ext;
-  (void)SplitExtension(std::string(name), &ext);
-  std::string family(NameFamilyPrefix(name));
-  family.push_back('\0');  // names hold no NUL: prefix and extension stay apart
-  return family + ext;
+// A name's family as two views into it: the prefix and the extension.
+std::pair<std::string_view, std::string_view> FamilyParts(std::string_view name) {
+  const std::string_view ext = ExtensionOf(name);
+  const std::string_view stem = name.substr(0, name.size() - ext.size());
+  const std::size_t end = std::min<std::size_t>({stem.find(" ("), 128, stem.size()});
+  return {name.substr(0, end), ext};
 }
 
-std::vector<std::string> DistinctNames(const std::vector<NameRequest>& photos) {
-  std::vector<std::size_t> order(photos.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    if (photos[a].order != photos[b].order) return photos[a].order < photos[b].order;
-    return photos[a].id < photos[b].id;
-  });
+// The k-th photo of a name becomes "stem (k).ext"; a suffixed name may
+// itself be some other photo's real name, so count on until free. The stem
+// is cut to leave room for the suffix: cutting the whole name instead
+// dropped the suffix, and the loop never found a free name. `group` is in
+// (import order, id) order.
+void NameGroup(const std::vector<NameRequest>& photos, const std::vector<std::size_t>& group,
+               std::vector<std::string>* names) {
   constexpr std::size_t kMaxBytes = 255;
-  std::vector<std::string> names(photos.size());
   std::map<std::string, int, std::less<>> taken;  // name -> times seen
-  for (std::size_t i : order) {
+  for (std::size_t i : group) {
     const std::string base(photos[i].name);
     std::string name = base;
     if (int& seen = taken[base]; seen++ > 0) {
       std::string ext;
       const std::string stem = SplitExtension(base, &ext);
-      // The k-th photo of a name becomes "stem (k).ext"; a suffixed name may
-      // itself be some other photo's real name, so count on until free. The
-      // stem is cut to leave room for the suffix: cutting the whole name
-      // instead dropped the suffix, and the loop never found a free name.
       for (int n = seen;; ++n) {
         const std::string suffix = " (" + std::to_string(n) + ")";
         name = CutUtf8(stem, kMaxBytes - ext.size() - suffix.size()) + suffix + ext;
@@ -182,7 +178,50 @@ std::vector<std::string> DistinctNames(const std::vector<NameRequest>& photos) {
       }
       taken[name] = 1;
     }
-    names[i] = std::move(name);
+    (*names)[i] = std::move(name);
+  }
+}
+
+}  // namespace
+
+std::string_view NameFamilyPrefix(std::string_view name) { return FamilyParts(name).first; }
+
+std::string NameFamily(std::string_view name) {
+  const auto [prefix, ext] = FamilyParts(name);
+  std::string family(prefix);
+  family.push_back('\0');  // names hold no NUL: prefix and extension stay apart
+  family.append(ext);
+  return family;
+}
+
+std::vector<std::string> DistinctNames(const std::vector<NameRequest>& photos) {
+  // Names collide only within a family (NameFamily), so each family is
+  // named on its own: a folder of a million photos with their own names
+  // needs no map of a million names.
+  std::vector<std::pair<std::string_view, std::string_view>> family(photos.size());
+  std::vector<std::size_t> order(photos.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
+    family[i] = FamilyParts(photos[i].name);
+  }
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if (family[a] != family[b]) return family[a] < family[b];
+    if (photos[a].order != photos[b].order) return photos[a].order < photos[b].order;
+    return photos[a].id < photos[b].id;
+  });
+  std::vector<std::string> names(photos.size());
+  std::vector<std::size_t> group;
+  for (std::size_t at = 0; at < order.size();) {
+    std::size_t end = at + 1;
+    while (end < order.size() && family[order[end]] == family[order[at]]) ++end;
+    if (end - at == 1) {
+      names[order[at]] = std::string(photos[order[at]].name);
+    } else {
+      group.assign(order.begin() + static_cast<std::ptrdiff_t>(at),
+                   order.begin() + static_cast<std::ptrdiff_t>(end));
+      NameGroup(photos, group, &names);
+    }
+    at = end;
   }
   return names;
 }
