@@ -34,9 +34,18 @@ bool ValidDay(const std::string& s, std::tm* tm) {
          copy.tm_mday == asked.tm_mday;
 }
 
+// A real time of day, after the date: "T18:30" or "T18:30:05[.fff]".
+bool ValidTimeOfDay(const std::string& s) {
+  if (s.size() <= 10) return true;
+  int hour = 0, minute = 0, second = 0;
+  const int n = std::sscanf(s.c_str() + 10, "T%2d:%2d:%2d", &hour, &minute, &second);
+  return n >= 2 && hour < 24 && minute < 60 && second < 60;
+}
+
 Status CheckTime(const char* what, const std::string& value) {
   std::tm tm{};
-  if ((!IsDate(value) && !IsTimestamp(value)) || !ValidDay(value.substr(0, 10), &tm)) {
+  if ((!IsDate(value) && !IsTimestamp(value)) || !ValidDay(value.substr(0, 10), &tm) ||
+      !ValidTimeOfDay(value)) {
     return Status::InvalidArgument(std::string(what) +
                                    " must be a date (2024-07-14) or a local time "
                                    "(2024-07-14T18:30 or 2024-07-14T18:30:05)");

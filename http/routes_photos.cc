@@ -45,6 +45,10 @@ void ListPhotos(ServerState& state, const httplib::Request& req, httplib::Respon
     }
     q.limit = std::min(limit, state.options.max_page_size);
   }
+  // Malformed parameters are the request's fault, like a bad limit: 400.
+  if (Status bad = ValidatePhotoQuery(q); !bad.ok()) {
+    return SendError(res, 400, "bad_request", bad.message());
+  }
   auto page = state.library.ListPhotos(caller.user.id, q);
   if (!page.ok()) return SendStatus(res, page.status());
   nlohmann::json photos = nlohmann::json::array();

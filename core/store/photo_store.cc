@@ -179,10 +179,14 @@ Result<PhotoPage> PhotoStore::List(UserId owner, const PhotoQuery& q) {
     }
     if (!done) {
       const bool indexed = q.text.size() >= 3;  // a trigram needs three characters
+      // The index narrows; LIKE decides, so that both ways find the same
+      // (the trigram index also folds non-ASCII case, LIKE does not).
       RETURN_IF_ERROR(run(SelectPhotos(where + " AND " +
-                                       (indexed ? "rowid IN (SELECT rowid FROM photos_text "
-                                                  "WHERE photos_text MATCH :match)"
-                                                : kTextLike)) +
+                                       (indexed ? std::string("rowid IN (SELECT rowid FROM "
+                                                              "photos_text WHERE photos_text "
+                                                              "MATCH :match) AND ")
+                                                : std::string()) +
+                                       kTextLike) +
                               order + " LIMIT :limit",
                           &page));
     }
