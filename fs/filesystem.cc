@@ -332,10 +332,20 @@ int Filesystem::MkDir(Ino parent, const std::string& name, fuse_entry_param* out
 int Filesystem::RmDir(Ino parent, const std::string& name) {
   if (ReadOnly()) return EROFS;
   std::lock_guard lock(mu_);
+  const auto dir = tree_.Find(parent);
+  const bool in_view = dir && (dir->area == Area::kDate || dir->area == Area::kCamera ||
+                               dir->area == Area::kPlace);
   const auto n = tree_.Child(parent, name);
-  if (!n) return ENOENT;
+  // A folder of a view goes by itself with its last photo, so `rm -r
+  // by-date/2013` finds it gone when it comes to remove it. The kernel asks
+  // only for names it has looked up, so a name a view no longer has was
+  // that folder: done, not an error that would make rm -r fail.
+  if (!n) return in_view ? 0 : ENOENT;
   if (n->kind != NodeKind::kDir) return ENOTDIR;
-  if (!n->overlay) return EPERM;
+  if (!n->overlay) {
+    if (!in_view || n->ino <= Tree::kImport) return EPERM;  // all/, by-date/... themselves
+    return tree_.HasChildren(n->ino) ? ENOTEMPTY : 0;
+  }
   if (tree_.HasChildren(n->ino)) return ENOTEMPTY;
   tree_.Remove(n->ino);
   return 0;
