@@ -321,8 +321,12 @@ json OpenApiDocument() {
                    Header("If-None-Match", "A previous ETag")}));
   for (const char* view : {"dates", "cameras", "places"}) {
     paths[std::string("/api/v1/browse/") + view]["get"] =
-        Op(std::string("The by-") + view + " folder tree with photo counts, as the mount shows it",
-           "browse", true, {{"200", Ok("The tree", "Folder")}});
+        Op(std::string("The by-") + view +
+               " folder tree with photo counts, as the mount shows it. The ETag changes "
+               "with the user's photos: send it back in If-None-Match for a 304",
+           "browse", true,
+           {{"200", Ok("The tree", "Folder")}, {"304", NoContent("Not modified")}},
+           json::array({Header("If-None-Match", "A previous ETag")}));
   }
   paths["/health"]["get"] = Op("Liveness", "meta", false, {{"200", Ok("Alive", "Health")}});
   paths["/openapi.json"]["get"] =

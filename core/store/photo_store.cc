@@ -1,5 +1,11 @@
 #include "core/store/photo_store.h"
 
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+#include <mutex>
+#include <unordered_map>
+
 #include "core/grouping.h"
 #include "core/photo_cursor.h"
 #include "core/store/change_feed.h"
@@ -96,25 +102,86 @@ Result<Photo> PhotoStore::Get(UserId owner, const std::string& id) {
 
 namespace {
 
-// How many rows, newest first, a text search reads before it asks the
-// trigram index instead: a common word fills its page within them; a rare
-// one is found fast by the index.
+// A text search reads this many rows, newest first, before it considers the
+// trigram index: a common word fills its page within them.
 constexpr int kTextScanRows = 2000;
-
-std::string FtsPhrase(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  return out + "\"";
-}
+// The index is asked only when its rarest trigram of the text is in at most
+// this many photos; else the search pages through rows, kTextScanRows at a
+// time (a page may then hold fewer photos than asked, with a cursor on).
+constexpr std::int64_t kIndexedCandidates = 50'000;
 
 // Text matched by LIKE, as the trigram index matches it: any column.
 constexpr const char* kTextLike =
     "(filename LIKE :like ESCAPE '\\' OR camera_label LIKE :like ESCAPE '\\' OR "
     "lens LIKE :like ESCAPE '\\' OR place_country LIKE :like ESCAPE '\\' OR "
     "place_region LIKE :like ESCAPE '\\' OR place_city LIKE :like ESCAPE '\\')";
+
+// How many photos (of every owner) hold each trigram, from the index's
+// vocabulary. Counting a common trigram reads its whole list (80 ms for
+// one in every photo of a million), so counts are remembered per process
+// for ten minutes, and a search counts at most four new ones. They only
+// choose which trigrams narrow a search; LIKE decides what matches.
+class TrigramCounts {
+ public:
+  std::optional<std::int64_t> Find(const std::string& term, std::int64_t now) {
+    std::lock_guard lock(mu_);
+    auto it = counts_.find(term);
+    if (it == counts_.end() || now - it->second.second > 600) return std::nullopt;
+    return it->second.first;
+  }
+  void Remember(const std::string& term, std::int64_t count, std::int64_t now) {
+    std::lock_guard lock(mu_);
+    if (counts_.size() >= 50'000) counts_.clear();  // bounded
+    counts_[term] = {count, now};
+  }
+
+ private:
+  std::mutex mu_;
+  std::unordered_map<std::string, std::pair<std::int64_t, std::int64_t>>
+      counts_;  // GUARDED_BY(mu_)
+};
+
+TrigramCounts& SharedTrigramCounts() {
+  static TrigramCounts counts;
+  return counts;
+}
+
+// The MATCH expression of the text's two rarest trigrams ("" when the text
+// has no usable trigram, or its rarest is too common to narrow much).
+Result<std::string> NarrowingTerms(db::Database& db, const std::string& text) {
+  std::vector<std::string> terms;
+  for (std::size_t i = 0; i + 3 <= text.size(); ++i) {
+    std::string t = text.substr(i, 3);
+    bool usable = true;
+    for (char& c : t) {
+      const auto u = static_cast<unsigned char>(c);
+      // The index folds case; non-ASCII and quotes are left to LIKE.
+      if (u >= 0x80 || c == '"') usable = false;
+      c = static_cast<char>(std::tolower(u));
+    }
+    if (usable && std::find(terms.begin(), terms.end(), t) == terms.end()) terms.push_back(t);
+  }
+  const auto now = static_cast<std::int64_t>(std::time(nullptr));
+  std::vector<std::pair<std::int64_t, std::string>> counted;
+  int looked_up = 0;
+  for (const std::string& t : terms) {
+    std::optional<std::int64_t> count = SharedTrigramCounts().Find(t, now);
+    if (!count && looked_up < 4) {
+      ++looked_up;
+      ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT doc FROM photos_text_terms WHERE term = :t"));
+      stmt.Bind(":t", t);
+      ASSIGN_OR_RETURN(const bool row, stmt.Step());
+      count = row ? stmt.Int(0) : 0;
+      SharedTrigramCounts().Remember(t, *count, now);
+    }
+    if (count) counted.emplace_back(*count, t);
+  }
+  std::sort(counted.begin(), counted.end());
+  if (counted.empty() || counted.front().first > kIndexedCandidates) return std::string();
+  std::string match = "\"" + counted[0].second + "\"";
+  if (counted.size() > 1) match += " AND \"" + counted[1].second + "\"";
+  return match;
+}
 
 }  // namespace
 
@@ -143,7 +210,7 @@ Result<PhotoPage> PhotoStore::List(UserId owner, const PhotoQuery& q) {
   const std::string order = " ORDER BY taken_at DESC, id DESC";
   const int want = q.limit > 0 ? q.limit + 1 : -1;  // one more: is there a next page?
 
-  const auto run = [&](const std::string& sql, PhotoPage* page) -> Status {
+  const auto prepare = [&](const std::string& sql) -> Result<db::Statement> {
     ASSIGN_OR_RETURN(auto stmt, db_.Prepare(sql));
     stmt.Bind(":owner", owner);
     const auto bind = [&](const char* name, const std::string& value) {
@@ -156,45 +223,67 @@ Result<PhotoPage> PhotoStore::List(UserId owner, const PhotoQuery& q) {
     bind(":region", q.region);
     bind(":city", q.city);
     if (!q.cursor.empty()) stmt.Bind(":ct", cursor_taken_at).Bind(":cid", cursor_id);
-    if (sql.find(":like") != std::string::npos) stmt.Bind(":like", LikePattern(q.text));
-    if (sql.find(":match") != std::string::npos) stmt.Bind(":match", FtsPhrase(q.text));
-    if (sql.find(":scan") != std::string::npos) stmt.Bind(":scan", kTextScanRows);
-    stmt.Bind(":limit", want);
-    page->photos.clear();
-    return ReadAll(stmt, [&](const Photo& p) { page->photos.push_back(p); });
+    if (!q.text.empty()) stmt.Bind(":like", LikePattern(q.text));
+    return stmt;
   };
 
   PhotoPage page;
+  const auto finish = [&]() -> Result<PhotoPage> {
+    if (q.limit > 0 && page.photos.size() > static_cast<std::size_t>(q.limit)) {
+      page.photos.resize(static_cast<std::size_t>(q.limit));
+      page.next_cursor = EncodePhotoCursor(page.photos.back().meta.taken_at, page.photos.back().id);
+    }
+    return std::move(page);
+  };
   if (q.text.empty()) {
-    RETURN_IF_ERROR(run(SelectPhotos(where) + order + " LIMIT :limit", &page));
-  } else {
-    bool done = false;
-    if (want > 0) {
-      // The newest rows first, a bounded number of them.
-      RETURN_IF_ERROR(run(std::string("SELECT ") + kPhotoColumns +
-                              " FROM (SELECT * FROM photos WHERE " + where + order +
-                              " LIMIT :scan) WHERE " + kTextLike + order + " LIMIT :limit",
-                          &page));
-      done = page.photos.size() == static_cast<std::size_t>(want);
-    }
-    if (!done) {
-      const bool indexed = q.text.size() >= 3;  // a trigram needs three characters
-      // The index narrows; LIKE decides, so that both ways find the same
-      // (the trigram index also folds non-ASCII case, LIKE does not).
-      RETURN_IF_ERROR(run(SelectPhotos(where + " AND " +
-                                       (indexed ? std::string("rowid IN (SELECT rowid FROM "
-                                                              "photos_text WHERE photos_text "
-                                                              "MATCH :match) AND ")
-                                                : std::string()) +
-                                       kTextLike) +
-                              order + " LIMIT :limit",
-                          &page));
+    ASSIGN_OR_RETURN(auto stmt, prepare(SelectPhotos(where) + order + " LIMIT :limit"));
+    stmt.Bind(":limit", want);
+    RETURN_IF_ERROR(ReadAll(stmt, [&](const Photo& p) { page.photos.push_back(p); }));
+    return finish();
+  }
+
+  // Text: first the newest rows, a bounded number of them; each says
+  // whether it matches, so the last one read is known even when it does not.
+  std::string scanned_taken_at, scanned_id;
+  int scanned = 0;
+  {
+    ASSIGN_OR_RETURN(auto stmt, prepare(std::string("SELECT ") + kPhotoColumns + ", " + kTextLike +
+                                        " FROM photos WHERE " + where + order + " LIMIT :scan"));
+    stmt.Bind(":scan", kTextScanRows);
+    while (want < 0 || page.photos.size() < static_cast<std::size_t>(want)) {
+      ASSIGN_OR_RETURN(const bool row, stmt.Step());
+      if (!row) break;
+      ++scanned;
+      scanned_taken_at = stmt.Text(9);
+      scanned_id = stmt.Text(0);
+      if (stmt.Int(27) != 0) page.photos.push_back(ReadPhoto(stmt));
     }
   }
-  if (q.limit > 0 && page.photos.size() > static_cast<std::size_t>(q.limit)) {
-    page.photos.resize(static_cast<std::size_t>(q.limit));
-    page.next_cursor = EncodePhotoCursor(page.photos.back().meta.taken_at, page.photos.back().id);
+  const bool more_to_scan = scanned == kTextScanRows;
+  if (want > 0 && page.photos.size() == static_cast<std::size_t>(want)) return finish();
+  if (!more_to_scan) return finish();  // everything after the cursor was read
+
+  // Then the trigram index, when it narrows the search well: the matches
+  // first, then their rows (CROSS JOIN keeps that order; else SQLite walks
+  // the owner's time index and probes the matches for every photo), then
+  // the same LIKE decides.
+  ASSIGN_OR_RETURN(const std::string match, NarrowingTerms(db_, q.text));
+  if (!match.empty()) {
+    ASSIGN_OR_RETURN(auto stmt,
+                     prepare(std::string("SELECT ") + kPhotoColumns +
+                             " FROM (SELECT rowid AS match_rowid FROM photos_text WHERE "
+                             "photos_text MATCH :match) CROSS JOIN photos ON photos.rowid = "
+                             "match_rowid WHERE " +
+                             where + " AND " + kTextLike + order + " LIMIT :limit"));
+    stmt.Bind(":match", match).Bind(":limit", want);
+    page.photos.clear();
+    RETURN_IF_ERROR(ReadAll(stmt, [&](const Photo& p) { page.photos.push_back(p); }));
+    return finish();
   }
+  // Else the rows that were read are this page, short perhaps, and the
+  // cursor goes on from the last row read (bounded work per page).
+  ASSIGN_OR_RETURN(page, finish());
+  if (page.next_cursor.empty()) page.next_cursor = EncodePhotoCursor(scanned_taken_at, scanned_id);
   return page;
 }
 

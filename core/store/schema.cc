@@ -120,6 +120,7 @@ CREATE TRIGGER photos_text_update AFTER UPDATE OF filename, camera_label, lens, 
   INSERT INTO photos_text (rowid, filename, camera_label, lens, place_country, place_region, place_city)
   VALUES (new.rowid, new.filename, new.camera_label, new.lens, new.place_country, new.place_region, new.place_city);
 END;
+CREATE VIRTUAL TABLE photos_text_terms USING fts5vocab(photos_text, 'row');
 INSERT INTO photos_text (photos_text) VALUES ('rebuild');
 )sql",
      RecountFolders},

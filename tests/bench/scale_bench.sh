@@ -46,7 +46,10 @@ stop_all() {
 }
 cleanup() { stop_all; rm -rf "$work"; }
 trap cleanup EXIT
-"$make_jpegs" "$work/real" 40 1600 1200 >/dev/null
+"$make_jpegs" "$work/made" 40 1600 1200 >/dev/null
+# Names no synthetic photo has, so a copy is seen when it arrives.
+mkdir -p "$work/real"
+for f in "$work/made"/*; do mv "$f" "$work/real/REAL_$(basename "$f")"; done
 
 now() { date +%s.%N; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
@@ -61,17 +64,21 @@ kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$2/status"; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 # The probe photos every library has: a day of 100 to delete with rm -r,
-# and a day of 60 to delete and rename one at a time.
+# and a day of 60 to delete and rename one at a time. They have the camera
+# and place the API's filters ask for, so each listing has a full page of
+# 100 in the empty library too, and the ratios compare like with like.
 probes() {
   sqlite3 "$1" <<'SQL'
 BEGIN;
 WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < 160)
 INSERT INTO photos (id, owner, filename, size, sha256, mime, width, height, orientation,
-  taken_at, taken_at_estimated, camera_make, camera_model, camera_label, lens, imported_at)
+  taken_at, taken_at_estimated, camera_make, camera_model, camera_label, lens, place_country,
+  place_country_code, place_region, place_city, imported_at)
 SELECT lower(hex(randomblob(16))), 1, CASE WHEN i < 100 THEN printf('DAY_%03d.JPG', i)
   ELSE printf('PROBE_%02d.JPG', i - 100) END, 3000000, printf('probe%059x', i), 'image/jpeg',
   4000, 3000, 1, CASE WHEN i < 100 THEN '2031-01-01T12:00:00' ELSE '2031-02-01T12:00:00' END,
-  0, 'Nikon', 'D750', 'Nikon D750', '', '2030-01-01T00:00:00.000Z'
+  0, 'Nikon', 'D750', 'Nikon D750', '', 'Country 7', 'C7', 'Region 42', 'City 420',
+  '2030-01-01T00:00:00.000Z'
 FROM seq;
 COMMIT;
 SQL
@@ -96,6 +103,37 @@ run_size() {  # N
   t1=$(now)
   echo "  $n photos made in $(elapsed "$t0" "$t1") s" >&2
 
+  # --- the API ---
+  $octo serve --no-mount --port "$port" >"$work/serve-$n.log" 2>&1 &
+  serve_pid=$!
+  for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 && break; sleep 0.05; done
+  local token
+  token=$(curl -s -X POST -H 'Content-Type: application/json' \
+    -d '{"username":"bench","password":"a long enough password"}' \
+    "http://127.0.0.1:$port/api/v1/auth/login" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+  [ -n "$token" ] || { echo "cannot log in" >&2; cat "$work/serve-$n.log" >&2; exit 1; }
+  local name path
+  for name in list from_to new_days camera country region city q_day q_rare dates cameras places; do
+    case "$name" in
+      list) path="/photos?limit=100" ;;
+      from_to) path="/photos?limit=100&from=2019-03-01&to=2019-03-31" ;;
+      new_days) path="/photos?limit=100&from=2031-01-01&to=2031-02-28" ;;
+      camera) path="/photos?limit=100&camera=Nikon%20D750" ;;
+      country) path="/photos?limit=100&country=Country%207" ;;
+      region) path="/photos?limit=100&region=Region%2042" ;;
+      city) path="/photos?limit=100&city=City%20420" ;;
+      q_day) path="/photos?limit=100&q=DAY_0" ;;
+      q_rare) path="/photos?limit=100&q=PROBE_5" ;;
+      dates | cameras | places) path="/browse/$name" ;;
+    esac
+    result[$n,$name]=$(for _ in $(seq 1 21); do
+      curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $token" \
+        "http://127.0.0.1:$port/api/v1$path"
+    done | tail -n 20 | median)
+  done
+  kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true
+  serve_pid=""
+
   # --- the mount ---
   mkdir -p "$work/mnt"
   t0=$(now)
@@ -114,7 +152,7 @@ run_size() {  # N
   done | median)
   result[$n,rm_r]=$(timed rm -r "$m/by-date/2031/2031-01/2031-01-01" | awk '{ printf "%.6f", $1 / 100 }')
   result[$n,cp_import]=$(for i in $(seq 0 4); do
-    timed cp "$work/real/$(printf 'IMG_%04d.JPG' "$i")" "$m/import/"
+    timed cp "$work/real/$(printf 'REAL_IMG_%04d.JPG' "$i")" "$m/import/"
   done | median)
 
   # --- changes made elsewhere: the CLI imports, the mount shows ---
@@ -122,7 +160,7 @@ run_size() {  # N
   ticks0=$(cpu_ticks "$mount_pid")
   for i in $(seq 5 24); do
     local f
-    f=$(printf 'IMG_%04d.JPG' "$i")
+    f=$(printf 'REAL_IMG_%04d.JPG' "$i")
     $octo import --user bench "$work/real/$f" >/dev/null
     t0=$(now)
     while [ ! -e "$m/all/$f" ]; do sleep 0.005; done
@@ -136,33 +174,6 @@ run_size() {  # N
     'BEGIN { printf "%.4f", (b - a) / hz / 20 }')
   result[$n,rss_peak]=$(kb VmHWM "$mount_pid")
 
-  # --- the API ---
-  $octo serve --no-mount --port "$port" >"$work/serve-$n.log" 2>&1 &
-  serve_pid=$!
-  for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 && break; sleep 0.05; done
-  local token
-  token=$(curl -s -X POST -H 'Content-Type: application/json' \
-    -d '{"username":"bench","password":"a long enough password"}' \
-    "http://127.0.0.1:$port/api/v1/auth/login" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
-  [ -n "$token" ] || { echo "cannot log in" >&2; cat "$work/serve-$n.log" >&2; exit 1; }
-  local name path
-  for name in list from_to camera country region city q_common q_rare dates cameras places; do
-    case "$name" in
-      list) path="/photos?limit=100" ;;
-      from_to) path="/photos?limit=100&from=2019-03-01&to=2019-03-31" ;;
-      camera) path="/photos?limit=100&camera=Nikon%20D750" ;;
-      country) path="/photos?limit=100&country=Country%207" ;;
-      region) path="/photos?limit=100&region=Region%2042" ;;
-      city) path="/photos?limit=100&city=City%20420" ;;
-      q_common) path="/photos?limit=100&q=IMG_00" ;;
-      q_rare) path="/photos?limit=100&q=PROBE_5" ;;
-      dates | cameras | places) path="/browse/$name" ;;
-    esac
-    result[$n,$name]=$(for _ in $(seq 1 21); do
-      curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $token" \
-        "http://127.0.0.1:$port/api/v1$path"
-    done | tail -n 20 | median)
-  done
   stop_all
   rm -rf "$home"
 }
@@ -201,7 +212,7 @@ row cpu_change "mount CPU per change made elsewhere" ms
 row startup "mount start-up" s
 row rss_start "mount peak RSS after start-up" MB
 row rss_peak "mount peak RSS at the end" MB
-for k in list from_to camera country region city q_common q_rare; do
+for k in list from_to new_days camera country region city q_day q_rare; do
   row "$k" "API: GET /photos?limit=100 ($k)" ms
 done
 for k in dates cameras places; do row "$k" "API: GET /browse/$k" ms; done
