@@ -12,6 +12,7 @@
 
 #include "core/library.h"
 #include "http/api_server.h"
+#include "http/client_address.h"
 #include "http/http_util.h"
 #include "http/throttle.h"
 #include "http/token_cache.h"
@@ -57,6 +58,8 @@ struct ServerState {
   const std::size_t max_upload_request_bytes;  // whole POST /photos request
   LoginThrottle throttle;                      // thread-safe
   VerifiedTokenCache tokens;                   // thread-safe
+  // OCTOPUS_TRUSTED_PROXIES, parsed when the server starts (then immutable).
+  TrustedProxies trusted_proxies;
   // Serializes registration so that exactly one first user becomes admin.
   std::mutex register_mu;
 };
