@@ -61,6 +61,11 @@ class RawConnection {
 
   bool ok() const { return connected_; }
   int fd() const { return fd_.get(); }
+  // How long a read may wait (60 s unless set).
+  void SetReceiveTimeout(int seconds) {
+    timeval tv{seconds, 0};
+    ::setsockopt(fd_.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  }
 
   // Waits up to `timeout_ms` for the server to close the connection,
   // reading (and dropping) what it sends meanwhile; true if it did.

@@ -351,8 +351,14 @@ TEST(HostileStopTest, SigtermIsNotHeldBySlowClients) {
   const Target target{service.port(), false};
   std::vector<ClientSocket> slow(3);
   for (auto& s : slow) {
+    // A first request answered proves a pool thread serves the connection
+    // (a connection still in the listen backlog would just be dropped at
+    // stop); the second one then never completes its headers.
     const auto deadline = Clock::now() + seconds(10);
     ASSERT_TRUE(s.Connect(target, kAttackerAddress, deadline));
+    ASSERT_TRUE(s.Send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n", deadline));
+    bool closed = false;
+    ASSERT_EQ(StatusOf(s.ReadUntil("}", deadline, &closed)), 200);
     ASSERT_TRUE(s.Send("GET /health HTTP/1.1\r\nHost: localhost\r\nX-Slow: 1\r\n", deadline));
   }
   // Keep them trickling while the server stops; the trickle is bounded.
