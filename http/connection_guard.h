@@ -37,6 +37,21 @@
 //    watchdog compares the kernel's count (TCP_INFO) every tick instead, a
 //    looser bound (what arrives in a tick).
 //
+// The library's own knobs were weighed first, and none is enough:
+//  - set_read_timeout: a timeout per read, restarted by every byte; a
+//    header line every 12 s passes a 30 s timeout forever, and a short one
+//    cuts honest slow uploads while a trickle just goes a little faster.
+//  - pre-routing handler: runs once the headers are complete, which is
+//    exactly what a slowloris or a header flood never lets happen.
+//  - new_task_queue: we own the pool, but a task is an opaque function; it
+//    does not say which socket it serves, or from whom.
+//  - set_socket_options: called for the listening socket only.
+//  - a subclass overriding Server::process_and_close_socket (virtual, run
+//    per connection) cannot call the library's own: it is private.
+// So the library's calls to accept() and recv() (listen_internal and
+// read_socket in libcpp-httplib.so 0.11.4, nothing else) are hooked, and
+// the task queue carries each connection to its thread.
+//
 // Thread-safe. Lock order: socket_hooks' registry mutex, then mu_.
 #pragma once
 
