@@ -13,8 +13,21 @@
 #include <mutex>
 #include <vector>
 
+// Under ASan or TSan, their recv interceptor, which our recv displaced (they
+// are weak); null otherwise. Calling it keeps the sanitizer's bookkeeping:
+// TSan's recv takes the happens-before edge it keeps for all sockets, and
+// without it TSan reports the uninstrumented library's own lazily built
+// statics as races between pool threads.
+extern "C" ssize_t __interceptor_recv(int fd, void* buffer, size_t size, int flags)
+    __attribute__((weak));
+
 namespace octopus::http::socket_hooks {
 namespace {
+
+ssize_t PlainRecv(int fd, void* buffer, std::size_t size, int flags) {
+  if (__interceptor_recv != nullptr) return __interceptor_recv(fd, buffer, size, flags);
+  return ::recvfrom(fd, buffer, size, flags, nullptr, nullptr);
+}
 
 struct Registration {
   int listen_fd;
@@ -66,10 +79,9 @@ int HookedAccept(int listen_fd, sockaddr* addr, socklen_t* addr_len) {
 
 ssize_t HookedRecv(int fd, void* buffer, std::size_t size, int flags) {
   ReceiveWatch* watch = t_watch;
-  if (watch == nullptr || watch->fd() != fd)
-    return ::recvfrom(fd, buffer, size, flags, nullptr, nullptr);
+  if (watch == nullptr || watch->fd() != fd) return PlainRecv(fd, buffer, size, flags);
   if (!watch->MayReceive()) return 0;
-  const ssize_t got = ::recvfrom(fd, buffer, size, flags, nullptr, nullptr);
+  const ssize_t got = PlainRecv(fd, buffer, size, flags);
   if (got > 0) watch->Received(static_cast<std::size_t>(got));
   return got;
 }

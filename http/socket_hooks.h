@@ -6,10 +6,11 @@
 // libcpp-httplib.so's calls to accept and recv land in socket_hooks.cc
 // (the linker exports them because that shared library refers to them;
 // the sanitizers define their interceptors weak, so ours win there too).
-// Both hooks forward to other entry points (accept4, recvfrom), which the
-// sanitizers still intercept. A call on a socket nobody registered passes
-// through unchanged, so the rest of the process (tests' servers, clients)
-// behaves as with libc's.
+// accept forwards to accept4, which the sanitizers still intercept; recv
+// to the sanitizer's own recv interceptor when there is one (its socket
+// bookkeeping matters to TSan), else to recvfrom. A call on a socket
+// nobody registered passes through unchanged, so the rest of the process
+// (tests' servers, clients) behaves as with libc's.
 //
 // Thread-safe: the registry has its own mutex; a ReceiveWatch is per thread.
 #pragma once
