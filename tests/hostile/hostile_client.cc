@@ -1,4 +1,4 @@
-#include "tests/http/hostile/hostile_client.h"
+#include "tests/hostile/hostile_client.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>

@@ -17,7 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "tests/http/hostile/hostile_client.h"
+#include "tests/hostile/hostile_client.h"
 #include "tests/testing/nginx_front.h"
 #include "tests/testing/test_util.h"
 #include "tests/tools/e2e_util.h"
