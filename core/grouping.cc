@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <map>
 
+#include "core/name_key.h"
+#include "core/timestamps.h"
+
 namespace octopus {
 namespace {
 
@@ -124,34 +127,125 @@ FolderNode GroupPhotos(const std::vector<Photo>& photos, View view) {
   return root;
 }
 
-std::vector<std::string> DistinctNames(const std::vector<const Photo*>& photos) {
-  std::vector<std::size_t> order(photos.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    if (photos[a]->imported_at != photos[b]->imported_at) {
-      return photos[a]->imported_at < photos[b]->imported_at;
+std::int64_t ImportOrder(std::string_view imported_at) {
+  const auto seconds = UtcSeconds(imported_at);
+  if (!seconds) return 0;
+  int millis = 0;
+  if (imported_at.size() >= 23 && imported_at[19] == '.') {
+    for (std::size_t i = 20; i < 23 && imported_at[i] >= '0' && imported_at[i] <= '9'; ++i) {
+      millis = millis * 10 + (imported_at[i] - '0');
     }
-    return photos[a]->id < photos[b]->id;
-  });
-  std::vector<std::string> names(photos.size());
-  std::map<std::string, int> taken;  // name -> times seen
-  for (std::size_t i : order) {
-    const std::string base = SafeFileName(photos[i]->filename);
+  }
+  return *seconds * 1000 + millis;
+}
+
+namespace {
+
+// The extension SplitExtension finds, as a view ("" when none).
+std::string_view ExtensionOf(std::string_view name) {
+  const auto dot = name.rfind('.');
+  if (dot == std::string_view::npos || dot == 0 || name.size() - dot > 16) return {};
+  return name.substr(dot);
+}
+
+// A name's family as two views into it: the prefix and the extension.
+std::pair<std::string_view, std::string_view> FamilyParts(std::string_view name) {
+  const std::string_view ext = ExtensionOf(name);
+  const std::string_view stem = name.substr(0, name.size() - ext.size());
+  const std::size_t end = std::min<std::size_t>({stem.find(" ("), 128, stem.size()});
+  return {name.substr(0, end), ext};
+}
+
+// The k-th photo of a name becomes "stem (k).ext"; a suffixed name may
+// itself be some other photo's real name, so count on until free. The stem
+// is cut to leave room for the suffix: cutting the whole name instead
+// dropped the suffix, and the loop never found a free name. `group` is in
+// (import order, id) order.
+void NameGroup(const std::vector<NameRequest>& photos, const std::vector<std::size_t>& group,
+               const std::function<void(std::size_t, std::string_view)>& named) {
+  constexpr std::size_t kMaxBytes = 255;
+  std::map<std::string, int, std::less<>> taken;  // name -> times seen
+  for (std::size_t i : group) {
+    const std::string base(photos[i].name);
     std::string name = base;
     if (int& seen = taken[base]; seen++ > 0) {
       std::string ext;
       const std::string stem = SplitExtension(base, &ext);
-      // The k-th photo of a name becomes "stem (k).ext"; a suffixed name may
-      // itself be some other photo's real name, so count on until free.
       for (int n = seen;; ++n) {
-        name = SafeFileName(stem + " (" + std::to_string(n) + ")" + ext);
+        const std::string suffix = " (" + std::to_string(n) + ")";
+        name = CutUtf8(stem, kMaxBytes - ext.size() - suffix.size()) + suffix + ext;
         if (taken.find(name) == taken.end()) break;
       }
       taken[name] = 1;
     }
-    names[i] = std::move(name);
+    named(i, name);
   }
+}
+
+}  // namespace
+
+std::string_view NameFamilyPrefix(std::string_view name) { return FamilyParts(name).first; }
+
+std::string NameFamily(std::string_view name) {
+  const auto [prefix, ext] = FamilyParts(name);
+  std::string family(prefix);
+  family.push_back('\0');  // names hold no NUL: prefix and extension stay apart
+  family.append(ext);
+  return family;
+}
+
+void ForEachDistinctName(const std::vector<NameRequest>& photos,
+                         const std::function<void(std::size_t, std::string_view)>& named) {
+  // Names collide only within a family (NameFamily), so each family is
+  // named on its own: a folder of a million photos with their own names
+  // needs no map of a million names.
+  std::vector<std::pair<std::string_view, std::string_view>> family(photos.size());
+  std::vector<std::pair<NameKey, std::size_t>> keyed(photos.size());
+  for (std::size_t i = 0; i < photos.size(); ++i) {
+    family[i] = FamilyParts(photos[i].name);
+    keyed[i] = {NameKey(family[i].first), i};
+  }
+  std::sort(keyed.begin(), keyed.end(), [&](const auto& x, const auto& y) {
+    if (x.first != y.first) return x.first < y.first;
+    const std::size_t a = x.second, b = y.second;
+    if (family[a] != family[b]) return family[a] < family[b];
+    if (photos[a].order != photos[b].order) return photos[a].order < photos[b].order;
+    return photos[a].id < photos[b].id;
+  });
+  std::vector<std::size_t> order(photos.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = keyed[i].second;
+  std::vector<std::pair<NameKey, std::size_t>>().swap(keyed);
+  std::vector<std::size_t> group;
+  for (std::size_t at = 0; at < order.size();) {
+    std::size_t end = at + 1;
+    while (end < order.size() && family[order[end]] == family[order[at]]) ++end;
+    if (end - at == 1) {
+      named(order[at], photos[order[at]].name);
+    } else {
+      group.assign(order.begin() + static_cast<std::ptrdiff_t>(at),
+                   order.begin() + static_cast<std::ptrdiff_t>(end));
+      NameGroup(photos, group, named);
+    }
+    at = end;
+  }
+}
+
+std::vector<std::string> DistinctNames(const std::vector<NameRequest>& photos) {
+  std::vector<std::string> names(photos.size());
+  ForEachDistinctName(photos, [&](std::size_t i, std::string_view name) { names[i] = name; });
   return names;
+}
+
+std::vector<std::string> DistinctNames(const std::vector<const Photo*>& photos) {
+  std::vector<std::string> bases;
+  bases.reserve(photos.size());
+  for (const Photo* p : photos) bases.push_back(SafeFileName(p->filename));
+  std::vector<NameRequest> requests;
+  requests.reserve(photos.size());
+  for (std::size_t i = 0; i < photos.size(); ++i) {
+    requests.push_back({bases[i], ImportOrder(photos[i]->imported_at), photos[i]->id});
+  }
+  return DistinctNames(requests);
 }
 
 }  // namespace octopus

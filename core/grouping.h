@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -35,11 +36,38 @@ struct FolderNode {
 // The folder tree of a view with counts, root being the view itself.
 FolderNode GroupPhotos(const std::vector<Photo>& photos, View view);
 
+// One photo of a folder, as DistinctNames needs it.
+struct NameRequest {
+  std::string_view name;   // SafeFileName(photo.filename)
+  std::int64_t order = 0;  // ImportOrder(photo.imported_at)
+  std::string_view id;
+};
+
 // Names for the photos of one folder, distinct and stable: photos are ordered
-// by (imported_at, id); the first keeps its name, later ones with the same
-// name (case-sensitively) get " (2)", " (3)"... before the extension. Returns
-// names in the order of `photos` as given.
+// by (import time, id); the first keeps its name, later ones with the same
+// name (case-sensitively) get " (2)", " (3)"... before the extension (the
+// name cut, if need be, to leave room for it). Returns names in the order of
+// `photos` as given.
+std::vector<std::string> DistinctNames(const std::vector<NameRequest>& photos);
 std::vector<std::string> DistinctNames(const std::vector<const Photo*>& photos);
+// The same, handing each photo's name (by its index in `photos`) to
+// `name`, in no particular order, without keeping every name at once: a
+// photo whose name is its own is handed photos[i].name itself.
+void ForEachDistinctName(const std::vector<NameRequest>& photos,
+                         const std::function<void(std::size_t, std::string_view)>& name);
+
+// imported_at ("2024-07-14T10:00:00.123Z") as milliseconds since the epoch:
+// the order DistinctNames gives names in (0 when unreadable).
+std::int64_t ImportOrder(std::string_view imported_at);
+
+// A key shared by every name DistinctNames may make from `name`: its
+// extension and its stem up to the first " (" (at most 128 bytes). Names
+// of different families never collide, so a folder's names can be
+// recomputed one family at a time, and a family's names all begin with its
+// stem part (see NameFamilyPrefix).
+std::string NameFamily(std::string_view name);
+// The part of NameFamily that every name of the family begins with.
+std::string_view NameFamilyPrefix(std::string_view name);
 
 // Makes `name` safe as one path component: '/', NUL and control characters
 // become '_', invalid UTF-8 bytes become '_', "." and ".." and "" become "_",

@@ -1,5 +1,15 @@
-// The library: users, photos, quotas and the blob store behind one facade,
-// shared unchanged by the CLI, the FUSE mount and the HTTP API.
+// The library: one home's database, blob store and settings, and the
+// services over them, behind one facade shared unchanged by the CLI, the
+// FUSE mount and the HTTP API. Each job has its own class; this one opens
+// the home, owns them and forwards:
+//   Accounts (core/accounts.h)           users, passwords, quotas, flags
+//   Sessions (core/sessions.h)           API sessions and their revocation
+//   Ingestor (core/ingest.h)             the one ingest path
+//   QuotaEngine (core/quota.h)           what a user may store
+//   Photos (core/photos.h)               owner-scoped reads and changes
+//   ThumbnailReader (core/thumbnail_reader.h)
+//   Fsck (core/fsck.h)
+// and below them the SQL of each table in core/store/.
 //
 // Thread-safe: every method may be called from any thread; each thread gets
 // its own SQLite connection. Several processes may open the same home at
@@ -15,82 +25,21 @@
 #include <vector>
 
 #include "core/config.h"
+#include "core/fsck.h"
+#include "core/grouping.h"
+#include "core/ingest.h"
 #include "core/photo.h"
+#include "core/photo_query.h"
 #include "core/status.h"
+#include "core/store/change_feed.h"
+#include "core/thumbnail.h"
+#include "core/user.h"
 
 namespace octopus {
 
 namespace places {
 class PlaceIndex;
 }
-
-struct User {
-  UserId id = 0;
-  std::string name;
-  bool is_admin = false;
-  bool disabled = false;
-  std::int64_t quota_bytes = 0;
-  std::int64_t used_bytes = 0;  // sum of the sizes of the user's originals
-  std::int64_t photo_count = 0;
-  std::string created_at;  // ISO 8601 UTC
-};
-
-// Who an API session belongs to: what a request needs on every call. Quota
-// and usage are not here; read them with GetUser when needed.
-struct SessionIdentity {
-  UserId id = 0;
-  std::string name;
-  bool is_admin = false;
-};
-
-enum class IngestOutcome { kImported, kDuplicate };
-
-struct IngestRequest {
-  std::filesystem::path source;  // a regular file
-  std::string filename;          // the name to show; sanitized by the library
-  // The file's mtime (seconds since the epoch), used as an estimated capture
-  // time when the photo has no EXIF date. Unset: taken from `source`.
-  std::optional<std::int64_t> mtime;
-  // True when `source` is a file the caller created in StagingDir(): the
-  // library moves it instead of copying, and removes it on any outcome.
-  bool consume_source = false;
-};
-
-struct IngestResult {
-  IngestOutcome outcome = IngestOutcome::kImported;
-  Photo photo;  // the stored photo (the existing one for a duplicate)
-};
-
-// Filters for ListPhotos; empty fields do not filter.
-struct PhotoQuery {
-  std::string from;    // taken_at >= from ("2024-07-01" or full timestamp)
-  std::string to;      // taken_at <  to (exclusive)
-  std::string camera;  // "<Make> <Model>" as shown in by-camera/
-  std::string country, region, city;
-  std::string text;    // substring of filename, camera, lens or place
-  int limit = 0;       // 0: no limit
-  std::string cursor;  // opaque, from a previous page's next_cursor
-};
-
-struct PhotoPage {
-  std::vector<Photo> photos;  // newest first (by taken_at, then id)
-  std::string next_cursor;    // empty when this is the last page
-};
-
-enum class ThumbnailSize { kSmall, kPreview };
-
-// A thumbnail's JPEG bytes and the content hash of its photo, which names
-// it: thumbnails are derived from the content alone.
-struct ThumbnailBytes {
-  std::string sha256;
-  std::string jpeg;
-};
-
-struct FsckReport {
-  std::vector<std::string> problems;  // one line each, human readable
-  int repaired = 0;
-  bool clean() const { return problems.empty(); }
-};
 
 class Library {
  public:
@@ -118,7 +67,7 @@ class Library {
   Status SetQuota(const std::string& name, std::int64_t quota_bytes);
   Status SetPassword(const std::string& name, const std::string& password);
   Status SetDisabled(const std::string& name, bool disabled);
-  // Grants or revokes administration. A revocation moves the epoch like
+  // Grants or revokes administration. Either moves the epoch like
   // SetDisabled: cached sessions carry is_admin, and the next API request
   // must see the change.
   Status SetAdmin(const std::string& name, bool is_admin);
@@ -173,9 +122,17 @@ class Library {
   std::filesystem::path OriginalPath(const Photo& photo) const;
   std::filesystem::path ThumbnailPath(const Photo& photo, ThumbnailSize size) const;
 
-  // Grows on every change to the user's photos, from any process. Front ends
-  // poll it to know when to refresh.
-  Result<std::int64_t> Generation(UserId owner);
+  // --- following changes (core/store/change_feed.h) ---
+  // Every photo of `owner`, one at a time, and the feed position they are
+  // the state at; then ChangesSince(position.head) misses nothing.
+  Result<FeedPosition> ForEachPhoto(UserId owner, const std::function<void(const Photo&)>& visit);
+  Result<FeedPosition> ChangeFeedPosition(UserId owner);  // one indexed row: cheap to poll
+  Result<ChangeBatch> ChangesSince(UserId owner, std::int64_t since, int limit);
+  // Those of `ids` that are the owner's photos now (a removed one is absent).
+  Result<std::vector<Photo>> GetPhotos(UserId owner, const std::vector<std::string>& ids);
+  // A view's folders with counts, as GroupPhotos would make them from every
+  // photo, read from counts kept in step with each change.
+  Result<FolderNode> Folders(UserId owner, View view);
 
   // Checks database against blob store; with repair, mends what it can.
   Result<FsckReport> Fsck(bool repair);

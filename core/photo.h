@@ -35,6 +35,7 @@ struct Place {
   std::string country_code;  // ISO 3166-1 alpha-2
   std::string region;        // first-level division; may be empty
   std::string city;          // may be empty
+  bool operator==(const Place&) const = default;
 };
 
 // What is read from the image file itself.

@@ -14,7 +14,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "core/library.h"
+#include "core/user.h"
 
 namespace octopus {
 

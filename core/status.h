@@ -67,6 +67,17 @@ class [[nodiscard]] Status {
 };
 
 template <typename T>
+class [[nodiscard]] Result;
+
+namespace internal {
+inline const Status& StatusOf(const Status& s) { return s; }
+template <typename T>
+const Status& StatusOf(const Result<T>& r) {
+  return r.status();
+}
+}  // namespace internal
+
+template <typename T>
 class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
@@ -90,3 +101,25 @@ class [[nodiscard]] Result {
 };
 
 }  // namespace octopus
+
+// The one shape of an early return on error, for a Status or a Result:
+//   RETURN_IF_ERROR(tx.Commit());
+//   ASSIGN_OR_RETURN(auto db, pool.Acquire());
+//   ASSIGN_OR_RETURN(photo.place, LookUp(...));
+// ASSIGN_OR_RETURN declares a hidden temporary: use it as a statement of its
+// own, not as the body of an unbraced if.
+#define OCTOPUS_STATUS_CONCAT_(a, b) a##b
+#define OCTOPUS_STATUS_CONCAT(a, b) OCTOPUS_STATUS_CONCAT_(a, b)
+
+#define RETURN_IF_ERROR(expr)                                        \
+  do {                                                               \
+    if (const auto& octopus_status_ = (expr); !octopus_status_.ok()) \
+      return ::octopus::internal::StatusOf(octopus_status_);         \
+  } while (false)
+
+#define ASSIGN_OR_RETURN(lhs, expr) \
+  ASSIGN_OR_RETURN_IMPL_(OCTOPUS_STATUS_CONCAT(octopus_result_, __LINE__), lhs, expr)
+#define ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
+  auto tmp = (expr);                           \
+  if (!tmp.ok()) return tmp.status();          \
+  lhs = std::move(tmp).value()

@@ -21,7 +21,8 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "core/library.h"
+#include "core/photo.h"
+#include "core/thumbnail.h"
 
 namespace octopus {
 

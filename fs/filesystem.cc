@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <ctime>
 
+#include "core/copy_names.h"
 #include "core/random.h"
 #include "fs/errno_map.h"
 
@@ -34,19 +35,32 @@ Filesystem::Filesystem(Library& library, const MountOptions& options)
 
 Filesystem::~Filesystem() { StopRefresher(); }
 
-Status Filesystem::Init() {
-  auto gen = library_.Generation(options_.user);
-  if (!gen.ok()) return gen.status();
+Status Filesystem::Load() {
   {
-    auto photos = library_.AllPhotos(options_.user);
-    if (!photos.ok()) return photos.status();
+    std::lock_guard follow(follow_mu_);
     std::lock_guard lock(mu_);
-    (void)tree_.Rebuild(*photos);
-    generation_ = *gen;
+    RETURN_IF_ERROR(Reload_locked());
+    (void)tree_.TakeInvalidations();  // nothing is mounted yet
   }
   ReturnFreedMemory();
-  refresher_ = std::thread([this] { RefresherLoop(); });
   return Status::Ok();
+}
+
+Status Filesystem::Reload_locked() {
+  // Streamed: the tree keeps a compact record per photo, never the whole
+  // list of photo records (800 bytes each) at once.
+  tree_.BeginRebuild();
+  auto position =
+      library_.ForEachPhoto(options_.user, [&](const Photo& p) { tree_.AddToRebuild(p); });
+  tree_.EndRebuild();
+  if (!position.ok()) return position.status();
+  feed_head_ = position->head;
+  return Status::Ok();
+}
+
+void Filesystem::StartRefresher(fuse_session* se) {
+  session_ = se;
+  refresher_ = std::thread([this] { RefresherLoop(); });
 }
 
 void Filesystem::StopRefresher() {
@@ -64,54 +78,68 @@ void Filesystem::RefresherLoop() {
     stop_cv_.wait_for(lock, std::chrono::milliseconds(kPollMilliseconds));
     if (stopping_) break;
     lock.unlock();
-    auto gen = library_.Generation(options_.user);
-    bool changed = false;
+    if (Status s = FollowFeed(); !s.ok()) {
+      spdlog::warn("mount: cannot follow the library's changes: {}", s.ToString());
+    }
     std::vector<Invalidation> inval;
     {
       std::lock_guard tree_lock(mu_);
-      changed = gen.ok() && *gen != generation_;
       inval = tree_.Expire(static_cast<std::int64_t>(std::time(nullptr)));
-      inval.insert(inval.end(), pending_inval_.begin(), pending_inval_.end());
+      QueueInvalidations_locked();
+      inval.insert(inval.end(), std::make_move_iterator(pending_inval_.begin()),
+                   std::make_move_iterator(pending_inval_.end()));
       pending_inval_.clear();
-    }
-    if (changed) {
-      auto more = Reload();
-      inval.insert(inval.end(), more.begin(), more.end());
     }
     Notify(inval);
     lock.lock();
   }
 }
 
-std::vector<Invalidation> Filesystem::Reload() {
-  std::lock_guard reload(refresh_mu_);
-  std::vector<Invalidation> inval;
-  {
-    auto gen = library_.Generation(options_.user);
-    auto photos = library_.AllPhotos(options_.user);
-    if (!gen.ok() || !photos.ok()) {
-      spdlog::warn("mount: cannot reload the library: {}",
-                   (gen.ok() ? photos.status() : gen.status()).ToString());
-      return {};
+Status Filesystem::FollowFeed() {
+  std::lock_guard follow(follow_mu_);
+  // One indexed row per poll while nothing changes: the cost of following
+  // does not grow with the library.
+  ASSIGN_OR_RETURN(const FeedPosition position, library_.ChangeFeedPosition(options_.user));
+  while (position.head != feed_head_) {
+    ASSIGN_OR_RETURN(const ChangeBatch batch,
+                     library_.ChangesSince(options_.user, feed_head_, kFeedBatch));
+    if (batch.behind) {
+      spdlog::info("mount: {} changes behind the pruned feed; reloading",
+                   batch.position.head - feed_head_);
+      {
+        std::lock_guard lock(mu_);
+        RETURN_IF_ERROR(Reload_locked());
+      }
+      ReturnFreedMemory();
+      return Status::Ok();
     }
+    if (batch.changes.empty()) break;
+    std::vector<std::string> ids;
+    ids.reserve(batch.changes.size());
+    for (const Change& c : batch.changes) ids.push_back(c.photo_id);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    // The photos as they are now: a photo that is gone is absent.
+    ASSIGN_OR_RETURN(const std::vector<Photo> now, library_.GetPhotos(options_.user, ids));
     std::lock_guard lock(mu_);
-    generation_ = *gen;
-    inval = tree_.Rebuild(*photos);
+    for (const Photo& p : now) tree_.Upsert(p);
+    for (const std::string& id : ids) {
+      const bool present =
+          std::any_of(now.begin(), now.end(), [&](const Photo& p) { return p.id == id; });
+      if (!present) tree_.RemovePhoto(id);
+    }
+    feed_head_ = batch.changes.back().seq;
   }
-  ReturnFreedMemory();
-  return inval;
+  return Status::Ok();
 }
 
-void Filesystem::RefreshFromHandler() {
+void Filesystem::QueueInvalidations_locked() {
   // The kernel holds locks on the directories of the request being served;
-  // invalidating from this thread could deadlock, so the refresher sends
-  // them.
-  auto inval = Reload();
-  {
-    std::lock_guard lock(mu_);
-    pending_inval_.insert(pending_inval_.end(), inval.begin(), inval.end());
-  }
-  stop_cv_.notify_all();
+  // invalidating from a handler's thread could deadlock, so the refresher
+  // sends them.
+  auto inval = tree_.TakeInvalidations();
+  pending_inval_.insert(pending_inval_.end(), std::make_move_iterator(inval.begin()),
+                        std::make_move_iterator(inval.end()));
 }
 
 void Filesystem::Notify(const std::vector<Invalidation>& inval) {
@@ -304,10 +332,20 @@ int Filesystem::MkDir(Ino parent, const std::string& name, fuse_entry_param* out
 int Filesystem::RmDir(Ino parent, const std::string& name) {
   if (ReadOnly()) return EROFS;
   std::lock_guard lock(mu_);
+  const auto dir = tree_.Find(parent);
+  const bool in_view = dir && (dir->area == Area::kDate || dir->area == Area::kCamera ||
+                               dir->area == Area::kPlace);
   const auto n = tree_.Child(parent, name);
-  if (!n) return ENOENT;
+  // A folder of a view goes by itself with its last photo, so `rm -r
+  // by-date/2013` finds it gone when it comes to remove it. The kernel asks
+  // only for names it has looked up, so a name a view no longer has was
+  // that folder: done, not an error that would make rm -r fail.
+  if (!n) return in_view ? 0 : ENOENT;
   if (n->kind != NodeKind::kDir) return ENOTDIR;
-  if (!n->overlay) return EPERM;
+  if (!n->overlay) {
+    if (!in_view || n->ino <= Tree::kImport) return EPERM;  // all/, by-date/... themselves
+    return tree_.HasChildren(n->ino) ? ENOTEMPTY : 0;
+  }
   if (tree_.HasChildren(n->ino)) return ENOTEMPTY;
   tree_.Remove(n->ino);
   return 0;
@@ -340,7 +378,7 @@ int Filesystem::Unlink(Ino parent, const std::string& name) {
   Status s = library_.DeletePhoto(options_.user, photo_id);
   if (!s.ok()) return ErrnoFor(s);
   spdlog::info("mount: deleted photo {} ({})", photo_id, name);
-  RefreshFromHandler();
+  ApplyOwnChange();
   return 0;
 }
 
@@ -377,10 +415,15 @@ int Filesystem::Rename(Ino parent, const std::string& name, Ino new_parent,
           up = p->parent;
         }
       }
+      // A file copied into all/ and imported already (rsync's temporary
+      // file): the photo takes the name. An entry of import/ is only a
+      // record of a copy: renaming it never renames the photo (a duplicate's
+      // entry would rename the photo that was there before).
       // (n's views point into the overlay's data, which a move keeps.)
-      if (n->kind == NodeKind::kStaged) photo_id = std::string(n->photo_id);
+      if (n->kind == NodeKind::kStaged && n->area == Area::kAll)
+        photo_id = std::string(n->photo_id);
       tree_.Move(n->ino, new_parent, new_name);
-      if (photo_id.empty()) return 0;  // imported already: the photo takes the name
+      if (photo_id.empty()) return 0;
     } else {
       if (n->kind != NodeKind::kPhoto || parent != Tree::kAll || new_parent != Tree::kAll) {
         return EPERM;  // views follow the metadata
@@ -391,7 +434,7 @@ int Filesystem::Rename(Ino parent, const std::string& name, Ino new_parent,
   }
   auto r = library_.RenamePhoto(options_.user, photo_id, new_name);
   if (!r.ok()) return ErrnoFor(r.status());
-  RefreshFromHandler();
+  ApplyOwnChange();
   return 0;
 }
 
@@ -551,27 +594,32 @@ int Filesystem::Flush(Handle* handle) {
   }
   IngestRequest req;
   req.source = h.staging;
-  req.filename = name;
+  req.filename = NameBehindTemporary(name);
   req.consume_source = true;
   auto r = library_.Ingest(options_.user, req);
-  std::lock_guard lock(mu_);
-  std::lock_guard hl(h.mu);
-  OverlayData* o = tree_.Overlay(node);
-  if (!r.ok()) {
-    spdlog::warn("mount: not imported: {}: {}", name, r.status().message());
-    h.result = ErrnoFor(r.status());
-    if (o != nullptr) tree_.Remove(node);
-    return h.result;
+  bool imported = false;
+  {
+    std::lock_guard lock(mu_);
+    std::lock_guard hl(h.mu);
+    OverlayData* o = tree_.Overlay(node);
+    if (!r.ok()) {
+      spdlog::warn("mount: not imported: {}: {}", name, r.status().message());
+      h.result = ErrnoFor(r.status());
+      if (o != nullptr) tree_.Remove(node);
+      return h.result;
+    }
+    spdlog::info("mount: {} {} as photo {}",
+                 r->outcome == IngestOutcome::kDuplicate ? "duplicate, kept" : "imported", name,
+                 r->photo.id);
+    if (o != nullptr) {
+      o->photo_id = r->photo.id;
+      o->size = r->photo.size;
+      o->expires_at = static_cast<std::int64_t>(std::time(nullptr)) + kImportedLingerSeconds;
+    }
+    h.result = 0;
+    imported = r->outcome == IngestOutcome::kImported;
   }
-  spdlog::info("mount: {} {} as photo {}",
-               r->outcome == IngestOutcome::kDuplicate ? "duplicate, kept" : "imported", name,
-               r->photo.id);
-  if (o != nullptr) {
-    o->photo_id = r->photo.id;
-    o->size = r->photo.size;
-    o->expires_at = static_cast<std::int64_t>(std::time(nullptr)) + kImportedLingerSeconds;
-  }
-  h.result = 0;
+  if (imported) ApplyOwnChange();  // in the views when close returns
   return 0;
 }
 
@@ -588,7 +636,6 @@ void Filesystem::Release(std::unique_ptr<Handle> handle) {
     return;
   }
   auto* h = static_cast<WriteHandle*>(handle.get());
-  bool imported_into_all = false;
   if (!h->done) (void)Flush(h);  // the kernel always flushes first; belt and braces
   {
     std::lock_guard lock(mu_);
@@ -601,14 +648,28 @@ void Filesystem::Release(std::unique_ptr<Handle> handle) {
         tree_.Remove(n->ino);
       } else if (n->area == Area::kAll) {
         // all/ shows the photo itself from now on, under the same inode.
-        tree_.AdoptAllEntry(o->photo_id, n->ino);
-        tree_.Remove(n->ino);
-        imported_into_all = true;
+        const std::string photo_id(n->photo_id);
+        const Ino ino = n->ino;
+        tree_.Remove(ino);
+        tree_.AdoptAllEntry(photo_id, ino);
       }
     }
+    QueueInvalidations_locked();
   }
   ::unlink(h->staging.c_str());  // gone already unless the import failed
-  if (imported_into_all || h->result == 0) RefreshFromHandler();
+  WakeRefresher();
+}
+
+void Filesystem::ApplyOwnChange() {
+  // Through the feed, like any other process's change: the tree is only
+  // ever set from rows read after the change they reflect, so a change
+  // made here and one arriving from elsewhere can never be applied out of
+  // order. Done before the handler replies, so that the change shows in
+  // every view when the system call returns.
+  if (Status s = FollowFeed(); !s.ok()) {
+    spdlog::warn("mount: cannot read back a change: {}", s.ToString());
+  }
+  WakeRefresher();  // it sends what the kernel must forget
 }
 
 int Filesystem::StatFs(struct statvfs* out) {

@@ -3,10 +3,14 @@
 // reply once. Methods return an errno (0 on success) and never throw past
 // the handler's guard (see ops.h).
 //
-// Thread-safe. Lock order: mu_ (the tree), then a WriteHandle's or a
-// DirHandle's mu. No lock is held across a call into the library that
-// writes, nor across a kernel notification (the kernel may call back into
-// us for the same inode).
+// Thread-safe. Lock order: follow_mu_, then mu_ (the tree), then a
+// WriteHandle's or a DirHandle's mu. The photos in the tree change only by
+// following the library's change feed (FollowFeed, under follow_mu_, which
+// reads each changed photo as it is now), for this mount's own changes as
+// for other processes': so no state read earlier can overwrite a later one.
+// mu_ is not held across a call into the library that writes; no lock is
+// held across a kernel notification (the kernel may call back into us for
+// the same inode).
 #pragma once
 
 #include <sys/stat.h>
@@ -34,10 +38,12 @@
 namespace octopus::fs {
 
 // How long attributes and names may be cached by the kernel, and how often
-// the library's generation is polled for changes made by other processes:
+// the library's change feed is polled for changes made by other processes:
 // together, another process's change shows within about a second.
 inline constexpr double kCacheSeconds = 1.0;
 inline constexpr int kPollMilliseconds = 400;
+// Feed entries read per query while catching up.
+inline constexpr int kFeedBatch = 1000;
 // How long an imported file stays listed in import/ (so rsync and cp -a can
 // rename it, set its times and stat it after the copy).
 inline constexpr int kImportedLingerSeconds = 60;
@@ -110,7 +116,6 @@ class Filesystem {
   Filesystem(Library& library, const MountOptions& options);
   ~Filesystem();
 
-  void set_session(fuse_session* se) { session_ = se; }
   // Shutdown: the next statfs, once answered, ends the session's loop (see
   // Mount::Stop). The request that wakes the loop is then also the one
   // that stops it, so it is answered rather than dropped by libfuse.
@@ -118,9 +123,15 @@ class Filesystem {
   void StatFsAnswered() {
     if (end_after_statfs_ && session_ != nullptr) fuse_session_exit(session_);
   }
-  // Loads the tree and starts the thread that follows other processes'
-  // changes.
-  Status Init();
+  // Loads the tree, and the change feed position it is the state at.
+  // Called before the mount exists, on one thread.
+  Status Load();
+  // Starts the thread that follows other processes' changes and sends the
+  // kernel its invalidations through `se`. The session is set here, before
+  // that thread and the session's loop start, and never changes while
+  // either runs: they read it without a lock (a session set after the
+  // refresher started was a data race ThreadSanitizer caught in CI).
+  void StartRefresher(fuse_session* se);
   void StopRefresher();
 
   // --- called by the handlers ---
@@ -165,18 +176,24 @@ class Filesystem {
   // still answers, from the attributes it had.
   void TrackOpen_locked(const Handle& h, const struct stat& attr);
   void UntrackOpen_locked(const Handle& h);
-  // Reloads the tree from the library; returns what the kernel must drop.
-  std::vector<Invalidation> Reload();
-  // After a change made by a handler: reload now, and have the refresher
-  // thread send the invalidations (see the comment in the .cc).
-  void RefreshFromHandler();
+  // Rebuilds the tree from every photo; sets feed_head_.
+  Status Reload_locked();
+  // Applies what the feed says changed since feed_head_ (all of it, or a
+  // reload when the feed was pruned past it).
+  Status FollowFeed();
+  // After a change made by a handler: the refresher thread sends what the
+  // kernel must forget (see the comment in the .cc).
+  void QueueInvalidations_locked();
+  void WakeRefresher() { stop_cv_.notify_all(); }
+  // After a handler changed a photo in the library: the tree follows.
+  void ApplyOwnChange();
   void Notify(const std::vector<Invalidation>& inval);
   void RefresherLoop();
   int NewStaging(WriteHandle* h);
 
   Library& library_;
   const MountOptions options_;
-  fuse_session* session_ = nullptr;
+  fuse_session* session_ = nullptr;  // set by StartRefresher, see there
   std::atomic<bool> end_after_statfs_{false};
   uid_t uid_;
   gid_t gid_;
@@ -188,13 +205,13 @@ class Filesystem {
 
   HandleRegistry<Handle> files_;
   HandleRegistry<DirHandle> dirs_;
-  std::mutex mu_;  // guards tree_, generation_, open_
+  std::mutex follow_mu_;        // see the lock order above; guards feed_head_
+  std::int64_t feed_head_ = 0;  // the last feed entry the tree reflects
+  std::mutex mu_;               // guards tree_, open_, pending_inval_
   Tree tree_;
   std::unordered_map<Ino, OpenInode> open_;
-  std::int64_t generation_ = -1;
   std::vector<Invalidation> pending_inval_;
 
-  std::mutex refresh_mu_;  // one reload at a time, outside mu_
   std::atomic<bool> stopping_{false};
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;

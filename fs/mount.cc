@@ -57,7 +57,7 @@ class Mount::Impl {
       return Status::Busy("mount point " + path.string() +
                           " is busy: something is already mounted there");
     }
-    if (Status s = fs_->Init(); !s.ok()) return s;
+    if (Status s = fs_->Load(); !s.ok()) return s;
 
     std::string opts = "fsname=octopus,subtype=octopus,default_permissions";
     if (options_.allow_other) opts += ",allow_other";
@@ -77,7 +77,9 @@ class Mount::Impl {
           "cannot mount on " + path.string() + " (is /dev/fuse there and fuse3 installed?)", EIO);
     }
     mountpoint_ = path;
-    fs_->set_session(session_);
+    // Both threads below read the session: it is handed over before
+    // either starts.
+    fs_->StartRefresher(session_);
     loop_ = std::thread([this] {
       fuse_loop_config* cfg = fuse_loop_cfg_create();
       fuse_loop_cfg_set_max_threads(cfg, 16);
@@ -170,7 +172,6 @@ class Mount::Impl {
     if (!loop_.joinable()) return;
     loop_.join();
     fs_->StopRefresher();
-    fs_->set_session(nullptr);
     spdlog::info("mount: {} unmounted", mountpoint_.string());
   }
 

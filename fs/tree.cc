@@ -1,10 +1,15 @@
 #include "fs/tree.h"
 
 #include <algorithm>
-#include <cstdio>
+#include <atomic>
 #include <ctime>
+#include <functional>
+#include <span>
+#include <thread>
 
 #include "core/grouping.h"
+#include "core/name_key.h"
+#include "core/timestamps.h"
 
 namespace octopus::fs {
 namespace {
@@ -20,78 +25,87 @@ constexpr TopDir kTopDirs[] = {{Tree::kAll, "all", Area::kAll},
                                {Tree::kByPlace, "by-place", Area::kPlace},
                                {Tree::kImport, "import", Area::kImport}};
 
-// "2024-07-14T10:11:12[.fff]" (+ "+02:00") -> seconds since the epoch.
-std::int64_t ParseTime(const std::string& iso, const std::optional<std::string>& offset, bool* ok) {
-  std::tm tm{};
-  *ok = false;
-  if (iso.size() < 19 ||
-      std::sscanf(iso.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
-    return 0;
-  }
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  if (offset && offset->size() == 6) {
-    const int sign = (*offset)[0] == '-' ? -1 : 1;
-    const int minutes = std::stoi(offset->substr(1, 2)) * 60 + std::stoi(offset->substr(4, 2));
-    *ok = true;
-    return static_cast<std::int64_t>(timegm(&tm)) - sign * minutes * 60;
-  }
-  tm.tm_isdst = -1;
-  const std::time_t t = mktime(&tm);
-  *ok = t != -1;
-  return t;
+// The views in the order a photo's entries are made (and numbered).
+struct ViewSpec {
+  Ino top;
+  Area area;
+  View view;
+};
+constexpr ViewSpec kViewSpecs[] = {{Tree::kAll, Area::kAll, View::kDate},  // (view unused)
+                                   {Tree::kByDate, Area::kDate, View::kDate},
+                                   {Tree::kByCamera, Area::kCamera, View::kCamera},
+                                   {Tree::kByPlace, Area::kPlace, View::kPlace}};
+
+int RankOf(NodeKind kind, bool overlay) {
+  if (kind == NodeKind::kDir) return 0;  // a folder shows over a file of its name
+  return overlay ? 1 : 2;                // a file being copied shows over a photo
 }
 
 }  // namespace
 
 std::int64_t PhotoTime(const Photo& photo) {
-  bool ok = false;
-  std::int64_t t = ParseTime(photo.meta.taken_at, photo.meta.taken_at_offset, &ok);
-  if (ok) return t;
-  std::string imported = photo.imported_at;
-  if (!imported.empty() && imported.back() == 'Z') imported.pop_back();
-  t = ParseTime(imported, std::string("+00:00"), &ok);
-  return ok ? t : 0;
+  const std::string& taken = photo.meta.taken_at;
+  if (photo.meta.taken_at_offset) {
+    const auto at = UtcSeconds(taken);
+    const auto offset = OffsetSeconds(*photo.meta.taken_at_offset);
+    if (at && offset) return *at - *offset;
+  }
+  if (const auto local = LocalSeconds(taken)) return *local;
+  return UtcSeconds(photo.imported_at).value_or(0);
 }
 
 Tree::Tree(std::int64_t mount_time) : mount_time_(mount_time) {
-  Slot& root = Place(layout_, kRoot);
+  Slot& root = SlotFor(kRoot);
   root.parent = kRoot;
   root.live = true;
-  root.data = 0;
-  layout_.dirs.emplace_back();
+  root.data = NewDirData();
   for (const TopDir& top : kTopDirs) {
-    Slot& dir = Place(layout_, top.ino);
+    Slot& dir = SlotFor(static_cast<Index>(top.ino));
     dir.parent = kRoot;
-    dir.name = AppendName(layout_, top.name);
+    dir.name = AppendName(top.name);
     dir.name_size = static_cast<std::uint16_t>(std::string_view(top.name).size());
     dir.area = top.area;
     dir.live = true;
-    dir.data = static_cast<Index>(layout_.dirs.size());
-    layout_.dirs.emplace_back();
-    Link(layout_, top.ino);
+    dir.data = NewDirData();
+    Link(static_cast<Index>(top.ino));
   }
 }
 
-Tree::Slot& Tree::Place(Layout& layout, Index ino) {
-  if (ino >= layout.slots.size()) {
-    layout.slots.resize(std::max<std::size_t>(ino + 1, next_ino_));
-  }
-  return layout.slots[ino];
+// --- layout ---
+
+Tree::Slot& Tree::SlotFor(Index ino) {
+  if (ino >= slots_.size()) slots_.resize(std::max<std::size_t>(ino + 1, next_ino_));
+  return slots_[ino];
 }
 
-Tree::Index Tree::AppendName(Layout& layout, std::string_view name) {
+Tree::Index Tree::NewDirData() {
+  if (!free_dirs_.empty()) {
+    const Index d = free_dirs_.back();
+    free_dirs_.pop_back();
+    return d;
+  }
+  dirs_.emplace_back();
+  return static_cast<Index>(dirs_.size() - 1);
+}
+
+Tree::Index Tree::AppendName(std::string_view name) {
   // Names are path components (at most 255 bytes from core/grouping, at most
   // FUSE's 1024 from the kernel), so their size fits the slot's 16 bits.
-  const auto at = static_cast<Index>(layout.names.size());
-  layout.names.append(name);
+  const auto at = static_cast<Index>(names_.size());
+  names_.append(name);
   return at;
 }
 
+void Tree::SetName(Index ino, std::string_view name) {
+  Slot& s = slots_[ino];
+  dead_name_bytes_ += s.name_size;
+  s.name = AppendName(name);
+  s.name_size = static_cast<std::uint16_t>(name.size());
+}
+
 const Tree::Slot* Tree::SlotOf(Ino ino) const {
-  if (ino >= layout_.slots.size()) return nullptr;
-  const Slot& s = layout_.slots[ino];
+  if (ino >= slots_.size()) return nullptr;
+  const Slot& s = slots_[ino];
   return s.live ? &s : nullptr;
 }
 
@@ -99,15 +113,41 @@ const std::vector<Tree::Index>& Tree::ChildrenOf(Ino dir) const {
   static const std::vector<Index> kNoChildren;
   const Slot* s = SlotOf(dir);
   if (s == nullptr || s->kind != NodeKind::kDir) return kNoChildren;
-  return layout_.dirs[s->data];
+  return dirs_[s->data];
+}
+
+bool Tree::Before(Index a, Index b) const {
+  if (const int c = NameOf(a).compare(NameOf(b)); c != 0) return c < 0;
+  const int ra = RankOf(slots_[a].kind, slots_[a].overlay);
+  const int rb = RankOf(slots_[b].kind, slots_[b].overlay);
+  if (ra != rb) return ra < rb;
+  return a < b;
+}
+
+void Tree::Link(Index ino) {
+  const Slot& parent = slots_[slots_[ino].parent];
+  if (!parent.live || parent.kind != NodeKind::kDir || slots_[ino].parent == ino) return;
+  std::vector<Index>& kids = dirs_[parent.data];
+  kids.insert(std::lower_bound(kids.begin(), kids.end(), ino,
+                               [&](Index a, Index b) { return Before(a, b); }),
+              ino);
+}
+
+void Tree::Unlink(Index ino) {
+  const Slot* parent = SlotOf(slots_[ino].parent);
+  if (parent == nullptr || parent->kind != NodeKind::kDir || slots_[ino].parent == ino) return;
+  std::vector<Index>& kids = dirs_[parent->data];
+  auto it = std::lower_bound(kids.begin(), kids.end(), ino,
+                             [&](Index a, Index b) { return Before(a, b); });
+  if (it != kids.end() && *it == ino) kids.erase(it);
 }
 
 Node Tree::NodeAt(Index ino) const {
-  const Slot& s = layout_.slots[ino];
+  const Slot& s = slots_[ino];
   Node n;
   n.ino = ino;
   n.parent = s.parent;
-  n.name = NameOf(layout_, s);
+  n.name = NameOf(ino);
   n.kind = s.kind;
   n.area = s.area;
   n.overlay = s.overlay;
@@ -122,8 +162,8 @@ Node Tree::NodeAt(Index ino) const {
       n.expires_at = o.expires_at;
     }
   } else if (s.kind == NodeKind::kPhoto) {
-    const PhotoRecord& p = layout_.photos[s.data];
-    n.photo_id = ids_[p.serial];
+    const PhotoRecord& p = records_[s.data];
+    n.photo_id = ids_.IdOf(s.data);
     n.size = p.size;
     n.mtime = p.mtime;
   } else {
@@ -132,6 +172,8 @@ Node Tree::NodeAt(Index ino) const {
   return n;
 }
 
+// --- queries ---
+
 std::optional<Node> Tree::Find(Ino ino) const {
   if (SlotOf(ino) == nullptr) return std::nullopt;
   return NodeAt(static_cast<Index>(ino));
@@ -139,16 +181,15 @@ std::optional<Node> Tree::Find(Ino ino) const {
 
 std::optional<Node> Tree::Child(Ino parent, std::string_view name) const {
   const std::vector<Index>& kids = ChildrenOf(parent);
-  auto it = std::lower_bound(kids.begin(), kids.end(), name, [&](Index c, std::string_view n) {
-    return NameOf(layout_, layout_.slots[c]) < n;
-  });
-  if (it == kids.end() || NameOf(layout_, layout_.slots[*it]) != name) return std::nullopt;
+  auto it = std::lower_bound(kids.begin(), kids.end(), name,
+                             [&](Index c, std::string_view n) { return NameOf(c) < n; });
+  if (it == kids.end() || NameOf(*it) != name) return std::nullopt;
   return NodeAt(*it);
 }
 
 std::size_t Tree::SubdirCount(Ino dir) const {
   std::size_t n = 0;
-  for (Index c : ChildrenOf(dir)) n += layout_.slots[c].kind == NodeKind::kDir ? 1 : 0;
+  for (Index c : ChildrenOf(dir)) n += slots_[c].kind == NodeKind::kDir ? 1 : 0;
   return n;
 }
 
@@ -168,273 +209,542 @@ bool Tree::InImport(Ino ino) const {
   return false;
 }
 
-void Tree::Link(Layout& layout, Index ino) {
-  const Slot& s = layout.slots[ino];
-  const Slot& parent = layout.slots[s.parent];
-  if (!parent.live || parent.kind != NodeKind::kDir) return;
-  std::vector<Index>& kids = layout.dirs[parent.data];
-  const std::string_view name = NameOf(layout, s);
-  auto it = std::lower_bound(kids.begin(), kids.end(), name, [&](Index c, std::string_view n) {
-    return NameOf(layout, layout.slots[c]) < n;
-  });
-  if (it != kids.end() && NameOf(layout, layout.slots[*it]) == name) {
-    *it = ino;  // shows over what had that name (a photo under a file being copied)
-  } else {
-    kids.insert(it, ino);
-  }
+bool Tree::HasPhoto(std::string_view photo_id) const {
+  const auto serial = ids_.Find(photo_id);
+  return serial && records_[*serial].live;
 }
 
-void Tree::Unlink(Index ino) {
-  const Slot& s = layout_.slots[ino];
-  const Slot* parent = SlotOf(s.parent);
-  if (parent == nullptr || parent->kind != NodeKind::kDir || s.parent == ino) return;
-  std::vector<Index>& kids = layout_.dirs[parent->data];
-  const std::string_view name = NameOf(layout_, s);
-  auto it = std::lower_bound(kids.begin(), kids.end(), name, [&](Index c, std::string_view n) {
-    return NameOf(layout_, layout_.slots[c]) < n;
-  });
-  if (it != kids.end() && *it == ino) kids.erase(it);
+std::vector<Invalidation> Tree::TakeInvalidations() {
+  std::vector<Invalidation> out;
+  out.swap(inval_);
+  return out;
 }
 
-Tree::Index Tree::Serial(std::string_view photo_id) {
-  auto it = serials_.find(photo_id);
-  if (it != serials_.end()) return it->second;
-  const auto serial = static_cast<Index>(ids_.size());
-  ids_.emplace_back(photo_id);
-  serials_.emplace(ids_.back(), serial);
-  return serial;
-}
+// --- photos and their folders ---
 
-Tree::Index Tree::NumberPhoto(Index dir, Index serial) {
-  const std::uint64_t key = (static_cast<std::uint64_t>(dir) << 32) | serial;
-  auto [it, added] = photo_numbers_.try_emplace(key, next_ino_);
-  if (added) ++next_ino_;
-  return it->second;
+Tree::Index Tree::Serial(std::string_view photo_id) { return ids_.Intern(photo_id); }
+
+Tree::PhotoRecord& Tree::RecordOf(Index serial) {
+  if (serial >= records_.size()) records_.resize(serial + 1);
+  return records_[serial];
 }
 
 Tree::Index Tree::NumberDir(Index parent, std::string_view name) {
-  auto [it, added] = dir_numbers_.try_emplace({parent, std::string(name)}, next_ino_);
-  if (added) ++next_ino_;
-  return it->second;
+  auto it = dir_numbers_.find(std::pair<Index, std::string_view>(parent, name));
+  if (it != dir_numbers_.end()) return it->second;
+  const Index ino = next_ino_++;
+  dir_numbers_.emplace(std::pair<Index, std::string>(parent, name), ino);
+  return ino;
 }
 
-Tree::Index Tree::AddGeneratedDir(Layout& layout, Index parent, std::string_view name, Area area) {
+Tree::Index Tree::EnsureDir(Index parent, std::string_view name, Area area) {
   const Index ino = NumberDir(parent, name);
-  Slot& d = Place(layout, ino);
+  Slot& d = SlotFor(ino);
   if (!d.live) {
     d.parent = parent;
-    d.name = AppendName(layout, name);
+    d.name = AppendName(name);
     d.name_size = static_cast<std::uint16_t>(name.size());
     d.kind = NodeKind::kDir;
     d.area = area;
     d.live = true;
-    d.data = static_cast<Index>(layout.dirs.size());
-    layout.dirs.emplace_back();
-    layout.dirs[layout.slots[parent].data].push_back(ino);
+    d.overlay = false;
+    d.data = NewDirData();
+    Link(ino);
+    InvalidateInode(parent);
   }
   return ino;
 }
 
-std::vector<Invalidation> Tree::Rebuild(const std::vector<Photo>& photos) {
-  Layout fresh;
-  fresh.slots.resize(next_ino_);
-  fresh.names.reserve(layout_.names.size());
-  // Fixed directories, without their generated children; the root keeps
-  // the top directories.
-  for (Ino ino : {kRoot, kAll, kByDate, kByCamera, kByPlace, kImport}) {
-    Slot s = layout_.slots[ino];
-    s.name = AppendName(fresh, NameOf(layout_, s));
-    s.data = static_cast<Index>(fresh.dirs.size());
-    fresh.dirs.emplace_back();
-    fresh.slots[ino] = s;
-    if (ino != kRoot) fresh.dirs[fresh.slots[kRoot].data].push_back(static_cast<Index>(ino));
-  }
-  static constexpr struct {
-    Ino top;
-    Area area;
-    View view;
-  } kViews[] = {{kByDate, Area::kDate, View::kDate},
-                {kByCamera, Area::kCamera, View::kCamera},
-                {kByPlace, Area::kPlace, View::kPlace}};
-
-  fresh.photos.resize(photos.size());
-  for (std::size_t i = 0; i < photos.size(); ++i) {
-    fresh.photos[i] = {Serial(photos[i].id), photos[i].size, PhotoTime(photos[i])};
-  }
-  // A photo's name in a view is nearly always its name in all/: stored once.
-  struct NameRef {
-    Index at = 0;
-    std::uint16_t size = 0;
-  };
-  std::vector<NameRef> all_names(photos.size());
-
-  // Photos per folder, then distinct names per folder (stable across
-  // remounts: core/grouping orders by import time and id).
-  auto add_files = [&](Index dir, Area area, const std::vector<const Photo*>& in_folder) {
-    const std::vector<std::string> names = DistinctNames(in_folder);
-    std::vector<Index>& kids = fresh.dirs[fresh.slots[dir].data];
-    kids.reserve(kids.size() + in_folder.size());
-    for (std::size_t i = 0; i < in_folder.size(); ++i) {
-      const auto p = static_cast<Index>(in_folder[i] - photos.data());
-      const Index ino = NumberPhoto(dir, fresh.photos[p].serial);
-      Slot& f = Place(fresh, ino);
-      if (f.live) continue;  // the same photo twice
-      f.parent = dir;
-      f.kind = NodeKind::kPhoto;
-      f.area = area;
-      f.live = true;
-      f.data = p;
-      NameRef& known = all_names[p];
-      if (dir != kAll && std::string_view(fresh.names).substr(known.at, known.size) == names[i]) {
-        f.name = known.at;
-      } else {
-        f.name = AppendName(fresh, names[i]);
-        if (dir == kAll) known = {f.name, static_cast<std::uint16_t>(names[i].size())};
-      }
-      f.name_size = static_cast<std::uint16_t>(names[i].size());
-      kids.push_back(ino);
+Tree::Placement Tree::PlacementOf(const Photo& photo) {
+  Placement place{static_cast<Index>(kAll), kNone, kNone, kNone};
+  static constexpr char kTag[] = {'\0', 'd', 'c', 'p'};
+  std::string key;
+  for (int v = 1; v < kViews; ++v) {
+    // The folder's key, cheaper to make than its path (ViewFolder).
+    key.assign(1, kTag[v]);
+    const ImageMetadata& m = photo.meta;
+    if (v == 1) {
+      key.append(m.taken_at_estimated || m.taken_at.size() < 10
+                     ? std::string_view("?")
+                     : std::string_view(m.taken_at).substr(0, 10));
+    } else if (v == 2) {
+      key.append(m.camera.make).push_back('\0');
+      key.append(m.camera.model);
+    } else if (photo.place) {
+      key.append(photo.place->country).push_back('\0');
+      key.append(photo.place->region).push_back('\0');
+      key.append(photo.place->city);
     }
-  };
-  {
-    std::vector<const Photo*> all;
-    all.reserve(photos.size());
-    for (const Photo& p : photos) all.push_back(&p);
-    add_files(kAll, Area::kAll, all);
-  }
-  for (const auto& v : kViews) {
-    std::map<std::vector<std::string>, std::vector<const Photo*>> folders;
-    for (const Photo& p : photos) {
-      auto path = ViewFolder(p, v.view);
-      if (!path.empty()) folders[std::move(path)].push_back(&p);
+    if (auto it = placed_.find(key); it != placed_.end() && SlotOf(it->second) != nullptr) {
+      place[v] = it->second;
+      continue;
     }
-    for (const auto& [path, in_folder] : folders) {
-      auto dir = static_cast<Index>(v.top);
-      for (const std::string& part : path) dir = AddGeneratedDir(fresh, dir, part, v.area);
-      add_files(dir, v.area, in_folder);
-    }
+    const std::vector<std::string> path = ViewFolder(photo, kViewSpecs[v].view);
+    if (path.empty()) continue;
+    auto dir = static_cast<Index>(kViewSpecs[v].top);
+    for (const std::string& part : path) dir = EnsureDir(dir, part, kViewSpecs[v].area);
+    place[v] = dir;
+    placed_[key] = dir;
   }
-  // Children by name; where a folder and a photo share a name (a country's
-  // own photos beside its regions), the one added last is listed, as a
-  // later insertion into a map would replace the earlier one.
-  for (std::vector<Index>& kids : fresh.dirs) {
-    std::stable_sort(kids.begin(), kids.end(), [&](Index a, Index b) {
-      return NameOf(fresh, fresh.slots[a]) < NameOf(fresh, fresh.slots[b]);
-    });
-    auto out = kids.begin();
-    for (auto it = kids.begin(); it != kids.end(); ++it) {
-      if (out != kids.begin() &&
-          NameOf(fresh, fresh.slots[*(out - 1)]) == NameOf(fresh, fresh.slots[*it])) {
-        *(out - 1) = *it;
-      } else {
-        *out++ = *it;
-      }
-    }
-    kids.erase(out, kids.end());
-  }
-  // The overlay goes back where it was, over any generated entry of the
-  // same name.
-  std::vector<Index> overlay;
-  overlay.reserve(overlay_.size());
-  for (const auto& [ino, data] : overlay_) overlay.push_back(ino);
-  std::sort(overlay.begin(), overlay.end());
-  for (Index ino : overlay) {
-    Slot s = layout_.slots[ino];
-    s.name = AppendName(fresh, NameOf(layout_, s));
-    if (s.kind == NodeKind::kDir) {
-      s.data = static_cast<Index>(fresh.dirs.size());
-      fresh.dirs.emplace_back();
-    }
-    Place(fresh, ino) = s;
-  }
-  for (Index ino : overlay) Link(fresh, ino);
-
-  // What changed, for the kernel's caches.
-  auto size_time = [&](const Layout& layout,
-                       const Slot& s) -> std::pair<std::int64_t, std::int64_t> {
-    if (s.kind != NodeKind::kPhoto || s.overlay) return {0, 0};  // the overlay's data stays
-    const PhotoRecord& p = layout.photos[s.data];
-    return {p.size, p.mtime};
-  };
-  std::vector<Invalidation> inval;
-  for (std::size_t ino = 0; ino < layout_.slots.size(); ++ino) {
-    const Slot& old = layout_.slots[ino];
-    if (!old.live || ino >= fresh.slots.size() || !fresh.slots[ino].live) continue;
-    const Slot& now = fresh.slots[ino];
-    if (old.kind == NodeKind::kDir) {
-      static const std::vector<Index> kNone;
-      const std::vector<Index>& was = layout_.dirs[old.data];
-      const std::vector<Index>& is = now.kind == NodeKind::kDir ? fresh.dirs[now.data] : kNone;
-      bool changed = was.size() != is.size();
-      auto at = is.begin();
-      for (Index child : was) {
-        const std::string_view name = NameOf(layout_, layout_.slots[child]);
-        while (at != is.end() && NameOf(fresh, fresh.slots[*at]) < name) ++at;
-        if (at == is.end() || NameOf(fresh, fresh.slots[*at]) != name || *at != child) {
-          inval.push_back({ino, std::string(name), 0});
-          changed = true;
-        }
-      }
-      if (changed) inval.push_back({0, "", ino});
-    } else if (size_time(layout_, old) != size_time(fresh, now)) {
-      inval.push_back({0, "", ino});
-    }
-  }
-  layout_ = std::move(fresh);
-  return inval;
+  return place;
 }
+
+Tree::Index Tree::EntryNumber(Index serial, int v, Index folder) {
+  PhotoRecord& rec = records_[serial];
+  if (v == 0) {
+    if (auto it = adopted_.find(serial); it != adopted_.end()) {
+      const Index ino = it->second;
+      adopted_.erase(it);
+      if (SlotOf(ino) == nullptr) return ino;
+    }
+  }
+  const Index known = rec.entry[v];
+  if (known != kNone && rec.folder[v] == folder && SlotOf(known) == nullptr) return known;
+  return next_ino_++;
+}
+
+void Tree::AttachEntry(Index serial, int v, Index folder) {
+  PhotoRecord& rec = records_[serial];
+  const Index ino = EntryNumber(serial, v, folder);
+  Slot& s = SlotFor(ino);
+  s.parent = folder;
+  s.name = rec.base;  // the entry's name is nearly always the photo's own name
+  s.name_size = rec.base_size;
+  s.kind = NodeKind::kPhoto;
+  s.area = kViewSpecs[v].area;
+  s.live = true;
+  s.overlay = false;
+  s.data = serial;
+  rec.entry[v] = ino;
+  rec.folder[v] = folder;
+  Link(ino);
+  InvalidateInode(folder);
+}
+
+void Tree::DetachEntry(Index ino) {
+  const Index folder = slots_[ino].parent;
+  Unlink(ino);
+  Invalidate(folder, NameOf(ino));
+  InvalidateInode(folder);
+  slots_[ino].live = false;
+}
+
+void Tree::PruneEmpty(Index dir) {
+  while (dir > kImport && SlotOf(dir) != nullptr && !slots_[dir].overlay &&
+         slots_[dir].kind == NodeKind::kDir && dirs_[slots_[dir].data].empty()) {
+    const Index parent = slots_[dir].parent;
+    Unlink(dir);
+    Invalidate(parent, NameOf(dir));
+    InvalidateInode(parent);
+    free_dirs_.push_back(slots_[dir].data);
+    slots_[dir].live = false;
+    dir = parent;
+  }
+}
+
+void Tree::RenameFamily(Index dir, std::string_view name) {
+  if (SlotOf(dir) == nullptr) return;
+  const std::string family = NameFamily(name);
+  const std::string prefix(NameFamilyPrefix(name));
+  const std::vector<Index>& kids = dirs_[slots_[dir].data];
+  // Every name the family can show begins with its prefix.
+  std::vector<Index> members;
+  for (auto it = std::lower_bound(kids.begin(), kids.end(), std::string_view(prefix),
+                                  [&](Index c, std::string_view p) { return NameOf(c) < p; });
+       it != kids.end() && NameOf(*it).starts_with(prefix); ++it) {
+    const Slot& s = slots_[*it];
+    if (s.kind != NodeKind::kPhoto || s.overlay) continue;
+    if (NameFamily(BaseOf(records_[s.data])) == family) members.push_back(*it);
+  }
+  if (members.empty()) return;
+  std::vector<NameRequest> requests;
+  requests.reserve(members.size());
+  for (Index m : members) {
+    const Index serial = slots_[m].data;
+    requests.push_back({BaseOf(records_[serial]), records_[serial].order, ids_.IdOf(serial)});
+  }
+  const std::vector<std::string> names = DistinctNames(requests);
+  bool changed = false;
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    const Index m = members[i];
+    if (NameOf(m) == names[i]) continue;
+    Unlink(m);
+    Invalidate(dir, NameOf(m));
+    const PhotoRecord& rec = records_[slots_[m].data];
+    if (BaseOf(rec) == names[i]) {
+      slots_[m].name = rec.base;
+      slots_[m].name_size = rec.base_size;
+    } else {
+      SetName(m, names[i]);
+    }
+    Link(m);
+    changed = true;
+  }
+  if (changed) InvalidateInode(dir);
+}
+
+void Tree::Upsert(const Photo& photo) {
+  const Index serial = Serial(photo.id);
+  RecordOf(serial);
+  const std::string base = SafeFileName(photo.filename);
+  const Placement place = PlacementOf(photo);
+  PhotoRecord& rec = records_[serial];
+  const bool was_live = rec.live;
+  const std::string old_base(was_live ? BaseOf(rec) : std::string_view());
+  const bool renamed = !was_live || old_base != base;
+  const std::int64_t mtime = PhotoTime(photo);
+  const bool attrs_changed = was_live && (rec.size != photo.size || rec.mtime != mtime);
+  rec.size = photo.size;
+  rec.mtime = mtime;
+  rec.order = ImportOrder(photo.imported_at);
+  if (renamed) {
+    if (was_live) dead_name_bytes_ += rec.base_size;
+    rec.base = AppendName(base);
+    rec.base_size = static_cast<std::uint16_t>(base.size());
+  }
+  rec.live = true;
+  for (int v = 0; v < kViews; ++v) {
+    const Index old_entry = was_live ? rec.entry[v] : kNone;
+    const bool attached = old_entry != kNone && SlotOf(old_entry) != nullptr;
+    const Index old_folder = attached ? slots_[old_entry].parent : kNone;
+    const Index new_folder = place[v];
+    if (attached && old_folder == new_folder) {
+      if (attrs_changed) InvalidateInode(old_entry);
+      if (!renamed) continue;
+      // Renamed in place: the entry keeps its number.
+      Unlink(old_entry);
+      Invalidate(old_folder, NameOf(old_entry));
+      SetName(old_entry, base);
+      Link(old_entry);
+      InvalidateInode(old_folder);
+      RenameFamily(old_folder, old_base);
+      RenameFamily(new_folder, base);
+      continue;
+    }
+    // Into the new folder first, so that leaving the old one cannot prune
+    // a folder the photo is entering (by-place/France/ when its city goes).
+    if (new_folder != kNone) {
+      AttachEntry(serial, v, new_folder);
+      RenameFamily(new_folder, base);
+    }
+    if (attached) {
+      DetachEntry(old_entry);
+      RenameFamily(old_folder, old_base);
+      PruneEmpty(old_folder);
+    }
+  }
+  CompactNamesIfWasteful();
+}
+
+void Tree::RemovePhoto(std::string_view photo_id) {
+  const auto serial = ids_.Find(photo_id);
+  if (!serial || !records_[*serial].live) return;
+  PhotoRecord& rec = records_[*serial];
+  const std::string base(BaseOf(rec));
+  for (int v = 0; v < kViews; ++v) {
+    const Index entry = rec.entry[v];
+    if (entry == kNone || SlotOf(entry) == nullptr) continue;
+    const Index folder = slots_[entry].parent;
+    DetachEntry(entry);
+    RenameFamily(folder, base);
+    PruneEmpty(folder);
+  }
+  // The record keeps its folders and entry numbers: a photo that comes
+  // back (from the trash) gets them again.
+  rec.live = false;
+  dead_name_bytes_ += rec.base_size;
+  CompactNamesIfWasteful();
+}
+
+// --- full build ---
+
+void Tree::BeginRebuild() {
+  in_rebuild_ = true;
+  rebuild_entries_.clear();
+  // What the rebuild does on the way is not what changed: the comparison at
+  // the end says that. Earlier changes stay queued.
+  queued_before_rebuild_ = TakeInvalidations();
+  const bool any_photo =
+      std::any_of(records_.begin(), records_.end(), [](const PhotoRecord& r) { return r.live; });
+  if (any_photo) {
+    // What the kernel may have cached, to compare with at the end.
+    before_ = std::make_unique<Snapshot>();
+    before_->slots = slots_;
+    before_->dirs = dirs_;
+    before_->attrs.reserve(records_.size());
+    for (const PhotoRecord& r : records_) before_->attrs.emplace_back(r.size, r.mtime);
+  }
+  // Down to the fixed folders and the overlay. The records stay (not live),
+  // with their folders and numbers for the photos that are added again.
+  for (Index ino = 0; ino < slots_.size(); ++ino) {
+    Slot& s = slots_[ino];
+    if (!s.live || s.overlay || ino <= kImport) continue;
+    if (s.kind == NodeKind::kDir) {
+      dirs_[s.data].clear();
+      free_dirs_.push_back(s.data);
+    }
+    s.live = false;
+  }
+  for (Ino top : {kRoot, kAll, kByDate, kByCamera, kByPlace, kImport}) {
+    std::vector<Index>& kids = MutableChildrenOf(static_cast<Index>(top));
+    std::erase_if(kids, [&](Index c) { return !slots_[c].live; });
+  }
+  for (PhotoRecord& r : records_) r.live = false;
+  dead_name_bytes_ = names_.size();  // every name is made again
+}
+
+void Tree::AddToRebuild(const Photo& photo) {
+  const Index serial = Serial(photo.id);
+  RecordOf(serial);
+  const std::string base = SafeFileName(photo.filename);
+  // Folders, then entries, numbered in the order Upsert numbers them.
+  const Placement place = PlacementOf(photo);
+  PhotoRecord& rec = records_[serial];
+  rec.size = photo.size;
+  rec.mtime = PhotoTime(photo);
+  rec.order = ImportOrder(photo.imported_at);
+  rec.base = AppendName(base);
+  rec.base_size = static_cast<std::uint16_t>(base.size());
+  rec.live = true;
+  for (int v = 0; v < kViews; ++v) {
+    if (place[v] == kNone) continue;
+    const Index ino = EntryNumber(serial, v, place[v]);
+    Slot& s = SlotFor(ino);
+    s.parent = place[v];
+    s.kind = NodeKind::kPhoto;
+    s.area = kViewSpecs[v].area;
+    s.live = true;
+    s.overlay = false;
+    s.data = serial;
+    rec.entry[v] = ino;
+    rec.folder[v] = place[v];
+    rebuild_entries_.emplace_back(place[v], ino);  // named and linked by EndRebuild
+  }
+}
+
+namespace {
+
+// Runs work(i) for i in [0, n) on every core, biggest first: the callers
+// order their items by size, so one huge folder does not finish last.
+void OnEveryCore(std::size_t n, const std::function<void(std::size_t)>& work) {
+  const std::size_t threads =
+      std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), n);
+  std::atomic<std::size_t> next{0};
+  const auto run = [&] {
+    for (std::size_t i = next++; i < n; i = next++) work(i);
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(run);
+  run();
+  for (std::thread& t : pool) t.join();
+}
+
+}  // namespace
+
+void Tree::SortChildren(std::vector<Index>* kids) const {
+  std::vector<std::pair<NameKey, Index>> keyed;
+  keyed.reserve(kids->size());
+  for (Index k : *kids) keyed.emplace_back(NameKey(NameOf(k)), k);
+  std::sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first < b.first;
+    return Before(a.second, b.second);
+  });
+  for (std::size_t i = 0; i < keyed.size(); ++i) (*kids)[i] = keyed[i].second;
+}
+
+void Tree::EndRebuild() {
+  // Each folder's new entries, grouped by folder (a counting sort).
+  std::unordered_map<Index, std::size_t> count;
+  for (const auto& [folder, ino] : rebuild_entries_) ++count[folder];
+  std::vector<Index> folders;
+  folders.reserve(count.size());
+  for (const auto& [folder, n] : count) folders.push_back(folder);
+  std::sort(folders.begin(), folders.end(),
+            [&](Index a, Index b) { return count[a] != count[b] ? count[a] > count[b] : a < b; });
+  std::unordered_map<Index, std::size_t> start;
+  std::vector<std::size_t> fill(folders.size());
+  for (std::size_t f = 0, at = 0; f < folders.size(); ++f) {
+    start[folders[f]] = f;
+    fill[f] = at;
+    at += count[folders[f]];
+  }
+  std::vector<std::size_t> begin = fill;
+  std::vector<Index> members(rebuild_entries_.size());
+  for (const auto& [folder, ino] : rebuild_entries_) members[fill[start[folder]]++] = ino;
+  std::vector<std::pair<Index, Index>>().swap(rebuild_entries_);
+  const auto span = [&](std::size_t f) {
+    return std::span<const Index>(members).subspan(begin[f], count[folders[f]]);
+  };
+
+  // Names, folder by folder on every core; the few that are not the
+  // photo's own are kept aside, then written into the arena on this thread.
+  std::vector<std::vector<std::pair<Index, std::string>>> renamed(folders.size());
+  OnEveryCore(folders.size(), [&](std::size_t f) {
+    const std::span<const Index> in_folder = span(f);
+    std::vector<NameRequest> requests;
+    requests.reserve(in_folder.size());
+    for (Index m : in_folder) {
+      const Index serial = slots_[m].data;
+      requests.push_back({BaseOf(records_[serial]), records_[serial].order, ids_.IdOf(serial)});
+    }
+    ForEachDistinctName(requests, [&](std::size_t i, std::string_view name) {
+      if (name != requests[i].name) renamed[f].emplace_back(in_folder[i], std::string(name));
+    });
+  });
+  for (Index m : members) {
+    Slot& s = slots_[m];
+    s.name = records_[s.data].base;
+    s.name_size = records_[s.data].base_size;
+  }
+  for (auto& folder_renames : renamed) {
+    for (const auto& [m, name] : folder_renames) {
+      slots_[m].name = AppendName(name);
+      slots_[m].name_size = static_cast<std::uint16_t>(name.size());
+    }
+    std::vector<std::pair<Index, std::string>>().swap(folder_renames);
+  }
+  // Then each folder's children in order, on every core again (each sorts
+  // its own folder's list; names and slots are only read).
+  OnEveryCore(folders.size(), [&](std::size_t f) {
+    std::vector<Index>& kids = dirs_[slots_[folders[f]].data];
+    const std::span<const Index> in_folder = span(f);
+    kids.insert(kids.end(), in_folder.begin(), in_folder.end());
+    SortChildren(&kids);
+  });
+
+  inval_ = std::move(queued_before_rebuild_);
+  queued_before_rebuild_.clear();
+  if (before_) {
+    InvalidateChangesSince(*before_);
+    before_.reset();
+  }
+  in_rebuild_ = false;
+  CompactNamesIfWasteful();
+}
+
+void Tree::InvalidateChangesSince(const Snapshot& was) {
+  const auto name_was = [&](Index ino) {
+    const Slot& s = was.slots[ino];
+    return std::string_view(names_).substr(s.name, s.name_size);
+  };
+  for (Index ino = 0; ino < was.slots.size(); ++ino) {
+    const Slot& old = was.slots[ino];
+    if (!old.live) continue;
+    const Slot* now = SlotOf(ino);
+    if (old.kind != NodeKind::kDir) {
+      if (old.kind == NodeKind::kPhoto && !old.overlay && now != nullptr &&
+          was.attrs[old.data] !=
+              std::make_pair(records_[old.data].size, records_[old.data].mtime)) {
+        InvalidateInode(ino);
+      }
+      continue;
+    }
+    if (now == nullptr || now->kind != NodeKind::kDir) continue;  // its parent says it is gone
+    const std::vector<Index>& was_kids = was.dirs[old.data];
+    bool changed = false;
+    std::size_t shown = 0;
+    for (std::size_t i = 0; i < was_kids.size(); ++i) {
+      const std::string_view name = name_was(was_kids[i]);
+      if (i > 0 && name == name_was(was_kids[i - 1])) continue;  // was not visible
+      ++shown;
+      const auto child = Child(ino, name);
+      if (!child || child->ino != was_kids[i]) {
+        Invalidate(ino, name);
+        changed = true;
+      }
+    }
+    std::size_t shown_now = 0;
+    ForEachChild(ino, [&](const Node&) { ++shown_now; });
+    if (changed || shown != shown_now) InvalidateInode(ino);
+  }
+}
+
+std::vector<Invalidation> Tree::Rebuild(const std::vector<Photo>& photos) {
+  BeginRebuild();
+  for (const Photo& p : photos) AddToRebuild(p);
+  EndRebuild();
+  return TakeInvalidations();
+}
+
+// --- the overlay ---
 
 Node Tree::AddOverlay(Ino parent, std::string_view name, NodeKind kind, Area area) {
   const Index ino = next_ino_++;
-  const Index at = AppendName(layout_, name);
-  Slot& s = Place(layout_, ino);
+  Slot& s = SlotFor(ino);
   s.parent = static_cast<Index>(parent);
-  s.name = at;
+  s.name = AppendName(name);
   s.name_size = static_cast<std::uint16_t>(name.size());
   s.kind = kind;
   s.area = area;
   s.live = true;
   s.overlay = true;
-  if (kind == NodeKind::kDir) {
-    s.data = static_cast<Index>(layout_.dirs.size());
-    layout_.dirs.emplace_back();
-  }
+  s.data = kind == NodeKind::kDir ? NewDirData() : kNone;
   overlay_[ino].mtime = std::time(nullptr);
-  Link(layout_, ino);
+  Link(ino);
+  InvalidateInode(static_cast<Index>(parent));
   return NodeAt(ino);
+}
+
+void Tree::KillSubtree(Index ino) {
+  Slot& s = slots_[ino];
+  if (s.kind == NodeKind::kDir) {
+    for (Index child : dirs_[s.data]) KillSubtree(child);
+    dirs_[s.data].clear();
+    free_dirs_.push_back(s.data);
+  }
+  dead_name_bytes_ += s.name_size;
+  s.live = false;
+  overlay_.erase(ino);
 }
 
 void Tree::Remove(Ino ino) {
   const Slot* s = SlotOf(ino);
-  if (s == nullptr || ino == kRoot) return;
+  if (s == nullptr || ino <= kImport) return;
   const auto i = static_cast<Index>(ino);
-  if (s->kind == NodeKind::kDir) {
-    const std::vector<Index> below = layout_.dirs[s->data];
-    for (Index child : below) Remove(child);
-    std::vector<Index>().swap(layout_.dirs[layout_.slots[i].data]);
-  }
+  const Index parent = s->parent;
   Unlink(i);
-  layout_.slots[i].live = false;
-  overlay_.erase(i);
+  Invalidate(parent, NameOf(i));
+  InvalidateInode(parent);
+  KillSubtree(i);
 }
 
 void Tree::Move(Ino ino, Ino new_parent, std::string_view new_name) {
   if (SlotOf(ino) == nullptr) return;
-  if (auto existing = Child(new_parent, new_name); existing && existing->ino != ino) {
+  if (auto existing = Child(new_parent, new_name);
+      existing && existing->ino != ino && existing->overlay) {
     Remove(existing->ino);
   }
   const auto i = static_cast<Index>(ino);
+  const Index old_parent = slots_[i].parent;
   Unlink(i);
-  const Index at = AppendName(layout_, new_name);
-  Slot& s = layout_.slots[i];
-  s.parent = static_cast<Index>(new_parent);
-  s.name = at;
-  s.name_size = static_cast<std::uint16_t>(new_name.size());
-  Link(layout_, i);
+  Invalidate(old_parent, NameOf(i));
+  InvalidateInode(old_parent);
+  slots_[i].parent = static_cast<Index>(new_parent);
+  SetName(i, new_name);
+  Link(i);
+  InvalidateInode(static_cast<Index>(new_parent));
 }
 
 void Tree::AdoptAllEntry(std::string_view photo_id, Ino ino) {
-  const std::uint64_t key = (static_cast<std::uint64_t>(kAll) << 32) | Serial(photo_id);
-  photo_numbers_.try_emplace(key, static_cast<Index>(ino));
+  const auto target = static_cast<Index>(ino);
+  if (SlotOf(target) != nullptr) return;  // still in use: nothing to hand over
+  const Index serial = Serial(photo_id);
+  PhotoRecord& rec = RecordOf(serial);
+  const Index entry = rec.entry[0];
+  if (!rec.live || entry == kNone || SlotOf(entry) == nullptr) {
+    adopted_[serial] = target;  // taken when the photo's entry is made
+    return;
+  }
+  if (entry == target) return;
+  // The photo is listed already (the feed was quicker): its entry moves to
+  // the copy's number.
+  Unlink(entry);
+  Invalidate(kAll, NameOf(entry));
+  SlotFor(target) = slots_[entry];
+  slots_[entry].live = false;
+  rec.entry[0] = target;
+  Link(target);
+  InvalidateInode(kAll);
 }
 
 std::vector<Invalidation> Tree::Expire(std::int64_t now) {
@@ -446,14 +756,49 @@ std::vector<Invalidation> Tree::Expire(std::int64_t now) {
       done.push_back(ino);
     }
   }
-  std::vector<Invalidation> inval;
-  for (Index ino : done) {
-    const Node n = NodeAt(ino);
-    inval.push_back({n.parent, std::string(n.name), 0});
-    inval.push_back({0, "", n.parent});
-    Remove(ino);
+  // Its own invalidations only; earlier ones stay queued.
+  std::vector<Invalidation> earlier = TakeInvalidations();
+  for (Index ino : done) Remove(ino);
+  std::vector<Invalidation> expired = TakeInvalidations();
+  inval_ = std::move(earlier);
+  return expired;
+}
+
+// --- memory ---
+
+void Tree::CompactNamesIfWasteful() {
+  // Renames and rebuilds append names; the arena is written afresh once
+  // most of it is dead, which costs a pass over the nodes but keeps a long
+  // mount's memory where a fresh one's is.
+  if (in_rebuild_ || names_.size() < (1u << 20) || dead_name_bytes_ * 2 < names_.size()) return;
+  std::string fresh;
+  fresh.reserve(names_.size() - dead_name_bytes_ + 4096);
+  const auto copy = [&](Index at, std::uint16_t size) {
+    const auto to = static_cast<Index>(fresh.size());
+    fresh.append(names_, at, size);
+    return to;
+  };
+  std::vector<Index> base_at(records_.size(), kNone);
+  for (std::size_t serial = 0; serial < records_.size(); ++serial) {
+    PhotoRecord& r = records_[serial];
+    if (!r.live) {
+      r.base_size = 0;  // a returning photo brings its name again
+      r.base = 0;
+      continue;
+    }
+    base_at[serial] = r.base;
+    r.base = copy(r.base, r.base_size);
   }
-  return inval;
+  for (Slot& s : slots_) {
+    if (!s.live) continue;
+    if (s.kind == NodeKind::kPhoto && !s.overlay && base_at[s.data] == s.name) {
+      s.name = records_[s.data].base;  // shared with the photo's own name, as before
+    } else {
+      s.name = copy(s.name, s.name_size);
+    }
+  }
+  names_.swap(fresh);
+  dead_name_bytes_ = 0;
 }
 
 }  // namespace octopus::fs

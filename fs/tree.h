@@ -6,28 +6,46 @@
 //                                                        the user, kept across
 //                                                        rebuilds
 //
-// Inode numbers are stable for the life of the mount: a node is numbered by
-// a key (the view, the folder path and the photo id for a photo), and a key
-// keeps its number forever, so renaming a photo keeps its inode and a
-// remount recomputes the same names. Numbers are never reused.
+// Changes cost what they change. A photo added, removed or changed (Upsert,
+// RemovePhoto) touches its own nodes, the folders it leaves and enters, and
+// the names of the photos of those folders that share its name family
+// (core/grouping.h, NameFamily); the kernel is told to forget exactly what
+// changed (TakeInvalidations). A full build (Rebuild) is for start-up and
+// for a reader that fell behind the change feed; it gives the same tree,
+// inode numbers included, as the same changes made one at a time
+// (tests/fs/tree_test.cc checks the two against each other).
 //
-// Layout (a mount of 100,000 photos has 300,000 to 400,000 nodes, so a node
-// is a few bytes, not a heap object): nodes sit in a vector indexed by inode
+// Inode numbers. A photo keeps the inode of its entry in a view while it
+// stays in the same folder of that view: renaming it, changing its size or
+// removing it and bringing it back (the trash) keeps the number; moving it
+// to another folder (a corrected date or place) gives its entry a new one.
+// A generated folder is numbered by (parent folder, name) for the life of
+// the mount, so it keeps its number when it empties and fills again.
+// Numbers are never given to anything else, except that a file copied into
+// all/ hands its number to the photo it became (AdoptAllEntry).
+//
+// Names in a folder are unique, but a folder may hold a node whose name is
+// shown over another's: a folder over a photo of the same name (a country's
+// own photos beside its regions in by-place/), a file being copied into
+// all/ over the photo whose name it took. Children are kept sorted by
+// (name, rank, inode) with folders first, then the overlay, then photos;
+// only the first of a name is visible.
+//
+// Layout (a mount of a million photos has four million nodes, so a node is
+// a few bytes, not a heap object): nodes sit in a vector indexed by inode
 // number; names are offsets into one character arena; a directory's
-// children are a vector of inode numbers sorted by name; a photo node points
-// at one record per photo (id, size, mtime) that all its views share. Only
-// the overlay keeps per-node heap data. The keys above are stored as
-// (parent directory's inode, name) for a folder and (parent directory's
-// inode, photo serial) for a photo, where a photo id keeps its serial
-// forever: the parent's inode stands for its own key, so this is the same
-// numbering as keying by the folder path.
+// children are a vector of inode numbers; a photo's size, time, import
+// order, base name, folders and entries are kept once in a record that all
+// its views point at.
 //
-// Not thread-safe: Filesystem guards it with one mutex.
+// Not thread-safe: Filesystem guards it with one mutex. (EndRebuild runs
+// its own threads, joined before it returns.)
 #pragma once
 
+#include <array>
 #include <cstdint>
-#include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +54,7 @@
 #include <vector>
 
 #include "core/photo.h"
+#include "fs/photo_ids.h"
 
 namespace octopus::fs {
 
@@ -79,6 +98,7 @@ struct Invalidation {
   Ino parent = 0;
   std::string name;
   Ino ino = 0;
+  bool operator==(const Invalidation&) const = default;
 };
 
 class Tree {
@@ -89,95 +109,180 @@ class Tree {
   explicit Tree(std::int64_t mount_time);
 
   std::optional<Node> Find(Ino ino) const;
+  // The visible child of that name.
   std::optional<Node> Child(Ino parent, std::string_view name) const;
-  // A directory's children in name order (nothing for a file).
+  // A directory's visible children in name order (nothing for a file).
   template <typename F>
   void ForEachChild(Ino dir, F&& visit) const {
-    for (Index child : ChildrenOf(dir)) visit(NodeAt(child));
+    const std::vector<Index>& kids = ChildrenOf(dir);
+    for (std::size_t i = 0; i < kids.size(); ++i) {
+      if (i > 0 && NameOf(kids[i]) == NameOf(kids[i - 1])) continue;  // shown under the other
+      visit(NodeAt(kids[i]));
+    }
   }
   bool HasChildren(Ino dir) const { return !ChildrenOf(dir).empty(); }
+  // At least the number of visible children (a bound, for reserving).
   std::size_t ChildCount(Ino dir) const { return ChildrenOf(dir).size(); }
   std::size_t SubdirCount(Ino dir) const;
   // The overlay's own data of a node; null for a generated node.
   OverlayData* Overlay(Ino ino);
+  // True for import/ and everything below it.
+  bool InImport(Ino ino) const;
+  std::int64_t mount_time() const { return mount_time_; }
+  bool HasPhoto(std::string_view photo_id) const;
 
-  // Replaces the generated part with one built from `photos`; the overlay
-  // stays. Returns what the kernel may have cached that is now wrong.
+  // --- the generated part ---
+  // A full build: BeginRebuild, AddToRebuild for every photo (streamed: the
+  // tree keeps only its compact record of each), EndRebuild. Photos not
+  // added are gone afterwards; the overlay stays.
+  void BeginRebuild();
+  void AddToRebuild(const Photo& photo);
+  void EndRebuild();
+  // The same for a list, returning what the kernel must forget.
   std::vector<Invalidation> Rebuild(const std::vector<Photo>& photos);
+  // One photo added or changed, or removed (absent: nothing happens).
+  void Upsert(const Photo& photo);
+  void RemovePhoto(std::string_view photo_id);
 
-  // Overlay nodes. AddOverlay replaces nothing: the caller checks first.
+  // --- the overlay ---
+  // AddOverlay replaces nothing: the caller checks first.
   Node AddOverlay(Ino parent, std::string_view name, NodeKind kind, Area area);
   // Removes a node (and, for a directory, what is below it).
   void Remove(Ino ino);
   // Moves a node, replacing an overlay node of the same name at the target.
   void Move(Ino ino, Ino new_parent, std::string_view new_name);
-  // Gives the all/ entry of a photo not numbered yet the inode `ino`: a file
-  // copied into all/ keeps its inode when it becomes the photo, so the
-  // kernel's cached name for it stays right.
+  // A file copied into all/ became photo `photo_id`: the photo's entry in
+  // all/ takes the file's inode `ino` (removed from the overlay first), so
+  // the kernel's cached name for it stays right.
   void AdoptAllEntry(std::string_view photo_id, Ino ino);
-  // Imported entries whose time in import/ is over.
+  // Removes imported entries whose time in import/ is over; returns what
+  // the kernel must forget of them (kept apart from TakeInvalidations').
   std::vector<Invalidation> Expire(std::int64_t now);
 
-  std::int64_t mount_time() const { return mount_time_; }
-  // True for import/ and everything below it.
-  bool InImport(Ino ino) const;
+  // What the kernel must forget after the changes made since the last call
+  // (Rebuild and Expire return theirs directly).
+  std::vector<Invalidation> TakeInvalidations();
 
  private:
   // Inode numbers inside the tree: a number indexes a vector, so it is far
   // below 2^32 long before memory runs out.
   using Index = std::uint32_t;
   static constexpr Index kNone = 0xffffffff;
+  static constexpr int kViews = 4;  // all/, by-date/, by-camera/, by-place/
 
   struct Slot {
     Index parent = 0;
-    Index name = 0;  // offset into Layout::names
+    Index name = 0;  // offset into names_
     std::uint16_t name_size = 0;
     NodeKind kind = NodeKind::kDir;
     Area area = Area::kRoot;
     bool live = false;
     bool overlay = false;
-    Index data = kNone;  // kDir: index into Layout::dirs; kPhoto: into Layout::photos
+    Index data = kNone;  // kDir: index into dirs_; kPhoto: the photo's serial
   };
+  // One per photo ever seen (by serial), live while the photo exists. A
+  // removed photo's record keeps its folders and entry numbers, so that it
+  // gets them back if it returns.
   struct PhotoRecord {
-    Index serial = 0;  // into ids_
     std::int64_t size = 0;
     std::int64_t mtime = 0;
+    std::int64_t order = 0;  // ImportOrder: who keeps a shared name
+    Index base = 0;          // SafeFileName(filename), offset into names_
+    std::uint16_t base_size = 0;
+    bool live = false;
+    std::array<Index, kViews> folder{kNone, kNone, kNone, kNone};
+    std::array<Index, kViews> entry{kNone, kNone, kNone, kNone};
   };
-  // Everything a rebuild replaces.
-  struct Layout {
-    std::vector<Slot> slots;               // by inode number; numbers not in use are not live
-    std::string names;                     // every node's name, back to back
-    std::vector<std::vector<Index>> dirs;  // each directory's children, by name
-    std::vector<PhotoRecord> photos;
-  };
+  // Where a photo belongs: per view, its folder (kNone: not listed there).
+  using Placement = std::array<Index, kViews>;
 
   Node NodeAt(Index ino) const;
   const Slot* SlotOf(Ino ino) const;
-  static std::string_view NameOf(const Layout& layout, const Slot& s) {
-    return std::string_view(layout.names).substr(s.name, s.name_size);
+  std::string_view NameOf(Index ino) const {
+    const Slot& s = slots_[ino];
+    return std::string_view(names_).substr(s.name, s.name_size);
+  }
+  std::string_view BaseOf(const PhotoRecord& r) const {
+    return std::string_view(names_).substr(r.base, r.base_size);
   }
   const std::vector<Index>& ChildrenOf(Ino dir) const;
-  static Index AppendName(Layout& layout, std::string_view name);
-  // Links `ino` under its slot's parent, replacing an entry of the same name.
-  static void Link(Layout& layout, Index ino);
-  // Unlinks `ino` from its parent if the parent's entry of its name is it.
+  std::vector<Index>& MutableChildrenOf(Index dir) { return dirs_[slots_[dir].data]; }
+  // (name, rank, inode): the order of a directory's children.
+  bool Before(Index a, Index b) const;
+  Index AppendName(std::string_view name);
+  void SetName(Index ino, std::string_view name);
+  Slot& SlotFor(Index ino);
+  Index NewDirData();
+  // Sorts a directory's children into their order (see Before).
+  void SortChildren(std::vector<Index>* kids) const;
+  // Links `ino` into its slot's parent in order / unlinks it.
+  void Link(Index ino);
   void Unlink(Index ino);
-  Slot& Place(Layout& layout, Index ino);
+  void Invalidate(Index parent, std::string_view name) {
+    inval_.push_back({parent, std::string(name), 0});
+  }
+  void InvalidateInode(Index ino) { inval_.push_back({0, "", ino}); }
 
   Index Serial(std::string_view photo_id);
-  Index NumberPhoto(Index dir, Index serial);
+  PhotoRecord& RecordOf(Index serial);
+  // The folder path of `photo` in each view, making missing folders.
+  Placement PlacementOf(const Photo& photo);
   Index NumberDir(Index parent, std::string_view name);
-  Index AddGeneratedDir(Layout& layout, Index parent, std::string_view name, Area area);
+  Index EnsureDir(Index parent, std::string_view name, Area area);
+  // The number the entry of `serial` in view `v` takes in `folder`.
+  Index EntryNumber(Index serial, int v, Index folder);
+  // Removes generated folders left empty, from `dir` up.
+  void PruneEmpty(Index dir);
+  // Recomputes the names of the photos of `dir` in the family of `name`.
+  void RenameFamily(Index dir, std::string_view name);
+  void AttachEntry(Index serial, int v, Index folder);
+  void DetachEntry(Index ino);
+  void KillSubtree(Index ino);
+  void CompactNamesIfWasteful();
+
+  // The layout as it was when a rebuild began, to tell the kernel what
+  // changed (taken only when there was something it could have cached).
+  struct Snapshot {
+    std::vector<Slot> slots;
+    std::vector<std::vector<Index>> dirs;
+    std::vector<std::pair<std::int64_t, std::int64_t>> attrs;  // (size, mtime) by serial
+  };
+  void InvalidateChangesSince(const Snapshot& was);
 
   std::int64_t mount_time_;
-  Layout layout_;
+  std::vector<Slot> slots_;  // by inode number; numbers not in use are not live
+  std::string names_;        // every node's name and every photo's base name
+  std::size_t dead_name_bytes_ = 0;
+  std::vector<std::vector<Index>> dirs_;  // each directory's children, in order
+  std::vector<Index> free_dirs_;          // entries of dirs_ no directory uses
   std::unordered_map<Index, OverlayData> overlay_;
   // Grow-only, for stable numbers.
-  std::deque<std::string> ids_;  // photo serial -> id (a deque: views stay valid)
-  std::unordered_map<std::string_view, Index> serials_;         // id -> serial, views into ids_
-  std::unordered_map<std::uint64_t, Index> photo_numbers_;      // (dir, serial) -> inode
-  std::map<std::pair<Index, std::string>, Index> dir_numbers_;  // (parent, name) -> inode
+  PhotoIds ids_;                      // photo id <-> serial
+  std::vector<PhotoRecord> records_;  // by serial
+  // (parent, name) -> number; looked up by (parent, string_view).
+  struct DirKeyLess {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      if (a.first != b.first) return a.first < b.first;
+      return std::string_view(a.second) < std::string_view(b.second);
+    }
+  };
+  std::map<std::pair<Index, std::string>, Index, DirKeyLess> dir_numbers_;
+  std::unordered_map<Index, Index> adopted_;  // serial -> the all/ inode it is to take
   Index next_ino_ = 100;
+  std::vector<Invalidation> inval_;
+  // The folder of each view a photo was last placed in, by a key of its
+  // path ("d" + day, "c" + camera, "p" + place), so that placing a photo
+  // costs one hash lookup per view, not one map lookup per path component.
+  // An entry is used only while its folder is live.
+  std::unordered_map<std::string, Index> placed_;
+  // Between BeginRebuild and EndRebuild: (folder, entry) of every photo
+  // added, and what was there before.
+  std::vector<std::pair<Index, Index>> rebuild_entries_;
+  std::unique_ptr<Snapshot> before_;
+  std::vector<Invalidation> queued_before_rebuild_;
+  bool in_rebuild_ = false;
 };
 
 // The instant a photo was taken, for mtime: the capture time with its offset

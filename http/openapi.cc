@@ -257,20 +257,25 @@ json OpenApiDocument() {
               {{"file",
                 {{"type", "array"},
                  {"items", {{"type", "string"}, {"contentMediaType", "image/jpeg"}}}}}}}}}}}}}});
-  paths["/api/v1/photos"]["get"] =
-      Op("List photos, newest first, a page at a time", "photos", true,
-         {{"200", Ok("A page", "PhotoPage")},
-          {"400", Error("Bad limit")},
-          {"422", Error("Invalid cursor")}},
-         json::array({QueryParam("from", "taken_at >= from (2024-07-01 or a full timestamp)"),
-                      QueryParam("to", "taken_at < to"),
-                      QueryParam("camera", "\"<Make> <Model>\" as in /browse/cameras"),
-                      QueryParam("country", "Country name"), QueryParam("region", "Region name"),
-                      QueryParam("city", "City name"),
-                      QueryParam("q", "Text in the file name, camera, lens or place"),
-                      QueryParam("limit", "Page size (default 50, at most 200)",
-                                 {{"type", "integer"}, {"minimum", 1}}),
-                      QueryParam("cursor", "next_cursor of the previous page")}));
+  paths["/api/v1/photos"]["get"] = Op(
+      "List photos, newest first, a page at a time", "photos", true,
+      {{"200", Ok("A page", "PhotoPage")},
+       {"400", Error("A malformed parameter: limit, from, to or cursor")}},
+      json::array(
+          {QueryParam("from",
+                      "Taken at or after: a date (2024-07-14) or a local time "
+                      "(2024-07-14T18:30, 2024-07-14T18:30:05)"),
+           QueryParam("to",
+                      "Taken at or before, included: a date (the whole day) or a "
+                      "local time"),
+           QueryParam("camera", "\"<Make> <Model>\" as in /browse/cameras, any ASCII case"),
+           QueryParam("country", "Country name, or ISO 3166-1 alpha-2 code (IT), any ASCII case"),
+           QueryParam("region", "Region name, any ASCII case"),
+           QueryParam("city", "City name, any ASCII case"),
+           QueryParam("q", "Text in the file name, camera, lens or place, any ASCII case"),
+           QueryParam("limit", "Page size (default 50, at most 200)",
+                      {{"type", "integer"}, {"minimum", 1}}),
+           QueryParam("cursor", "next_cursor of the previous page")}));
   paths["/api/v1/photos/{id}"]["get"] =
       Op("One photo's record", "photos", true,
          {{"200", Ok("The record", "Photo")}, {"404", Error("No such photo of yours")}},
@@ -316,8 +321,12 @@ json OpenApiDocument() {
                    Header("If-None-Match", "A previous ETag")}));
   for (const char* view : {"dates", "cameras", "places"}) {
     paths[std::string("/api/v1/browse/") + view]["get"] =
-        Op(std::string("The by-") + view + " folder tree with photo counts, as the mount shows it",
-           "browse", true, {{"200", Ok("The tree", "Folder")}});
+        Op(std::string("The by-") + view +
+               " folder tree with photo counts, as the mount shows it. The ETag changes "
+               "with the user's photos: send it back in If-None-Match for a 304",
+           "browse", true,
+           {{"200", Ok("The tree", "Folder")}, {"304", NoContent("Not modified")}},
+           json::array({Header("If-None-Match", "A previous ETag")}));
   }
   paths["/health"]["get"] = Op("Liveness", "meta", false, {{"200", Ok("Alive", "Health")}});
   paths["/openapi.json"]["get"] =

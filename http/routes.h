@@ -12,6 +12,8 @@
 
 #include "core/library.h"
 #include "http/api_server.h"
+#include "http/browse_cache.h"
+#include "http/client_address.h"
 #include "http/http_util.h"
 #include "http/throttle.h"
 #include "http/token_cache.h"
@@ -50,13 +52,17 @@ struct ServerState {
                                      : 4 * static_cast<std::size_t>(config.max_upload_bytes) +
                                            (1 << 20)),
         throttle(opts.throttle),
-        tokens(config.secret_key) {}
+        tokens(config.secret_key),
+        browse(8 * 1024 * 1024) {}
   Library& library;
   const Config config;
   const ApiServerOptions options;
   const std::size_t max_upload_request_bytes;  // whole POST /photos request
   LoginThrottle throttle;                      // thread-safe
   VerifiedTokenCache tokens;                   // thread-safe
+  BrowseCache browse;                          // thread-safe
+  // OCTOPUS_TRUSTED_PROXIES, parsed when the server starts (then immutable).
+  TrustedProxies trusted_proxies;
   // Serializes registration so that exactly one first user becomes admin.
   std::mutex register_mu;
 };

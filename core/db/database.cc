@@ -90,24 +90,44 @@ Statement::~Statement() {
   if (stmt_) owner_->Return(std::move(sql_), stmt_);
 }
 
-Statement& Statement::Bind(int index, std::int64_t value) {
-  sqlite3_bind_int64(stmt_, index, value);
+int Statement::IndexOf(std::string_view name) {
+  const std::string key(name);  // sqlite wants it NUL-terminated
+  const int index = sqlite3_bind_parameter_index(stmt_, key.c_str());
+  if (index == 0 && bind_error_.ok()) {
+    bind_error_ = Status::Internal("sql: no parameter " + key + " in: " + sql_);
+  }
+  return index;
+}
+
+void Statement::Check(int rc, std::string_view name) {
+  if (rc != SQLITE_OK && bind_error_.ok()) {
+    bind_error_ =
+        Status::Internal("sql: cannot bind " + std::string(name) + ": " + sqlite3_errstr(rc));
+  }
+}
+
+Statement& Statement::Bind(std::string_view name, std::int64_t value) {
+  if (const int i = IndexOf(name)) Check(sqlite3_bind_int64(stmt_, i, value), name);
   return *this;
 }
-Statement& Statement::Bind(int index, double value) {
-  sqlite3_bind_double(stmt_, index, value);
+Statement& Statement::Bind(std::string_view name, double value) {
+  if (const int i = IndexOf(name)) Check(sqlite3_bind_double(stmt_, i, value), name);
   return *this;
 }
-Statement& Statement::Bind(int index, std::string_view text) {
-  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+Statement& Statement::Bind(std::string_view name, std::string_view text) {
+  if (const int i = IndexOf(name)) {
+    Check(sqlite3_bind_text64(stmt_, i, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
+          name);
+  }
   return *this;
 }
-Statement& Statement::BindNull(int index) {
-  sqlite3_bind_null(stmt_, index);
+Statement& Statement::BindNull(std::string_view name) {
+  if (const int i = IndexOf(name)) Check(sqlite3_bind_null(stmt_, i), name);
   return *this;
 }
 
 Result<bool> Statement::Step() {
+  if (!bind_error_.ok()) return bind_error_;
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
@@ -125,6 +145,7 @@ Status Statement::Run() {
 void Statement::Reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
+  bind_error_ = Status::Ok();
 }
 
 bool Statement::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
@@ -146,6 +167,15 @@ std::optional<double> Statement::OptDouble(int col) const {
 std::optional<std::string> Statement::OptText(int col) const {
   if (IsNull(col)) return std::nullopt;
   return Text(col);
+}
+
+Result<ReadTransaction> ReadTransaction::Begin(Database& db) {
+  RETURN_IF_ERROR(db.Exec("BEGIN"));
+  return ReadTransaction(&db);
+}
+
+ReadTransaction::~ReadTransaction() {
+  if (db_) (void)db_->Exec("COMMIT");
 }
 
 Result<Transaction> Transaction::Begin(Database& db) {

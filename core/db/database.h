@@ -57,32 +57,44 @@ class Database {
 class Statement {
  public:
   Statement(Statement&& other) noexcept
-      : owner_(other.owner_), db_(other.db_), stmt_(other.stmt_), sql_(std::move(other.sql_)) {
+      : owner_(other.owner_),
+        db_(other.db_),
+        stmt_(other.stmt_),
+        sql_(std::move(other.sql_)),
+        bind_error_(std::move(other.bind_error_)) {
     other.stmt_ = nullptr;
   }
   Statement& operator=(Statement&&) = delete;
   Statement(const Statement&) = delete;
   ~Statement();
 
-  // Binds are 1-based, like SQLite's.
-  Statement& Bind(int index, std::int64_t value);
-  Statement& Bind(int index, int value) { return Bind(index, static_cast<std::int64_t>(value)); }
-  Statement& Bind(int index, double value);
-  Statement& Bind(int index, std::string_view text);
-  Statement& Bind(int index, const char* text) { return Bind(index, std::string_view(text)); }
-  Statement& Bind(int index, const std::string& text) {
-    return Bind(index, std::string_view(text));
+  // Binds by name (":owner"): the SQL says what each value is, and the
+  // same name may appear several times. An unknown name or a failed bind
+  // is kept and returned by the next Step or Run, so a typo in a name is an
+  // error, never a silently NULL parameter.
+  Statement& Bind(std::string_view name, std::int64_t value);
+  Statement& Bind(std::string_view name, int value) {
+    return Bind(name, static_cast<std::int64_t>(value));
   }
-  Statement& BindNull(int index);
+  Statement& Bind(std::string_view name, bool value) = delete;  // say 0 or 1
+  Statement& Bind(std::string_view name, double value);
+  Statement& Bind(std::string_view name, std::string_view text);
+  Statement& Bind(std::string_view name, const char* text) {
+    return Bind(name, std::string_view(text));
+  }
+  Statement& Bind(std::string_view name, const std::string& text) {
+    return Bind(name, std::string_view(text));
+  }
+  Statement& BindNull(std::string_view name);
   template <typename T>
-  Statement& Bind(int index, const std::optional<T>& value) {
-    return value ? Bind(index, *value) : BindNull(index);
+  Statement& Bind(std::string_view name, const std::optional<T>& value) {
+    return value ? Bind(name, *value) : BindNull(name);
   }
 
   // Step: true when a row is available, false when done; errors as Status.
   Result<bool> Step();
   Status Run();  // Step until done, for statements without rows.
-  void Reset();  // ready to bind and run again
+  void Reset();  // ready to bind and run again; forgets a bind error
 
   bool IsNull(int col) const;
   std::int64_t Int(int col) const;
@@ -96,10 +108,29 @@ class Statement {
   friend class Database;
   Statement(Database* owner, sqlite3_stmt* stmt, std::string sql)
       : owner_(owner), db_(owner->db_), stmt_(stmt), sql_(std::move(sql)) {}
+  // The parameter's index, or 0 after recording why there is none.
+  int IndexOf(std::string_view name);
+  void Check(int rc, std::string_view name);
   Database* owner_;  // takes the statement back into its cache
   sqlite3* db_;
   sqlite3_stmt* stmt_;
   std::string sql_;  // the cache key
+  Status bind_error_;
+};
+
+// BEGIN (deferred) for reading: every query inside sees one snapshot of the
+// database, so a feed position and the rows read with it agree. Ends (and
+// releases the snapshot) when destroyed; never throws.
+class ReadTransaction {
+ public:
+  static Result<ReadTransaction> Begin(Database& db);
+  ReadTransaction(ReadTransaction&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  ReadTransaction& operator=(ReadTransaction&&) = delete;
+  ~ReadTransaction();
+
+ private:
+  explicit ReadTransaction(Database* db) : db_(db) {}
+  Database* db_;
 };
 
 // BEGIN IMMEDIATE: takes the write lock at once, so a check-then-write (the

@@ -4,10 +4,11 @@
 #
 # Importing N real photos would take hours, so the library is synthetic: one
 # user is created through the CLI, then N photo rows are inserted straight
-# into its SQLite database (names repeating every 10,000 photos so all/ has
-# "IMG_0001 (2).JPG" names, capture dates over eight years, twelve cameras,
-# and, with PLACES=1, a place for every photo). The originals do not exist:
-# the bench lists and stats, it never opens a photo.
+# into its SQLite database (tests/bench/synthetic_library.sh: names
+# repeating every 10,000 photos so all/ has "IMG_0001 (2).JPG" names,
+# capture dates over eight years, twelve cameras, a place for every photo).
+# The originals do not exist: the bench lists and stats, it never opens a
+# photo.
 #
 # Prints, for the `octopus mount` process (from /proc/PID/status):
 #   VmRSS after mounting, VmRSS after `ls -lR` and `find` of everything, VmHWM
@@ -16,16 +17,16 @@
 # it prints numbers and asserts only that the mount shows N photos.
 # Needs root (mounts) and the sqlite3 command. Uses the binaries under
 # BUILD_DIR (default build/).
-# Usage: tests/bench/mount_scale_bench.sh [N]   (PLACES=1 to give photos places)
+# Usage: tests/bench/mount_scale_bench.sh [N]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD_DIR="${BUILD_DIR:-build}"
 N="${1:-100000}"
-PLACES="${PLACES:-0}"
 octopus="$BUILD_DIR/tools/octopus"
 [ "$(id -u)" = 0 ] || { echo "needs root (mounts)" >&2; exit 2; }
 [ -x "$octopus" ] || { echo "missing $octopus: build first (tools/build.sh)" >&2; exit 2; }
 command -v sqlite3 >/dev/null || { echo "needs the sqlite3 command" >&2; exit 2; }
+source tests/bench/synthetic_library.sh
 
 work="$(mktemp -d)"
 pid=""
@@ -39,33 +40,8 @@ octo="$octopus --home $work/home"
 echo "a long enough password" | $octo user add bench --quota 1T --password-stdin >/dev/null
 db="$work/home/instance/octopus.db"
 
-sqlite3 "$db" <<SQL
-PRAGMA journal_mode = WAL;
-BEGIN;
-WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < $N),
-cams(k, make, model) AS (VALUES (0, 'Canon', 'EOS 5D Mark IV'), (1, 'Nikon', 'D750'),
-  (2, 'Apple', 'iPhone 12'), (3, 'Apple', 'iPhone 8'), (4, 'Sony', 'ILCE-7M3'),
-  (5, 'Fujifilm', 'X-T3'), (6, 'Samsung', 'SM-G991B'), (7, 'Google', 'Pixel 6'),
-  (8, 'Olympus', 'E-M10'), (9, 'Panasonic', 'DMC-GX80'), (10, 'Canon', 'EOS 80D'),
-  (11, '', ''))
-INSERT INTO photos (id, owner, filename, size, sha256, mime, width, height, orientation,
-  taken_at, taken_at_offset, taken_at_estimated, camera_make, camera_model, camera_label, lens,
-  place_country, place_country_code, place_region, place_city, imported_at)
-SELECT lower(hex(randomblob(16))), 1, printf('IMG_%04d.JPG', i % 10000),
-  2000000 + (i * 7919) % 4000000, printf('%064x', i), 'image/jpeg', 4000, 3000, 1,
-  strftime('%Y-%m-%dT%H:%M:%S', 1451606400 + (i * 2531) % 252288000, 'unixepoch'),
-  CASE WHEN i % 3 = 0 THEN '+02:00' END, 0, make, model,
-  CASE WHEN make = '' THEN 'Unknown camera' ELSE make || ' ' || model END, '',
-  CASE WHEN $PLACES THEN printf('Country %d', i % 20) END,
-  CASE WHEN $PLACES THEN 'XX' END,
-  CASE WHEN $PLACES THEN printf('Region %d', i % 100) END,
-  CASE WHEN $PLACES THEN printf('City %d', i % 1000) END,
-  strftime('%Y-%m-%dT%H:%M:%S', 1700000000 + i, 'unixepoch') || '.000Z'
-FROM seq JOIN cams ON cams.k = seq.i % 12;
-UPDATE users SET photo_count = $N, used_bytes = (SELECT SUM(size) FROM photos),
-  generation = generation + 1;
-COMMIT;
-SQL
+synthetic_photos "$db" 1 0 "$N"
+synthetic_done "$db"
 
 # The native reference: the same N names and sizes as all/ (sparse files).
 mkdir -p "$work/native" "$work/mnt"

@@ -17,9 +17,10 @@ class DatabaseTest : public ::testing::Test {
     db_ = std::move(db).value();
     ASSERT_TRUE(db_->Exec("CREATE TABLE t(k INTEGER PRIMARY KEY, v TEXT)").ok());
     for (int k = 1; k <= 3; ++k) {
-      auto ins = db_->Prepare("INSERT INTO t(k, v) VALUES (?, ?)");
+      auto ins = db_->Prepare("INSERT INTO t(k, v) VALUES (:k, :v)");
       ASSERT_TRUE(ins.ok());
-      ASSERT_TRUE(ins->Bind(1, k).Bind(2, 'v' + std::to_string(k)).Run().ok());
+      const std::string v = 'v' + std::to_string(k);
+      ASSERT_TRUE(ins->Bind(":k", k).Bind(":v", v).Run().ok());
     }
   }
 
@@ -28,10 +29,10 @@ class DatabaseTest : public ::testing::Test {
 };
 
 TEST_F(DatabaseTest, TheSameSqlNestedGetsItsOwnStatement) {
-  const char* kSql = "SELECT k, v FROM t WHERE k >= ? ORDER BY k";
+  const char* kSql = "SELECT k, v FROM t WHERE k >= :k ORDER BY k";
   auto outer = db_->Prepare(kSql);
   ASSERT_TRUE(outer.ok());
-  outer->Bind(1, 1);
+  outer->Bind(":k", 1);
   std::vector<std::string> seen;
   while (true) {
     auto row = outer->Step();
@@ -41,7 +42,7 @@ TEST_F(DatabaseTest, TheSameSqlNestedGetsItsOwnStatement) {
     // would restart the outer loop or end it early.
     auto inner = db_->Prepare(kSql);
     ASSERT_TRUE(inner.ok());
-    inner->Bind(1, 3);
+    inner->Bind(":k", 3);
     auto r = inner->Step();
     ASSERT_TRUE(r.ok() && *r);
     EXPECT_EQ(inner->Text(1), "v3");
@@ -51,11 +52,11 @@ TEST_F(DatabaseTest, TheSameSqlNestedGetsItsOwnStatement) {
 }
 
 TEST_F(DatabaseTest, AReturnedStatementKeepsNoBindingsAndNoSnapshot) {
-  const char* kSql = "SELECT v FROM t WHERE k = ?";
+  const char* kSql = "SELECT v FROM t WHERE k = :k";
   {
     auto s = db_->Prepare(kSql);
     ASSERT_TRUE(s.ok());
-    s->Bind(1, 2);
+    s->Bind(":k", 2);
     auto r = s->Step();
     ASSERT_TRUE(r.ok() && *r);  // left mid-result, as an early return does
   }
@@ -79,10 +80,43 @@ TEST_F(DatabaseTest, AReturnedStatementKeepsNoBindingsAndNoSnapshot) {
   }
   auto s = db_->Prepare(kSql);
   ASSERT_TRUE(s.ok());
-  s->Bind(1, 4);
+  s->Bind(":k", 4);
   auto row = s->Step();
   ASSERT_TRUE(row.ok() && *row);
   EXPECT_EQ(s->Text(0), "v4");
+}
+
+TEST_F(DatabaseTest, AnUnknownParameterNameIsAnErrorNotANull) {
+  // A misspelt name used to leave its parameter NULL: the query then
+  // matched nothing, or wrote a NULL, without a word.
+  auto s = db_->Prepare("UPDATE t SET v = :value WHERE k = :k");
+  ASSERT_TRUE(s.ok());
+  s->Bind(":k", 1).Bind(":valeu", "changed");
+  Status run = s->Run();
+  EXPECT_FALSE(run.ok());
+  EXPECT_NE(run.message().find(":valeu"), std::string::npos) << run.message();
+  auto check = db_->Prepare("SELECT v FROM t WHERE k = 1");
+  ASSERT_TRUE(check.ok());
+  auto row = check->Step();
+  ASSERT_TRUE(row.ok() && *row);
+  EXPECT_EQ(check->Text(0), "v1");
+}
+
+TEST_F(DatabaseTest, AReadTransactionSeesOneSnapshot) {
+  auto tx = ReadTransaction::Begin(*db_);
+  ASSERT_TRUE(tx.ok());
+  auto count = [&] {
+    auto s = db_->Prepare("SELECT COUNT(*) FROM t");
+    EXPECT_TRUE(s.ok());
+    auto r = s->Step();
+    EXPECT_TRUE(r.ok() && *r);
+    return s->Int(0);
+  };
+  const auto before = count();
+  auto other = Database::Open(dir_ / "t.db");
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE((*other)->Exec("INSERT INTO t(k, v) VALUES (9, 'v9')").ok());
+  EXPECT_EQ(count(), before) << "a read transaction saw a later commit";
 }
 
 }  // namespace

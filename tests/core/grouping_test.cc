@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+#include <tuple>
+
 namespace octopus {
 namespace {
 
@@ -59,6 +65,106 @@ TEST(GroupingTest, DistinctNamesAreStableAndOrderIndependent) {
   EXPECT_EQ(DistinctNames({&a, &b, &c, &d}),
             (std::vector<std::string>{"IMG_0001.JPG", "IMG_0001 (2).JPG", "IMG_0001 (2) (2).JPG",
                                       "IMG_0001 (3).JPG"}));
+}
+
+// The definition of DistinctNames, written plainly: one pass over the whole
+// folder in (import order, id) order with one map of the names taken.
+std::vector<std::string> ReferenceNames(const std::vector<NameRequest>& photos) {
+  std::vector<std::size_t> order(photos.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return std::tie(photos[a].order, photos[a].id) < std::tie(photos[b].order, photos[b].id);
+  });
+  std::vector<std::string> names(photos.size());
+  std::map<std::string, int> taken;
+  for (std::size_t i : order) {
+    const std::string base(photos[i].name);
+    std::string name = base;
+    if (taken[base]++ > 0) {
+      const auto dot = base.rfind('.');
+      const bool has_ext = dot != std::string::npos && dot != 0 && base.size() - dot <= 16;
+      const std::string ext = has_ext ? base.substr(dot) : "";
+      const std::string stem = base.substr(0, base.size() - ext.size());
+      for (int n = taken[base];; ++n) {
+        const std::string suffix = " (" + std::to_string(n) + ")";
+        std::string cut = stem.substr(0, std::min(stem.size(), 255 - ext.size() - suffix.size()));
+        while (!cut.empty() && cut.size() < stem.size() &&
+               (static_cast<unsigned char>(stem[cut.size()]) & 0xC0) == 0x80) {
+          cut.pop_back();
+        }
+        name = cut + suffix + ext;
+        if (!taken.count(name)) break;
+      }
+      taken[name] = 1;
+    }
+    names[i] = name;
+  }
+  return names;
+}
+
+// Names chosen to collide: repeats, real names that look like suffixed
+// ones, no extension, a long "extension", and 255-byte names (whose suffix
+// must cut the stem), some ending in a two-byte character. Like every name
+// a folder holds, none is over 255 bytes.
+std::vector<std::string> CollidingNames() {
+  const std::string long_stem(251, 'L');
+  const std::string long_utf8 = std::string(248, 'U') + "\xc3\xa9";
+  return {"a.jpg",
+          "a (2).jpg",
+          "a (3).jpg",
+          "a (2) (2).jpg",
+          "a.JPG",
+          "a",
+          "a (2)",
+          "A.jpg",
+          "a.b.jpg",
+          "a (x).jpg",
+          "b.jpg",
+          "ab.jpg",
+          "a.longextension1234",
+          "a (2).longextension1234",
+          long_stem + ".jpg",
+          long_stem.substr(4) + " (2).jpg",
+          long_utf8 + ".jpg",
+          " (2).jpg"};
+}
+
+TEST(GroupingTest, DistinctNamesEqualTheDefinitionOnCollidingNames) {
+  const std::vector<std::string> pool = CollidingNames();
+  for (std::uint32_t seed = 1; seed <= 200; ++seed) {
+    std::mt19937 rng(seed);
+    const std::size_t n = 1 + rng() % 40;
+    std::vector<std::string> ids(n);
+    std::vector<NameRequest> photos(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      ids[i] = "id" + std::to_string(rng() % 1000);
+      photos[i] = {pool[rng() % pool.size()], static_cast<std::int64_t>(rng() % 5), ids[i]};
+    }
+    const auto names = DistinctNames(photos);
+    ASSERT_EQ(names, ReferenceNames(photos)) << "seed " << seed;
+    std::set<std::string> unique(names.begin(), names.end());
+    EXPECT_EQ(unique.size(), names.size()) << "seed " << seed;
+    for (const std::string& name : names) {
+      EXPECT_LE(name.size(), 255u);
+      // Every name DistinctNames makes is in the family of the name it
+      // came from: that is what lets the mount rename one family alone.
+      EXPECT_TRUE(std::any_of(photos.begin(), photos.end(), [&](const NameRequest& p) {
+        return NameFamily(p.name) == NameFamily(name) &&
+               std::string_view(name).starts_with(NameFamilyPrefix(p.name));
+      })) << name;
+    }
+  }
+}
+
+TEST(GroupingTest, ARepeated255ByteNameGetsASuffixInsteadOfLoopingForever) {
+  // Cutting "stem (2).ext" back to 255 bytes dropped the suffix, so every
+  // candidate was the taken name itself and the loop never ended.
+  const std::string name = std::string(251, 'x') + ".jpg";
+  const auto names =
+      DistinctNames(std::vector<NameRequest>{{name, 1, "a"}, {name, 2, "b"}, {name, 3, "c"}});
+  EXPECT_EQ(names[0], name);
+  EXPECT_EQ(names[1], std::string(247, 'x') + " (2).jpg");
+  EXPECT_EQ(names[2], std::string(247, 'x') + " (3).jpg");
 }
 
 TEST(GroupingTest, SafeFileNameNeutralisesHostileNames) {

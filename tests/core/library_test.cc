@@ -188,9 +188,13 @@ TEST_F(LibraryTest, DeleteRemovesBlobsAndFreesQuota) {
   auto r = Import(alice_, Jpeg("gone.jpg", 30));
   ASSERT_TRUE(r.ok());
   const Photo p = r->photo;
-  const auto gen = *lib_->Generation(alice_);
+  const auto head = lib_->ChangeFeedPosition(alice_)->head;
   ASSERT_TRUE(lib_->DeletePhoto(alice_, p.id).ok());
-  EXPECT_GT(*lib_->Generation(alice_), gen);
+  auto feed = lib_->ChangesSince(alice_, head, 10);
+  ASSERT_TRUE(feed.ok());
+  ASSERT_EQ(feed->changes.size(), 1u);
+  EXPECT_EQ(feed->changes[0].photo_id, p.id);
+  EXPECT_EQ(feed->changes[0].kind, ChangeKind::kRemoved);
   EXPECT_FALSE(std::filesystem::exists(lib_->OriginalPath(p)));
   EXPECT_FALSE(std::filesystem::exists(lib_->ThumbnailPath(p, ThumbnailSize::kSmall)));
   EXPECT_EQ(lib_->GetUser(alice_)->used_bytes, 0);

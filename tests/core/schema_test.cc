@@ -1,6 +1,6 @@
 // Migrations: an old database is upgraded keeping its data; a newer one is
 // refused with a clear message.
-#include "core/db/schema.h"
+#include "core/store/schema.h"
 
 #include <gtest/gtest.h>
 

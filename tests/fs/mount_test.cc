@@ -195,6 +195,27 @@ TEST_F(MountTest, RemovingAPhotoAnywhereDeletesItAndFreesQuota) {
   EXPECT_EQ(Sh("test -e " + M("all/b.jpg")).exit_code, 0);
 }
 
+TEST_F(MountTest, RemovingAViewFolderRecursivelyDeletesItsPhotosAndSucceeds) {
+  DoMount();
+  for (int i = 0; i < 5; ++i) Photo("r" + std::to_string(i) + ".jpg", 10 + i);
+  Photo("keep.jpg", 20);
+  auto r = Sh("cp " + Quote(src().string()) + "/r*.jpg " + M("all/"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = Sh("cp " + Quote((src() / "keep.jpg").string()) + " " + M("import/"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // All six are in by-date/unknown/; take out the one to keep first.
+  ASSERT_EQ(PhotoCount(), 6u);
+  r = Sh("rm " + M("by-date/unknown/keep.jpg"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // rm -r removes the photos, then the folder, which went with the last
+  // photo: rm must still succeed, as on any folder.
+  r = Sh("rm -r " + M("by-date/unknown"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(PhotoCount(), 0u);
+  EXPECT_NE(Sh("test -e " + M("by-date/unknown")).exit_code, 0);
+  EXPECT_EQ(Sh("ls " + M("all")).output, "");
+}
+
 TEST_F(MountTest, RenamesInAllAndRefusesWhatContradictsTheMetadata) {
   DoMount();
   Photo("x.jpg", 1);

@@ -5,6 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
+#include <optional>
+#include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -185,8 +189,8 @@ TEST(TreeTest, AFileCopiedIntoAllShowsOverThePhotoAndKeepsItsInodeAsThePhoto) {
   EXPECT_TRUE(tree.Find(photo));  // still there by number
 
   // Imported as photo "new": all/ shows it under the copy's inode.
-  tree.AdoptAllEntry("new", copy.ino);
   tree.Remove(copy.ino);
+  tree.AdoptAllEntry("new", copy.ino);
   (void)tree.Rebuild({old, MakePhoto("new", "a.jpg", "2024-01-02T00:00:00Z")});
   EXPECT_EQ(InoOf(tree, Tree::kAll, "a.jpg"), photo);
   EXPECT_EQ(InoOf(tree, Tree::kAll, "a (2).jpg"), copy.ino);
@@ -207,6 +211,240 @@ TEST(TreeTest, ImportedEntriesExpire) {
   EXPECT_TRUE(Invalidates(inval, Tree::kImport, "done.jpg"));
   EXPECT_FALSE(tree.Find(done.ino));
   EXPECT_TRUE(tree.Find(writing.ino));
+}
+
+// --- the incremental tree against full rebuilds ---
+
+// Every visible node, by path: its inode, kind, photo and attributes.
+struct Listed {
+  Ino ino = 0;
+  NodeKind kind = NodeKind::kDir;
+  std::string photo_id;
+  std::int64_t size = 0, mtime = 0;
+  bool operator==(const Listed&) const = default;
+};
+using Listing = std::map<std::string, Listed>;
+
+void ListInto(const Tree& tree, Ino dir, const std::string& path, Listing* out) {
+  tree.ForEachChild(dir, [&](const Node& n) {
+    const std::string p = path + "/" + std::string(n.name);
+    (*out)[p] = {n.ino, n.kind, std::string(n.photo_id), n.size, n.mtime};
+    if (n.kind == NodeKind::kDir) ListInto(tree, n.ino, p, out);
+  });
+}
+
+Listing List(const Tree& tree) {
+  Listing out;
+  ListInto(tree, Tree::kRoot, "", &out);
+  return out;
+}
+
+// The same listing without inode numbers: a tree built afresh numbers
+// differently, but must show the same.
+std::map<std::string, std::string> Shape(const Listing& listing) {
+  std::map<std::string, std::string> out;
+  for (const auto& [path, l] : listing) {
+    out[path] = std::to_string(static_cast<int>(l.kind)) + " " + l.photo_id + " " +
+                std::to_string(l.size) + " " + std::to_string(l.mtime);
+  }
+  return out;
+}
+
+// A library that changes at random, with names, dates, cameras and places
+// drawn to collide: repeated names and names that look suffixed, a photo
+// named like a region folder, photos with a country only beside regions.
+class RandomLibrary {
+ public:
+  explicit RandomLibrary(std::uint32_t seed) : rng_(seed) {}
+
+  std::map<std::string, Photo>& photos() { return photos_; }
+  std::vector<Photo> All() const {
+    std::vector<Photo> out;
+    for (const auto& [id, p] : photos_) out.push_back(p);
+    return out;
+  }
+
+  Photo New() {
+    Photo p;
+    p.id = "p" + std::to_string(next_id_++);
+    p.imported_at =
+        "2024-01-01T00:00:0" + std::to_string(Pick(4)) + "." + std::to_string(100 + Pick(3)) + "Z";
+    Reshape(&p);
+    return p;
+  }
+
+  // Changes one thing of `p`, as a rename, a corrected date or place, or a
+  // new camera would.
+  void Change(Photo* p) {
+    switch (Pick(4)) {
+      case 0:
+        p->filename = Name();
+        break;
+      case 1:
+        p->meta.taken_at = Day();
+        p->meta.taken_at_estimated = Pick(5) == 0;
+        break;
+      case 2:
+        p->place = PlaceOf();
+        break;
+      default:
+        p->size = 1000 + Pick(3);
+        break;
+    }
+  }
+
+  std::size_t Pick(std::size_t n) { return rng_() % n; }
+
+ private:
+  void Reshape(Photo* p) {
+    p->filename = Name();
+    p->size = 1000 + Pick(3);
+    p->meta.taken_at = Day();
+    p->meta.taken_at_estimated = Pick(8) == 0;
+    static const CameraInfo kCameras[] = {{"Nikon", "D750"}, {"Apple", "iPhone 12"}, {"", ""}};
+    p->meta.camera = kCameras[Pick(3)];
+    p->place = PlaceOf();
+  }
+  std::string Name() {
+    static const char* kNames[] = {
+        "a.jpg",        "a (2).jpg",        "a (3).jpg", "a (2) (2).jpg", "a.JPG", "b.jpg", "Lazio",
+        "IMG_0001.JPG", "IMG_0001 (2).JPG", "x",         "x (2)",         "ab.jpg"};
+    return kNames[Pick(std::size(kNames))];
+  }
+  std::string Day() {
+    static const char* kDays[] = {"2024-07-14T10:11:12", "2024-07-15T08:00:00",
+                                  "2023-01-01T00:00:00"};
+    return kDays[Pick(std::size(kDays))];
+  }
+  std::optional<Place> PlaceOf() {
+    switch (Pick(5)) {
+      case 0:
+        return std::nullopt;
+      case 1:
+        return Place{"Italy", "IT", "Lazio", "Rome"};
+      case 2:
+        return Place{"Italy", "IT", "Lazio", ""};
+      case 3:
+        return Place{"Italy", "IT", "", ""};
+      default:
+        return Place{"France", "FR", "Île-de-France", "Paris"};
+    }
+  }
+
+  std::mt19937 rng_;
+  std::map<std::string, Photo> photos_;
+  int next_id_ = 0;
+};
+
+// What the kernel may have cached before a change and must have been told
+// to forget: every name whose node went or changed, every folder whose
+// listing changed, every file whose size or time changed.
+void ExpectInvalidated(const Listing& before, const Listing& after,
+                       const std::vector<Invalidation>& inval, const std::string& step) {
+  const auto told = [&](const Invalidation& want) {
+    return std::find(inval.begin(), inval.end(), want) != inval.end();
+  };
+  std::map<std::string, Ino> dir_of;
+  dir_of[""] = Tree::kRoot;
+  for (const auto& [path, l] : before) {
+    if (l.kind == NodeKind::kDir) dir_of[path] = l.ino;
+  }
+  std::set<Ino> changed_dirs;
+  for (const auto& [path, l] : before) {
+    const std::string parent_path = path.substr(0, path.rfind('/'));
+    const std::string name = path.substr(path.rfind('/') + 1);
+    const auto now = after.find(path);
+    const Ino parent = dir_of[parent_path];
+    if (now == after.end() || now->second.ino != l.ino) {
+      // A folder that went with its parent is forgotten with the parent.
+      if (after.count(parent_path) || parent_path.empty()) {
+        EXPECT_TRUE(told({parent, name, 0})) << step << ": not told " << path << " went";
+        changed_dirs.insert(parent);
+      }
+    } else if (l.kind != NodeKind::kDir &&
+               (now->second.size != l.size || now->second.mtime != l.mtime)) {
+      EXPECT_TRUE(told({0, "", l.ino})) << step << ": not told " << path << " changed";
+    }
+  }
+  for (const auto& [path, l] : after) {
+    if (before.count(path)) continue;
+    const std::string parent_path = path.substr(0, path.rfind('/'));
+    if (before.count(parent_path) || parent_path.empty()) changed_dirs.insert(dir_of[parent_path]);
+  }
+  for (Ino dir : changed_dirs) {
+    EXPECT_TRUE(told({0, "", dir})) << step << ": not told folder " << dir << " changed";
+  }
+}
+
+TEST(TreeTest, ChangesOneAtATimeGiveTheTreeARebuildGives) {
+  for (std::uint32_t seed = 1; seed <= 40; ++seed) {
+    RandomLibrary lib(seed);
+    for (int i = 0; i < 12; ++i) {
+      Photo p = lib.New();
+      lib.photos()[p.id] = p;
+    }
+    Tree incremental(1000), rebuilt(1000);
+    (void)incremental.Rebuild(lib.All());
+    (void)rebuilt.Rebuild(lib.All());
+    ASSERT_EQ(List(incremental), List(rebuilt));
+    std::map<std::string, Photo> removed;
+    for (int step = 0; step < 80; ++step) {
+      const std::string where = "seed " + std::to_string(seed) + " step " + std::to_string(step);
+      const Listing before = List(incremental);
+      (void)incremental.TakeInvalidations();
+      const std::size_t op = lib.Pick(10);
+      if (op < 3 || lib.photos().empty()) {
+        Photo p = lib.New();
+        lib.photos()[p.id] = p;
+        incremental.Upsert(p);
+      } else if (op < 5) {
+        auto it = std::next(lib.photos().begin(),
+                            static_cast<std::ptrdiff_t>(lib.Pick(lib.photos().size())));
+        incremental.RemovePhoto(it->first);
+        removed[it->first] = it->second;
+        lib.photos().erase(it);
+      } else if (op < 6 && !removed.empty()) {
+        // Back from the trash: the same photo, the same id.
+        auto it = removed.begin();
+        lib.photos()[it->first] = it->second;
+        incremental.Upsert(it->second);
+        removed.erase(it);
+      } else {
+        auto it = std::next(lib.photos().begin(),
+                            static_cast<std::ptrdiff_t>(lib.Pick(lib.photos().size())));
+        lib.Change(&it->second);
+        incremental.Upsert(it->second);
+      }
+      const std::vector<Invalidation> told = incremental.TakeInvalidations();
+      (void)rebuilt.Rebuild(lib.All());
+      const Listing now = List(incremental);
+      ASSERT_EQ(now, List(rebuilt)) << where;
+      Tree fresh(1000);
+      (void)fresh.Rebuild(lib.All());
+      ASSERT_EQ(Shape(now), Shape(List(fresh))) << where;
+      ExpectInvalidated(before, now, told, where);
+      if (::testing::Test::HasFailure()) return;
+    }
+  }
+}
+
+TEST(TreeTest, AFolderShowsOverAPhotoOfItsName) {
+  Tree tree(1000);
+  Photo region = MakePhoto("r", "Lazio", "2024-01-01T00:00:00Z");
+  region.place = Place{"Italy", "IT", "", ""};  // a country only: in Italy/ itself
+  Photo city = MakePhoto("c", "c.jpg", "2024-01-01T00:00:01Z");
+  city.place = Place{"Italy", "IT", "Lazio", "Rome"};
+  (void)tree.Rebuild({region, city});
+  const Ino italy = InoOf(tree, Tree::kByPlace, "Italy");
+  const auto shown = tree.Child(italy, "Lazio");
+  ASSERT_TRUE(shown);
+  EXPECT_EQ(shown->kind, NodeKind::kDir);
+  EXPECT_EQ(Names(tree, italy), (std::vector<std::string>{"Lazio"}));
+  // The photo is still in all/, and shows in Italy/ once the folder goes.
+  tree.RemovePhoto("c");
+  const auto now = tree.Child(italy, "Lazio");
+  ASSERT_TRUE(now);
+  EXPECT_EQ(now->photo_id, "r");
 }
 
 }  // namespace

@@ -238,7 +238,10 @@ TEST_F(ApiPhotosTest, ListingPagesWithACursor) {
 
   EXPECT_EQ(Get("/api/v1/photos?limit=0", token)->status, 400);
   EXPECT_EQ(Get("/api/v1/photos?limit=abc", token)->status, 400);
-  EXPECT_EQ(Get("/api/v1/photos?cursor=zz", token)->status, 422);
+  // Every malformed parameter is the request's fault, said the same way.
+  EXPECT_EQ(Get("/api/v1/photos?cursor=zz", token)->status, 400);
+  EXPECT_EQ(Get("/api/v1/photos?from=garbage", token)->status, 400);
+  EXPECT_EQ(Get("/api/v1/photos?to=2024-02-30", token)->status, 400);
   auto capped = Get("/api/v1/photos?limit=100000", token);
   ASSERT_EQ(capped->status, 200);
   EXPECT_EQ(Json(capped)["photos"].size(), 5u);
@@ -294,6 +297,22 @@ TEST_F(ApiPhotosTest, BrowseMatchesTheGroupingOfTheMount) {
   // Another user sees an empty tree.
   const std::string bob = NewUser("bob");
   EXPECT_EQ(Json(Get("/api/v1/browse/dates", bob))["count"], 0);
+
+  // Answers are kept until the photos change: revalidated for nothing,
+  // then a new photo or a deletion shows at once, whoever made it.
+  auto first = Get("/api/v1/browse/cameras", token);
+  const std::string etag = first->get_header_value("ETag");
+  ASSERT_FALSE(etag.empty());
+  EXPECT_EQ(Get("/api/v1/browse/cameras", token, {{"If-None-Match", etag}})->status, 304);
+  EXPECT_NE(Get("/api/v1/browse/cameras", bob, {{"If-None-Match", etag}})->status, 304);
+  UploadJpeg(token, 99);
+  auto after = Get("/api/v1/browse/cameras", token, {{"If-None-Match", etag}});
+  ASSERT_EQ(after->status, 200);
+  EXPECT_NE(after->get_header_value("ETag"), etag);
+  EXPECT_EQ(Json(after)["count"], uploaded + 1);
+  const std::string one = library_->AllPhotos(user->id)->front().id;
+  ASSERT_TRUE(library_->DeletePhoto(user->id, one).ok());  // not through the API
+  EXPECT_EQ(Json(Get("/api/v1/browse/cameras", token))["count"], uploaded);
 }
 
 TEST_F(ApiPhotosTest, OriginalWithETagConditionalAndRange) {

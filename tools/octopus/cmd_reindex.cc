@@ -32,7 +32,7 @@ void AddReindexCommand(CLI::App& app, CliContext& ctx) {
     }
     auto n = lib->ReindexPlaces(owner);
     if (!n.ok()) return ctx.Fail(n.status().message());
-    std::cout << "places recomputed for " << *n << " photos\n";
+    std::cout << "places recomputed: " << *n << " photos changed place\n";
   });
 }
 

@@ -1,6 +1,6 @@
 // The progress line of `octopus import` (tools/octopus/progress_line.h),
 // as pure functions: its width at every terminal size, and when it dares an
-// estimate. The real binary under a pseudo-terminal is in cli_test.cc.
+// estimate. The real binary under a pseudo-terminal is in tests/tools/cli_test.cc.
 #include "tools/octopus/progress_line.h"
 
 #include <gtest/gtest.h>

@@ -1,0 +1,121 @@
+#include "core/accounts.h"
+
+#include <regex>
+
+#include "core/file_util.h"
+#include "core/password.h"
+#include "core/store/user_store.h"
+
+namespace octopus {
+namespace {
+
+Status ValidateUserName(const std::string& name) {
+  static const std::regex kName("[A-Za-z0-9_][A-Za-z0-9._-]{0,63}");
+  if (!std::regex_match(name, kName)) {
+    return Status::InvalidArgument(
+        "invalid user name: use 1-64 letters, digits, '.', '_' or '-', not starting with '.' "
+        "or '-'");
+  }
+  return Status::Ok();
+}
+
+Status ValidatePassword(const std::string& password) {
+  if (password.size() < 8) {
+    return Status::InvalidArgument("password too short: at least 8 characters");
+  }
+  if (password.size() > 1024) return Status::InvalidArgument("password too long");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<User> Accounts::Create(const std::string& name, const std::string& password,
+                              std::int64_t quota_bytes, bool is_admin) {
+  RETURN_IF_ERROR(ValidateUserName(name));
+  RETURN_IF_ERROR(ValidatePassword(password));
+  ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
+  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
+  UserStore users(*db);
+  ASSIGN_OR_RETURN(
+      const UserId id,
+      users.Insert({name, std::move(hash), is_admin,
+                    quota_bytes < 0 ? default_quota_bytes_ : quota_bytes, UtcNowIso8601()}));
+  return users.Get(id);
+}
+
+Result<User> Accounts::Find(const std::string& name) {
+  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
+  return UserStore(*db).FindByName(name);
+}
+
+Result<User> Accounts::Get(UserId id) {
+  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
+  return UserStore(*db).Get(id);
+}
+
+Result<std::vector<User>> Accounts::List() {
+  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
+  return UserStore(*db).List();
+}
+
+Status Accounts::SetQuota(const std::string& name, std::int64_t quota_bytes) {
+  if (quota_bytes < 0) return Status::InvalidArgument("quota must not be negative");
+  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
+  return UserStore(*db).SetQuota(name, quota_bytes);
+}
+
+Status Accounts::SetPassword(const std::string& name, const std::string& password) {
+  RETURN_IF_ERROR(ValidatePassword(password));
+  ASSIGN_OR_RETURN(const std::string hash, HashPassword(password));
+  ASSIGN_OR_RETURN(auto revoking, epoch_.BeginWrite());
+  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
+  return UserStore(*db).SetPasswordHash(name, hash);
+}
+
+Status Accounts::SetDisabled(const std::string& name, bool disabled) {
+  ASSIGN_OR_RETURN(auto revoking, epoch_.BeginWrite());
+  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
+  return UserStore(*db).SetDisabled(name, disabled);
+}
+
+Status Accounts::SetAdmin(const std::string& name, bool is_admin) {
+  // Granting moves the epoch too: a session cached before it would go on
+  // being refused the admin routes until the cache happened to refresh.
+  ASSIGN_OR_RETURN(auto revoking, epoch_.BeginWrite());
+  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
+  return UserStore(*db).SetAdmin(name, is_admin);
+}
+
+Status Accounts::Remove(const std::string& name) {
+  ASSIGN_OR_RETURN(const User user, Find(name));
+  {
+    ASSIGN_OR_RETURN(auto revoking, epoch_.BeginWrite());
+    ASSIGN_OR_RETURN(auto db, pool_.Acquire());
+    RETURN_IF_ERROR(UserStore(*db).Delete(user.id));  // photos, sessions cascade
+  }
+  // The rows are gone first: a crash here leaves only orphan blobs, which
+  // fsck removes.
+  std::error_code ec;
+  std::filesystem::remove_all(blobs_.UserDir(user.id), ec);
+  if (ec) return Status::IoError("user removed, but not all files", ec.value());
+  return Status::Ok();
+}
+
+Result<User> Accounts::Authenticate(const std::string& name, const std::string& password) {
+  const Status denied = Status::Unauthenticated("invalid user name or password");
+  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
+  UserStore users(*db);
+  ASSIGN_OR_RETURN(const auto credentials, users.CredentialsOf(name));
+  if (!credentials) {
+    // Same work for an unknown name, so timing does not reveal which names
+    // exist.
+    static const std::string kDummy = HashPassword("not-a-real-password").value();
+    (void)VerifyPassword(password, kDummy);
+    return denied;
+  }
+  const bool ok = VerifyPassword(password, credentials->password_hash);
+  if (!ok || credentials->disabled) return denied;
+  return users.Get(credentials->id);
+}
+
+}  // namespace octopus

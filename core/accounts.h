@@ -1,0 +1,52 @@
+// User accounts: names, passwords, quotas, admin and disabled flags.
+// Writes that can invalidate a cached session (a password change,
+// disabling, removal, granting or taking admin) move the home's revocation epoch
+// (core/revocation_epoch.h), so every process re-checks on the next request.
+//
+// Thread-safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/blob_store.h"
+#include "core/revocation_epoch.h"
+#include "core/store/connection_pool.h"
+#include "core/user.h"
+
+namespace octopus {
+
+class Accounts {
+ public:
+  Accounts(ConnectionPool& pool, RevocationEpoch& epoch, const BlobStore& blobs,
+           std::int64_t default_quota_bytes)
+      : pool_(pool), epoch_(epoch), blobs_(blobs), default_quota_bytes_(default_quota_bytes) {}
+
+  // Name: 1-64 chars of [A-Za-z0-9._-], not starting with '.' or '-'.
+  // Password: at least 8 characters. quota < 0: the configured default.
+  Result<User> Create(const std::string& name, const std::string& password,
+                      std::int64_t quota_bytes, bool is_admin);
+  Result<User> Find(const std::string& name);
+  Result<User> Get(UserId id);
+  Result<std::vector<User>> List();
+  Status SetQuota(const std::string& name, std::int64_t quota_bytes);
+  Status SetPassword(const std::string& name, const std::string& password);
+  Status SetDisabled(const std::string& name, bool disabled);
+  // Grants or revokes administration. Both directions move the epoch:
+  // cached sessions carry is_admin, and the next request must see the
+  // change either way.
+  Status SetAdmin(const std::string& name, bool is_admin);
+  // Removes the user, their photos, blobs and thumbnails.
+  Status Remove(const std::string& name);
+  // kUnauthenticated for an unknown user, a wrong password or a disabled
+  // user, with the same message for each. Constant-time hash comparison.
+  Result<User> Authenticate(const std::string& name, const std::string& password);
+
+ private:
+  ConnectionPool& pool_;
+  RevocationEpoch& epoch_;
+  const BlobStore& blobs_;
+  const std::int64_t default_quota_bytes_;
+};
+
+}  // namespace octopus

@@ -1,0 +1,44 @@
+#include "core/sessions.h"
+
+#include <ctime>
+
+#include "core/store/session_store.h"
+
+namespace octopus {
+
+Status Sessions::Add(UserId user, const std::string& jti, std::int64_t expires_at) {
+  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
+  SessionStore sessions(*db);
+  // Forget long-expired sessions as new ones come.
+  RETURN_IF_ERROR(sessions.PurgeExpired(static_cast<std::int64_t>(std::time(nullptr)) - 86400));
+  return sessions.Insert(user, jti, expires_at);
+}
+
+Result<SessionIdentity> Sessions::UserOf(UserId user, const std::string& jti) {
+  const auto now = static_cast<std::int64_t>(std::time(nullptr));
+  // Read before the query: a revocation committed after the query began
+  // moves the epoch past this value.
+  const std::optional<std::uint64_t> epoch = epoch_.Stable();
+  if (epoch) {
+    if (auto cached = cache_.Find(user, jti, *epoch, now)) return *cached;
+  }
+  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
+  ASSIGN_OR_RETURN(const auto session, SessionStore(*db).FindActive(user, jti, now));
+  if (!session) return Status::NotFound("no active session");
+  if (epoch) cache_.Insert(jti, session->identity, session->expires_at, *epoch);
+  return session->identity;
+}
+
+Status Sessions::Revoke(const std::string& jti) {
+  ASSIGN_OR_RETURN(auto revoking, epoch_.BeginWrite());
+  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
+  return SessionStore(*db).Revoke(jti);
+}
+
+Status Sessions::RevokeAllBut(UserId user, const std::string& keep_jti) {
+  ASSIGN_OR_RETURN(auto revoking, epoch_.BeginWrite());
+  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
+  return SessionStore(*db).RevokeAllBut(user, keep_jti);
+}
+
+}  // namespace octopus

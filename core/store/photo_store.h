@@ -1,0 +1,59 @@
+// The photos table, one connection's view of it, always scoped to an owner
+// (fsck's whole-library walk aside). Every change also appends to the
+// owner's change feed (core/store/change_feed.h) and moves the folder
+// counts (core/store/folder_counts.h), in the caller's transaction, so that
+// a change and what follows from it commit together.
+//
+// Not thread-safe: a store lives as long as its connection lease.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/db/database.h"
+#include "core/photo.h"
+#include "core/photo_query.h"
+
+namespace octopus {
+
+// A photo's position, for recomputing its place.
+struct PhotoPosition {
+  std::string id;
+  UserId owner = 0;
+  double lat = 0, lon = 0;
+  bool has_gps = false;
+  std::optional<Place> place;  // the place it has now
+};
+
+class PhotoStore {
+ public:
+  explicit PhotoStore(db::Database& db) : db_(db) {}
+
+  Result<std::optional<Photo>> FindBySha(UserId owner, const std::string& sha256);
+  // kNotFound when the id does not exist or belongs to another user.
+  Result<Photo> Get(UserId owner, const std::string& id);
+  Result<PhotoPage> List(UserId owner, const PhotoQuery& query);
+  // Those of `ids` that exist and belong to `owner`, in no particular order.
+  Result<std::vector<Photo>> GetMany(UserId owner, const std::vector<std::string>& ids);
+  // Every photo of `owner`, one at a time, in no particular order.
+  Status ForEach(UserId owner, const std::function<void(const Photo&)>& visit);
+  // Every photo of every user (fsck).
+  Status ForEachInLibrary(const std::function<void(const Photo&)>& visit);
+  Result<std::vector<PhotoPosition>> Positions(std::optional<UserId> owner);
+
+  // Mutations, each appending to the feed and moving the folder counts.
+  Status Insert(const Photo& photo);
+  // nullopt when there is no such photo of `owner`.
+  Result<std::optional<Photo>> Delete(UserId owner, const std::string& id);
+  // kNotFound when there is no such photo of `owner`.
+  Status Rename(UserId owner, const std::string& id, const std::string& filename);
+  Status SetPlace(UserId owner, const std::string& id, const std::optional<Place>& place);
+
+ private:
+  Status Changed(UserId owner, const std::string& id, int kind);
+  db::Database& db_;
+};
+
+}  // namespace octopus

@@ -1,0 +1,45 @@
+#include "core/store/session_store.h"
+
+namespace octopus {
+
+Status SessionStore::Insert(UserId user, const std::string& jti, std::int64_t expires_at) {
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("INSERT INTO sessions (jti, user_id, expires_at) "
+                                          "VALUES (:jti, :user, :expires)"));
+  stmt.Bind(":jti", jti).Bind(":user", user).Bind(":expires", expires_at);
+  return stmt.Run();
+}
+
+Status SessionStore::PurgeExpired(std::int64_t before) {
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("DELETE FROM sessions WHERE expires_at < :before"));
+  stmt.Bind(":before", before);
+  return stmt.Run();
+}
+
+Result<std::optional<ActiveSession>> SessionStore::FindActive(UserId user, const std::string& jti,
+                                                              std::int64_t now) {
+  ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.Prepare("SELECT u.id, u.name, u.is_admin, s.expires_at FROM sessions s JOIN users u ON "
+                  "u.id = s.user_id WHERE s.jti = :jti AND s.user_id = :user AND s.revoked = 0 "
+                  "AND s.expires_at > :now AND u.disabled = 0"));
+  stmt.Bind(":jti", jti).Bind(":user", user).Bind(":now", now);
+  ASSIGN_OR_RETURN(const bool row, stmt.Step());
+  if (!row) return std::optional<ActiveSession>();
+  return std::optional<ActiveSession>(
+      ActiveSession{{stmt.Int(0), stmt.Text(1), stmt.Int(2) != 0}, stmt.Int(3)});
+}
+
+Status SessionStore::Revoke(const std::string& jti) {
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("UPDATE sessions SET revoked = 1 WHERE jti = :jti"));
+  stmt.Bind(":jti", jti);
+  return stmt.Run();
+}
+
+Status SessionStore::RevokeAllBut(UserId user, const std::string& keep_jti) {
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("UPDATE sessions SET revoked = 1 WHERE user_id = :user "
+                                          "AND jti != :keep"));
+  stmt.Bind(":user", user).Bind(":keep", keep_jti);
+  return stmt.Run();
+}
+
+}  // namespace octopus

@@ -1,0 +1,30 @@
+// Accounts as the library knows them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/photo.h"
+
+namespace octopus {
+
+struct User {
+  UserId id = 0;
+  std::string name;
+  bool is_admin = false;
+  bool disabled = false;
+  std::int64_t quota_bytes = 0;
+  std::int64_t used_bytes = 0;  // sum of the sizes of the user's originals
+  std::int64_t photo_count = 0;
+  std::string created_at;  // ISO 8601 UTC
+};
+
+// Who an API session belongs to: what a request needs on every call. Quota
+// and usage are not here; read them with GetUser when needed.
+struct SessionIdentity {
+  UserId id = 0;
+  std::string name;
+  bool is_admin = false;
+};
+
+}  // namespace octopus
