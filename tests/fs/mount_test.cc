@@ -26,7 +26,7 @@ TEST_F(MountTest, LayoutAttributesAndBytesOfSamplePhotos) {
   }
   DoMount();
   auto r = Sh("ls " + M());
-  EXPECT_EQ(r.output, "all\nby-camera\nby-date\nby-place\nimport\n");
+  EXPECT_EQ(r.output, "all\nby-camera\nby-date\nby-place\nimport\ntrash\n");
   const std::string nikon = "by-date/2005/2005-12/2005-12-14/nikon_d70s_gps.jpg";
   r = Sh("stat -c '%s %Y %h %F' " + M(nikon));
   ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -175,7 +175,7 @@ TEST_F(MountTest, OverQuotaFailsTheWriteAndStoresNothing) {
   EXPECT_EQ(avail, (300'000 - used) / 4096);
 }
 
-TEST_F(MountTest, RemovingAPhotoAnywhereDeletesItAndFreesQuota) {
+TEST_F(MountTest, RemovingAPhotoAnywhereTrashesItAndPurgingFreesQuota) {
   DoMount();
   Photo("a.jpg", 1);
   Photo("b.jpg", 2);
@@ -189,6 +189,9 @@ TEST_F(MountTest, RemovingAPhotoAnywhereDeletesItAndFreesQuota) {
   auto r = Sh("rm " + M("by-date/unknown/a.jpg"));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(PhotoCount(), 1u);
+  EXPECT_EQ(Used(), used) << "in the trash, still stored";
+  r = Sh("rm " + M("trash/a.jpg"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(Used(), used - static_cast<std::int64_t>(std::filesystem::file_size(src() / "a.jpg")));
   EXPECT_NE(Sh("test -e " + M("all/a.jpg")).exit_code, 0);
   EXPECT_NE(Sh("test -e " + M("by-camera/Unknown camera/a.jpg")).exit_code, 0);
