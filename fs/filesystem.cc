@@ -489,6 +489,9 @@ int Filesystem::Rename(Ino parent, const std::string& name, Ino new_parent,
       QueueInvalidations_locked();
       return 0;
     }
+    if (const OverlayData* o = tree_.Overlay(n->ino); o != nullptr && o->refused != 0) {
+      return o->refused;  // a refused copy (see Flush); rsync then unlinks it
+    }
     if (n->overlay) {
       // Within the overlay: import/ to import/, or a file being copied into
       // all/ to another name in all/ (rsync's temporary file).
@@ -747,6 +750,16 @@ int Filesystem::Flush(Handle* handle) {
     if (!r.ok()) {
       spdlog::warn("mount: not imported: {}: {}", name, r.status().message());
       h.result = ErrnoFor(r.status());
+      if (o != nullptr && NameBehindTemporary(name) != name) {
+        // rsync's temporary file: rsync ends the whole transfer when a
+        // close fails (exit 11, the rest of a camera card never copied),
+        // but takes a failed rename as that one file's error (it goes on,
+        // and exits 23). So the refusal is told at the rename.
+        o->refused = h.result;
+        o->size = h.size;
+        h.result = 0;
+        return 0;
+      }
       if (o != nullptr) tree_.Remove(node);
       return h.result;
     }
@@ -786,8 +799,9 @@ void Filesystem::Release(std::unique_ptr<Handle> handle) {
     OverlayData* o = n ? tree_.Overlay(n->ino) : nullptr;
     if (o != nullptr && o->writer == reinterpret_cast<std::uint64_t>(h)) {
       o->writer = 0;
-      if (n->kind == NodeKind::kScratch) {
-        // Its bytes are not kept (trash_info.h); the name stays a while.
+      if (n->kind == NodeKind::kScratch || o->refused != 0) {
+        // Its bytes are not kept (trash_info.h, Flush); the name stays a
+        // while (for the rename that reports a refusal).
         o->size = h->size;
         o->expires_at = static_cast<std::int64_t>(std::time(nullptr)) + kImportedLingerSeconds;
       } else if (o->photo_id.empty()) {

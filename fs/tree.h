@@ -84,6 +84,9 @@ struct OverlayData {
   // (0: not imported yet).
   std::uint64_t writer = 0;
   std::int64_t expires_at = 0;
+  // A copy under rsync's temporary name that was refused: the errno its
+  // rename to the final name gets (see Filesystem::Flush).
+  int refused = 0;
 };
 
 // A node as the tree shows it, by value. The views (name, photo_id) point
