@@ -208,6 +208,7 @@ Result<Config> LoadConfig(const Overrides& flags, HomeUse use) {
            s.Path("OCTOPUS_MOUNT", c.mount_point),
            s.Path("OCTOPUS_PLACES_INDEX", c.places_index),
            s.Path("OCTOPUS_PLACES_DATA", c.places_data),
+           s.Integer("OCTOPUS_TRASH_DAYS", c.trash_days, 0, 36500),
        }) {
     if (!st.ok()) return st;
   }

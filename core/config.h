@@ -48,6 +48,9 @@ struct Config {
   // GeoNames data to build places_index from (dump files or npm packages);
   // empty: the front end's default (the CLI: web/node_modules of its source tree).
   std::filesystem::path places_data;  // OCTOPUS_PLACES_DATA
+  // Days a deleted photo stays in the trash before it is purged for good
+  // (0: purged at the next sweep).
+  int trash_days = 30;  // OCTOPUS_TRASH_DAYS
 
   std::filesystem::path storage_dir() const { return home / "data" / "storage"; }
   std::filesystem::path logs_dir() const { return home / "data" / "logs"; }

@@ -144,6 +144,10 @@ json Schemas() {
               {"region", {{"type", "string"}}},
               {"city", {{"type", "string"}}}}}}},
           {"imported_at", {{"type", "string"}, {"format", "date-time"}}},
+          {"trashed_at",
+           {{"type", {"string", "null"}},
+            {"format", "date-time"},
+            {"description", "When it went to the trash; null while in the library"}}},
           {"duplicate",
            {{"type", "boolean"},
             {"description",
@@ -176,6 +180,7 @@ json Schemas() {
           {"view", {{"type", "string"}, {"description", "on the root only"}}},
           {"folders", {{"type", "array"}, {"items", Ref("Folder")}}}}}}},
       {"Health", {{"type", "object"}, {"properties", {{"status", {{"const", "ok"}}}}}}},
+      {"Purged", {{"type", "object"}, {"properties", {{"purged", {{"type", "integer"}}}}}}},
   };
 }
 
@@ -290,9 +295,29 @@ json OpenApiDocument() {
          JsonBody({{"type", "object"},
                    {"required", {"filename"}},
                    {"properties", {{"filename", {{"type", "string"}}}}}}));
-  paths["/api/v1/photos/{id}"]["delete"] =
-      Op("Delete a photo (frees its quota)", "photos", true,
-         {{"204", NoContent("Deleted")}, {"404", Error("No such photo of yours")}},
+  paths["/api/v1/photos/{id}"]["delete"] = Op(
+      "Move a photo to the trash (restorable until purged; it still counts against the "
+      "quota)",
+      "photos", true,
+      {{"204", NoContent("In the trash")}, {"404", Error("No such photo of yours in the library")}},
+      json::array({photo_id}));
+  paths["/api/v1/photos/{id}/restore"]["post"] =
+      Op("Bring a photo back from the trash", "trash", true,
+         {{"200", Ok("The restored record", "Photo")},
+          {"404", Error("No such photo of yours in the trash")}},
+         json::array({photo_id}));
+  paths["/api/v1/trash"]["get"] =
+      Op("The trash, most recently trashed first, a page at a time", "trash", true,
+         {{"200", Ok("A page", "PhotoPage")}, {"400", Error("A malformed limit or cursor")}},
+         json::array({QueryParam("limit", "Page size (default 50, at most 200)",
+                                 {{"type", "integer"}, {"minimum", 1}}),
+                      QueryParam("cursor", "next_cursor of the previous page")}));
+  paths["/api/v1/trash"]["delete"] =
+      Op("Empty the trash: purge every photo in it for good, freeing their quota", "trash", true,
+         {{"200", Ok("How many were purged", "Purged")}});
+  paths["/api/v1/trash/{id}"]["delete"] =
+      Op("Purge one photo of the trash for good, freeing its quota", "trash", true,
+         {{"204", NoContent("Purged")}, {"404", Error("No such photo of yours in the trash")}},
          json::array({photo_id}));
   paths["/api/v1/photos/{id}/original"]["get"] =
       Op("The original file. ETag is the SHA-256 of the content; supports If-None-Match and a "
@@ -324,8 +349,7 @@ json OpenApiDocument() {
         Op(std::string("The by-") + view +
                " folder tree with photo counts, as the mount shows it. The ETag changes "
                "with the user's photos: send it back in If-None-Match for a 304",
-           "browse", true,
-           {{"200", Ok("The tree", "Folder")}, {"304", NoContent("Not modified")}},
+           "browse", true, {{"200", Ok("The tree", "Folder")}, {"304", NoContent("Not modified")}},
            json::array({Header("If-None-Match", "A previous ETag")}));
   }
   paths["/health"]["get"] = Op("Liveness", "meta", false, {{"200", Ok("Alive", "Health")}});

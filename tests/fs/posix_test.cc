@@ -307,10 +307,10 @@ TEST_F(PosixTest, UnlinkWhileOpenKeepsTheOpenFileWhole) {
   // Deleted by another program while open here.
   Fd fq(::open(P("all/q.jpg").c_str(), O_RDONLY));
   ASSERT_GE(fq.get(), 0);
-  auto all = lib_->AllPhotos(alice_);
+  auto all = lib_->ListPhotos(alice_, PhotoQuery{});
   ASSERT_TRUE(all.ok());
-  ASSERT_EQ(all->size(), 1u);
-  ASSERT_TRUE(lib_->DeletePhoto(alice_, (*all)[0].id).ok());
+  ASSERT_EQ(all->photos.size(), 1u);
+  ASSERT_TRUE(lib_->DeletePhoto(alice_, all->photos[0].id).ok());
   EXPECT_TRUE(Eventually([&] { return ::access(P("all/q.jpg").c_str(), F_OK) != 0; }));
   ASSERT_EQ(ErrName(Err(::fstat(fq.get(), &st))), "success");
   EXPECT_EQ(st.st_size, static_cast<off_t>(q.size()));
@@ -546,8 +546,13 @@ TEST_F(PosixTest, StatfsFigures) {
   EXPECT_EQ(st.f_namemax, 255u);
   EXPECT_EQ(st.f_flag & ST_RDONLY, 0u);
   EXPECT_EQ(Used(), static_cast<std::int64_t>(a.size() + b.size()));
-  // Not cached: a deletion shows at once.
+  // Not cached: a purge shows at once. (A photo in the trash is still a
+  // file of the mount, in trash/, and still stored.)
   ASSERT_EQ(::unlink(P("all/a.jpg").c_str()), 0);
+  ASSERT_EQ(::statvfs(P("all").c_str(), &st), 0);
+  EXPECT_EQ(st.f_files, 2u);
+  EXPECT_EQ(st.f_bfree, static_cast<fsblkcnt_t>((quota_ - Used()) / 4096));
+  ASSERT_EQ(::unlink(P("trash/a.jpg").c_str()), 0);
   ASSERT_EQ(::statvfs(P("all").c_str(), &st), 0);
   EXPECT_EQ(st.f_files, 1u);
   EXPECT_EQ(st.f_bfree,
