@@ -27,6 +27,7 @@
 #include "core/config.h"
 #include "core/fsck.h"
 #include "core/grouping.h"
+#include "core/import_records.h"
 #include "core/ingest.h"
 #include "core/photo.h"
 #include "core/photo_query.h"
@@ -145,6 +146,9 @@ class Library {
 
   // Checks database against blob store; with repair, mends what it can.
   Result<FsckReport> Fsck(bool repair);
+
+  // What the mount's import/ received (core/import_records.h).
+  ImportRecords& import_records();
 
  private:
   class Impl;

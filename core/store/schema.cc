@@ -132,6 +132,17 @@ ALTER TABLE photos ADD COLUMN trashed_at TEXT;
 CREATE INDEX photos_trash ON photos (owner, trashed_at DESC, id DESC) WHERE trashed_at IS NOT NULL;
 )sql",
      RecountFolders},
+    // 5: what the mount's import/ received (core/store/import_store.h).
+    {R"sql(
+CREATE TABLE import_entries (
+  owner    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  path     TEXT NOT NULL,
+  size     INTEGER NOT NULL,
+  mtime    INTEGER NOT NULL,
+  photo_id TEXT NOT NULL,
+  PRIMARY KEY (owner, path)
+) WITHOUT ROWID;
+)sql"},
 };
 
 }  // namespace
