@@ -120,6 +120,25 @@ TEST_F(LibraryTest, QuotaAtTheBoundary) {
   EXPECT_TRUE(lib_->Fsck(false)->clean());
 }
 
+// A quota lowered below the usage: the refusal says by how much the user
+// is over, not "needs 1 B, 0 B of 8 MB free".
+TEST_F(LibraryTest, QuotaErrorOfAUserAlreadyOverSaysByHowMuch) {
+  const auto a = Jpeg("a.jpg", 10);
+  ASSERT_TRUE(Import(alice_, a).ok());
+  const auto used = lib_->GetUser(alice_)->used_bytes;
+  ASSERT_GT(used, 2000);
+  ASSERT_TRUE(lib_->SetQuota("alice", used - 1500).ok());
+  const Status early = lib_->CheckQuota(alice_, 1);
+  EXPECT_EQ(early.code(), Code::kQuotaExceeded);
+  const std::string want = "quota exceeded: " + FormatSize(used) +
+                           " used, 1.5 kB over the quota of " + FormatSize(used - 1500);
+  EXPECT_EQ(early.message().rfind(want, 0), 0u) << early.message();
+  auto r = Import(alice_, Jpeg("b.jpg", 11));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message().rfind(want, 0), 0u) << r.status().message();
+  EXPECT_EQ(r.status().message().find("needs"), std::string::npos) << r.status().message();
+}
+
 TEST_F(LibraryTest, TwoProcessesImportingAtOnceNeverExceedTheQuota) {
   constexpr int kPerProcess = 12;
   std::vector<std::filesystem::path> files[2];
