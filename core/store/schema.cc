@@ -124,6 +124,10 @@ CREATE VIRTUAL TABLE photos_text_terms USING fts5vocab(photos_text, 'row');
 INSERT INTO photos_text (photos_text) VALUES ('rebuild');
 )sql",
      RecountFolders},
+    // 4: a place the user corrected is theirs: reindexing from GPS keeps it.
+    {R"sql(
+ALTER TABLE photos ADD COLUMN place_set_by_user INTEGER NOT NULL DEFAULT 0;
+)sql"},
 };
 
 }  // namespace
