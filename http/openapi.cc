@@ -186,6 +186,7 @@ json Schemas() {
 
 json OpenApiDocument() {
   const json photo_id = PathParam("id", "The photo's id (32 hex digits)");
+  const json nullable_string = {{"type", json::array({"string", "null"})}};
   json paths;
   paths["/api/v1/auth/register"]["post"] =
       Op("register", "Create an account (the first account is an administrator)", "auth", false,
@@ -285,16 +286,48 @@ json OpenApiDocument() {
       Op("getPhoto", "One photo's record", "photos", true,
          {{"200", Ok("The record", "Photo")}, {"404", Error("No such photo of yours")}},
          json::array({photo_id}));
-  paths["/api/v1/photos/{id}"]["patch"] =
-      Op("updatePhoto", "Rename a photo", "photos", true,
-         {{"200", Ok("The updated record", "Photo")},
-          {"400", Error("Malformed JSON")},
-          {"404", Error("No such photo of yours")},
-          {"422", Error("Name refused")}},
-         json::array({photo_id}),
-         JsonBody({{"type", "object"},
-                   {"required", {"filename"}},
-                   {"properties", {{"filename", {{"type", "string"}}}}}}));
+  paths["/api/v1/photos/{id}"]["patch"] = Op(
+      "updatePhoto",
+      "Rename a photo, or correct what its camera got wrong: capture time and place. The "
+      "photo moves between the folders of /browse and of the mount",
+      "photos", true,
+      {{"200", Ok("The updated record", "Photo")},
+       {"400", Error("Malformed JSON, or a member of the wrong type")},
+       {"404", Error("No such photo of yours")},
+       {"422", Error("Refused: a blank file name, a member the API does not know, a capture "
+                     "time that is not a real date and time, an unknown country, nothing to "
+                     "change")}},
+      json::array({photo_id}),
+      JsonBody(
+          {{"type", "object"},
+           {"minProperties", 1},
+           {"additionalProperties", false},
+           {"properties",
+            {{"filename",
+              {{"type", "string"},
+               {"description", "The new name; not blank ('/' and control characters become '_')"},
+               {"minLength", 1}}},
+             {"taken_at",
+              {{"type", "string"},
+               {"description",
+                "The capture time: local (2024-07-14T18:30:00; seconds and .fff optional), or "
+                "with its offset (2024-07-14T18:30:00+02:00, or Z). Stored as taken_at and "
+                "taken_at_offset (null for a local time); taken_at_estimated becomes false"},
+               {"examples", {"2024-07-14T18:30:00+02:00", "2024-07-14T18:30:00"}}}},
+             {"place",
+              {{"type", json::array({"object", "null"})},
+               {"description",
+                "The place, or null for none. With a places index loaded, country (a name or "
+                "ISO code, any ASCII case) must be one of its countries and is stored with its "
+                "name and code; region and city are kept as given. Reindexing from GPS keeps "
+                "a place set here"},
+               {"required", {"country"}},
+               {"additionalProperties", false},
+               {"properties",
+                {{"country", {{"type", "string"}, {"examples", {"Italy", "IT"}}}},
+                 {"country_code", nullable_string},
+                 {"region", nullable_string},
+                 {"city", nullable_string}}}}}}}}));
   paths["/api/v1/photos/{id}"]["delete"] =
       Op("deletePhoto", "Delete a photo (frees its quota)", "photos", true,
          {{"204", NoContent("Deleted")}, {"404", Error("No such photo of yours")}},

@@ -175,11 +175,48 @@ bool ParseUserPatchRequest(std::string_view body, UserPatchRequest* out, HttpErr
 bool ParsePhotoPatchRequest(std::string_view body, PhotoPatchRequest* out, HttpError* error) {
   nlohmann::json j;
   if (!ParseObject(body, &j, error)) return false;
-  const auto name = j.find("filename");
-  if (name == j.end() || !name->is_string()) {
-    return Malformed(error, "expected {\"filename\": string}");
+  *out = PhotoPatchRequest{};
+  const auto unknown = [&](const std::string& where, const std::string& key, const char* known) {
+    *error = Refusal(422, "unknown member " + where + key + " (" + known + ")");
+    return false;
+  };
+  const auto text = [&](const nlohmann::json& value, const std::string& name, std::string* to) {
+    if (!value.is_string()) return Malformed(error, name + " must be a string");
+    *to = value.get<std::string>();
+    return true;
+  };
+  for (const auto& [key, value] : j.items()) {
+    if (key == "filename") {
+      if (!text(value, key, &out->edit.filename.emplace())) return false;
+    } else if (key == "taken_at") {
+      if (value.is_null()) {
+        *error = Refusal(422, "taken_at cannot be removed, only corrected");
+        return false;
+      }
+      if (!text(value, key, &out->edit.taken_at.emplace())) return false;
+    } else if (key == "place") {
+      auto& place = out->edit.place.emplace();
+      if (value.is_null()) continue;  // no place
+      if (!value.is_object()) return Malformed(error, "place must be an object or null");
+      Place& p = place.emplace();
+      for (const auto& [name, part] : value.items()) {
+        std::string* to = name == "country"        ? &p.country
+                          : name == "country_code" ? &p.country_code
+                          : name == "region"       ? &p.region
+                          : name == "city"         ? &p.city
+                                                   : nullptr;
+        if (to == nullptr) return unknown("place.", name, "country, country_code, region, city");
+        // null for a level the place does not have, as the API writes it
+        if (!part.is_null() && !text(part, "place." + name, to)) return false;
+      }
+    } else {
+      return unknown("", key, "filename, taken_at, place");
+    }
   }
-  out->filename = name->get<std::string>();
+  if (!out->edit.filename && !out->edit.taken_at && !out->edit.place) {
+    *error = Refusal(422, "nothing to change: give filename, taken_at or place");
+    return false;
+  }
   return true;
 }
 

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/photo_edit.h"
 #include "http/error_map.h"
 
 namespace octopus::http {
@@ -61,8 +62,13 @@ struct UserPatchRequest {                   // PATCH /admin/users/{name}; at lea
   std::optional<std::int64_t> quota_bytes;  // from "quota_bytes" or "quota": "2G"
   std::optional<bool> disabled;
 };
-struct PhotoPatchRequest {  // PATCH /photos/{id}
-  std::string filename;
+// PATCH /photos/{id}: {"filename": string, "taken_at": string, "place":
+// {"country", "country_code", "region", "city"} or null}, each optional.
+// Only the shape is checked here (400 for a wrong type, 422 for a member
+// the API does not know, which would otherwise be dropped in silence); the
+// values are the core's to judge (ValidatePhotoEdit, core/photo_edit.h).
+struct PhotoPatchRequest {
+  PhotoEdit edit;
 };
 
 bool ParseCredentialsRequest(std::string_view body, CredentialsRequest* out, HttpError* error);
