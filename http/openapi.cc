@@ -182,6 +182,25 @@ json Schemas() {
   };
 }
 
+// POST /photos: `file` parts, each optionally after a `last_modified`.
+json UploadBody() {
+  const json files = {{"type", "array"},
+                      {"items", {{"type", "string"}, {"contentMediaType", "image/jpeg"}}}};
+  const json last_modified = {
+      {"type", "array"},
+      {"description",
+       "Optional, one before each file it dates: the file's modification time, as "
+       "milliseconds since 1970 (a browser's File.lastModified) or a time with its offset "
+       "(2024-07-14T18:30:00Z). A photo without an EXIF date is dated by it "
+       "(taken_at_estimated: true) instead of by the upload. Malformed: 400"},
+      {"items",
+       {{"type", "string"}, {"examples", {"1721000000000", "2024-07-14T18:30:00+02:00"}}}}};
+  const json schema = {{"type", "object"},
+                       {"required", {"file"}},
+                       {"properties", {{"file", files}, {"last_modified", last_modified}}}};
+  return {{"required", true}, {"content", {{"multipart/form-data", {{"schema", schema}}}}}};
+}
+
 }  // namespace
 
 json OpenApiDocument() {
@@ -248,21 +267,13 @@ json OpenApiDocument() {
         {{"description", "Already stored: the existing record with \"duplicate\": true"},
          {"content", JsonContent(Ref("Photo"))}}},
        {"207", Ok("Several files with different outcomes", "UploadResults")},
-       {"400", Error("Not multipart, malformed, or no `file` field")},
+       {"400", Error("Not multipart, malformed, no `file` field, or a malformed "
+                     "`last_modified`")},
        {"413", Error("A file or the request is over the size limit")},
        {"415", Error("Not a JPEG or HEIC image")},
        {"507", Error("Over the account's quota (quota_exceeded), or the server's disk is full "
                      "(insufficient_storage)")}},
-      json::array(),
-      {{"required", true},
-       {"content",
-        {{"multipart/form-data",
-          {{"schema",
-            {{"type", "object"},
-             {"properties",
-              {{"file",
-                {{"type", "array"},
-                 {"items", {{"type", "string"}, {"contentMediaType", "image/jpeg"}}}}}}}}}}}}}});
+      json::array(), UploadBody());
   paths["/api/v1/photos"]["get"] = Op(
       "listPhotos", "List photos, newest first, a page at a time", "photos", true,
       {{"200", Ok("A page", "PhotoPage")},

@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
+#include <ctime>
 #include <nlohmann/json.hpp>
 #include <utility>
 #include <vector>
 
 #include "core/config.h"
+#include "core/timestamps.h"
 
 namespace octopus::http {
 namespace {
@@ -218,6 +221,41 @@ bool ParsePhotoPatchRequest(std::string_view body, PhotoPatchRequest* out, HttpE
     return false;
   }
   return true;
+}
+
+std::optional<std::int64_t> ParseLastModified(std::string_view text) {
+  text = TrimOws(text);
+  constexpr std::int64_t kLastSecond = 253402300799;  // 9999-12-31T23:59:59Z
+  if (IsDecimal(text)) {
+    std::int64_t ms = 0;
+    if (std::from_chars(text.data(), text.data() + text.size(), ms).ec != std::errc() ||
+        ms / 1000 > kLastSecond) {
+      return std::nullopt;
+    }
+    return ms / 1000;
+  }
+  const std::optional<std::int64_t> utc = UtcSeconds(text);
+  if (!utc || *utc < 0 || *utc > kLastSecond) return std::nullopt;
+  // UtcSeconds takes 2024-02-30 for March 1st: the day must be real.
+  const std::time_t at = static_cast<std::time_t>(*utc);
+  std::tm tm{};
+  gmtime_r(&at, &tm);
+  char day[48];
+  std::snprintf(day, sizeof day, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  if (text.substr(0, 10) != day) return std::nullopt;
+  std::string_view rest = text.substr(19);
+  if (!rest.empty() && rest.front() == '.') {
+    rest.remove_prefix(1);
+    const std::size_t digits = std::min(rest.find_first_not_of("0123456789"), rest.size());
+    if (digits == 0) return std::nullopt;
+    rest.remove_prefix(digits);
+  }
+  if (rest == "Z" || rest == "z") return *utc;
+  const std::optional<std::int64_t> offset = OffsetSeconds(rest);
+  if (!offset || *offset > 14 * 3600 || *offset < -14 * 3600) return std::nullopt;
+  const std::int64_t seconds = *utc - *offset;
+  if (seconds < 0 || seconds > kLastSecond) return std::nullopt;
+  return seconds;
 }
 
 std::optional<HttpError> CheckBodyFraming(BodyKind kind, std::string_view method,

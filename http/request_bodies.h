@@ -78,6 +78,17 @@ bool ParseUserPatchRequest(std::string_view body, UserPatchRequest* out, HttpErr
 bool ParsePhotoPatchRequest(std::string_view body, PhotoPatchRequest* out, HttpError* error);
 
 // ---------------------------------------------------------------------------
+// Upload form fields.
+
+// The `last_modified` field of an upload, which dates the `file` part that
+// follows it: the file's modification time as a browser's
+// File.lastModified gives it (milliseconds since the epoch, "1721000000000"),
+// or an RFC 3339 time with its offset ("2024-07-14T18:30:00Z",
+// "2024-07-14T18:30:00.250+02:00"). Seconds since the epoch; nullopt when
+// malformed, before 1970 or after 9999.
+std::optional<std::int64_t> ParseLastModified(std::string_view text);
+
+// ---------------------------------------------------------------------------
 // multipart/form-data (RFC 7578 over RFC 2046 section 5.1), streamed.
 
 struct MultipartPartHeader {

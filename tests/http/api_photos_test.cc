@@ -1,9 +1,11 @@
 // Photos through a real server: upload outcomes, listing, browsing,
 // originals and thumbnails with their caching headers, rename and
 // corrections, delete, and other users' ids.
+#include <ctime>
 #include <filesystem>
 #include <set>
 
+#include "core/file_util.h"
 #include "core/grouping.h"
 #include "tests/http/api_fixture.h"
 
@@ -501,6 +503,55 @@ TEST_F(ApiPhotosTest, PatchCorrectsCaptureTimeAndPlace) {
   ASSERT_EQ(r->status, 200) << r->body;
   EXPECT_TRUE(Json(r)["place"].is_null());
   EXPECT_EQ(Json(Get("/api/v1/browse/places", token))["count"], 0);
+}
+
+// Issue 16, item 11: an upload of a photo without an EXIF date was dated
+// by its arrival. A `last_modified` field before a file dates it, as a
+// browser's File.lastModified or a time with its offset.
+TEST_F(ApiPhotosTest, UploadTakesTheClientsLastModified) {
+  const std::string token = NewUser("alice");
+  httplib::MultipartFormDataItems items = {
+      {"last_modified", "1721000000000", "", ""},
+      {"file", MakeJpeg(64, 48, 21), "first.jpg", "image/jpeg"},
+      {"file", MakeJpeg(64, 48, 22), "undated.jpg", "image/jpeg"},
+      {"last_modified", "2023-01-02T03:04:05+01:00", "", ""},
+      {"file", MakeJpeg(64, 48, 23), "third.jpg", "image/jpeg"},
+  };
+  auto r = client_->Post("/api/v1/photos", Bearer(token), items);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 201) << r->body;
+  const auto results = Json(r)["results"];
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0]["result"]["taken_at"], LocalTimeIso8601(1721000000));
+  EXPECT_EQ(results[0]["result"]["taken_at_estimated"], true);
+  EXPECT_EQ(results[2]["result"]["taken_at"], LocalTimeIso8601(1672625045));
+  // The file without one is dated by its arrival, as before, not by the
+  // field of the file before it.
+  const std::string undated = results[1]["result"]["taken_at"];
+  EXPECT_GE(undated, LocalTimeIso8601(std::time(nullptr) - 3600));
+
+  // A malformed or misplaced field refuses the whole request: nothing stored.
+  const std::vector<httplib::MultipartFormDataItems> refused = {
+      {{"last_modified", "last tuesday", "", ""},
+       {"file", MakeJpeg(64, 48, 24), "a.jpg", "image/jpeg"}},
+      {{"file", MakeJpeg(64, 48, 25), "b.jpg", "image/jpeg"},
+       {"last_modified", "1721000000000", "", ""}},
+      {{"last_modified", "1721000000000", "", ""},
+       {"last_modified", "1721000000000", "", ""},
+       {"file", MakeJpeg(64, 48, 26), "c.jpg", "image/jpeg"}},
+      {{"last_modified", std::string(100, '1'), "", ""},
+       {"file", MakeJpeg(64, 48, 27), "d.jpg", "image/jpeg"}},
+  };
+  for (const auto& body : refused) {
+    auto bad = client_->Post("/api/v1/photos", Bearer(token), body);
+    ASSERT_TRUE(bad);
+    EXPECT_EQ(bad->status, 400) << bad->body;
+    EXPECT_NE(Json(bad)["error"]["message"].get<std::string>().find("last_modified"),
+              std::string::npos)
+        << bad->body;
+  }
+  EXPECT_EQ(Me(token)["photo_count"], 3);
+  EXPECT_EQ(StagingFiles(), 0u);
 }
 
 TEST_F(ApiPhotosTest, AnotherUsersPhotoIs404ForEveryVerb) {

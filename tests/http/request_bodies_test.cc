@@ -172,5 +172,25 @@ TEST(JsonRequestTest, PhotoPatchRefusesUnknownMembers) {
   EXPECT_FALSE(patch.edit.taken_at.has_value()) << "nothing left from the previous parse";
 }
 
+// An upload's last_modified: a browser's File.lastModified (milliseconds)
+// or an RFC 3339 time with its offset.
+TEST(UploadFieldTest, LastModifiedInMillisecondsOrWithAnOffset) {
+  EXPECT_EQ(ParseLastModified("1721000000000"), 1721000000);
+  EXPECT_EQ(ParseLastModified("1721000000999"), 1721000000);
+  EXPECT_EQ(ParseLastModified(" 1721000000000 "), 1721000000);
+  EXPECT_EQ(ParseLastModified("0"), 0);
+  EXPECT_EQ(ParseLastModified("2024-07-14T18:30:00Z"), 1720981800);
+  EXPECT_EQ(ParseLastModified("2024-07-14T18:30:00.250Z"), 1720981800);
+  EXPECT_EQ(ParseLastModified("2024-07-14T20:30:00+02:00"), 1720981800);
+  EXPECT_EQ(ParseLastModified("2024-07-14T13:00:00-05:30"), 1720981800);
+  for (const char* bad :
+       {"", "yesterday", "-1000", "1.5e12", "17210000000000000000000", "999999999999999999",
+        "2024-07-14T18:30:00",  // no offset: whose time?
+        "2024-07-14", "2024-02-30T12:00:00Z", "2024-07-14T18:30:00+15:00", "2024-07-14T18:30:00.Z",
+        "1969-12-31T23:59:59Z", "2024-07-14T18:30:00Z trailing"}) {
+    EXPECT_FALSE(ParseLastModified(bad).has_value()) << "'" << bad << "'";
+  }
+}
+
 }  // namespace
 }  // namespace octopus::http
