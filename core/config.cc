@@ -191,10 +191,23 @@ Result<Config> LoadConfig(const Overrides& flags) {
            s.String("OCTOPUS_ADMIN_USER", c.admin_user),
            s.String("OCTOPUS_ADMIN_PASSWORD", c.admin_password),
            s.String("OCTOPUS_CORS_ORIGIN", c.cors_origin),
+           s.Integer("OCTOPUS_MAX_CONNECTIONS_PER_ADDRESS", c.max_connections_per_address, 1,
+                     100'000),
+           s.Integer("OCTOPUS_HEADER_TIMEOUT", c.header_timeout_seconds, 1, 3600),
+           s.Integer("OCTOPUS_BODY_TIMEOUT", c.body_timeout_seconds, 1, 3600),
+           s.String("OCTOPUS_TRUSTED_PROXIES", c.trusted_proxies),
+           s.String("OCTOPUS_ACCEL_REDIRECT", c.accel_redirect),
            s.Path("OCTOPUS_MOUNT", c.mount_point),
            s.Path("OCTOPUS_PLACES_INDEX", c.places_index),
        }) {
     if (!st.ok()) return st;
+  }
+  if (!c.accel_redirect.empty() &&
+      (c.accel_redirect.front() != '/' || c.accel_redirect.back() != '/' ||
+       c.accel_redirect.find_first_of("?#%\\ \t\r\n") != std::string::npos)) {
+    return Status::InvalidArgument(
+        "OCTOPUS_ACCEL_REDIRECT: a location path starting and ending with '/', such as "
+        "/_octopus_blobs/");
   }
   if (c.secret_key.size() < 32) {
     return Status::InvalidArgument("OCTOPUS_SECRET_KEY: must be at least 32 characters");

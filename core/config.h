@@ -30,8 +30,21 @@ struct Config {
   std::string admin_user = "admin";                              // OCTOPUS_ADMIN_USER
   std::string admin_password;                                    // OCTOPUS_ADMIN_PASSWORD
   std::string cors_origin;                                       // OCTOPUS_CORS_ORIGIN
-  std::filesystem::path mount_point;                             // OCTOPUS_MOUNT
-  std::filesystem::path places_index;                            // OCTOPUS_PLACES_INDEX
+  // The API server on its own (http/connection_guard.h): concurrent
+  // connections from one address (IPv6: one /64), seconds for a request's
+  // headers, seconds a request body may go without progress.
+  int max_connections_per_address = 32;  // OCTOPUS_MAX_CONNECTIONS_PER_ADDRESS
+  int header_timeout_seconds = 10;       // OCTOPUS_HEADER_TIMEOUT
+  int body_timeout_seconds = 30;         // OCTOPUS_BODY_TIMEOUT
+  // Addresses or CIDR blocks of reverse proxies whose X-Forwarded-For and
+  // X-Real-IP are believed; empty: nobody's. Checked by the API server.
+  std::string trusted_proxies;  // OCTOPUS_TRUSTED_PROXIES
+  // Internal location of a trusted nginx front mapping the blob store
+  // ("/_octopus_blobs/"): originals and thumbnails are then answered with
+  // X-Accel-Redirect for nginx to send. Empty: off.
+  std::string accel_redirect;          // OCTOPUS_ACCEL_REDIRECT
+  std::filesystem::path mount_point;   // OCTOPUS_MOUNT
+  std::filesystem::path places_index;  // OCTOPUS_PLACES_INDEX
 
   std::filesystem::path storage_dir() const { return home / "data" / "storage"; }
   std::filesystem::path logs_dir() const { return home / "data" / "logs"; }

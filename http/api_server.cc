@@ -14,10 +14,13 @@
 #include <thread>
 
 #include "core/log.h"
+#include "http/client_address.h"
+#include "http/connection_guard.h"
 #include "http/error_map.h"
 #include "http/jwt.h"
 #include "http/request_bodies.h"
 #include "http/routes.h"
+#include "http/socket_hooks.h"
 
 namespace octopus::http {
 namespace {
@@ -31,6 +34,7 @@ struct RequestTrace {
   bool started = false;
   std::chrono::steady_clock::time_point start;
   std::string method;  // as received (CloseAfterResponse may change req's)
+  std::string client;  // the client's address, through trusted proxies
   std::string user;
 };
 thread_local RequestTrace t_trace;
@@ -121,6 +125,9 @@ class ApiServer::Impl {
 
   ServerState state_;
   RouteTable table_;
+  // Declared before server_: the library's pool, which calls into it,
+  // is gone before it is.
+  std::unique_ptr<ConnectionGuard> guard_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   std::atomic<bool> listen_ended_{false};
@@ -128,6 +135,7 @@ class ApiServer::Impl {
   int port_ = 0;
   int listen_fd_ = -1;  // the listening socket, seen as the library creates it
   bool tls_ = false;
+  std::atomic<bool> warned_unguarded_{false};
 
  private:
   void RegisterRoutes();
@@ -151,11 +159,21 @@ void ApiServer::Impl::RegisterRoutes() {
       server_->Post(pattern,
                     [state, access, fn](const httplib::Request& req, httplib::Response& res,
                                         const httplib::ContentReader& reader) {
+                      // The body's progress, for the connection guard's idle rule.
+                      const httplib::ContentReader counted(
+                          [&reader](httplib::ContentReceiver receiver) {
+                            return reader([&receiver](const char* data, std::size_t n) {
+                              ConnectionGuard::OnBodyBytes(n);
+                              return receiver(data, n);
+                            });
+                          },
+                          reader.multipart_reader_);
                       bool admitted = false;
                       Guarded(*state, access, req, res, [&](const Caller& c) {
                         admitted = true;
-                        fn(req, res, c, reader);
+                        fn(req, res, c, counted);
                       });
+                      ConnectionGuard::OnHandlerStarted();  // the body is behind us
                       // Refused before its body was read: the body must not be parsed
                       // as the next request.
                       if (!admitted) CloseAfterResponse(req, res);
@@ -165,6 +183,7 @@ void ApiServer::Impl::RegisterRoutes() {
     auto fn = route.handler;
     httplib::Server::Handler h = [state, access, fn](const httplib::Request& req,
                                                      httplib::Response& res) {
+      ConnectionGuard::OnHandlerStarted();  // the library has read the body
       Guarded(*state, access, req, res, [&](const Caller& c) { fn(req, res, c); });
     };
     if (route.method == "GET") {
@@ -183,10 +202,12 @@ void ApiServer::Impl::RegisterRoutes() {
 
 void ApiServer::Impl::InstallHooks() {
   ServerState* state = &state_;
+  std::atomic<bool>* warned_unguarded = &warned_unguarded_;
   const std::string cors_origin = state_.config.cors_origin;
-  server_->set_pre_routing_handler([state, cors_origin](const httplib::Request& req,
-                                                        httplib::Response& res) {
-    t_trace = RequestTrace{true, std::chrono::steady_clock::now(), req.method, ""};
+  server_->set_pre_routing_handler([state, warned_unguarded, cors_origin](
+                                       const httplib::Request& req, httplib::Response& res) {
+    t_trace = RequestTrace{true, std::chrono::steady_clock::now(), req.method,
+                           ClientAddress(state->trusted_proxies, req), ""};
     // The library would apply Range to any routed response, error bodies
     // included; originals handle Range themselves, so the parsed ranges are
     // dropped here (the header stays). `req` is the server's own mutable
@@ -201,10 +222,29 @@ void ApiServer::Impl::InstallHooks() {
     const BodyKind kind = upload ? BodyKind::kUpload : has_body ? BodyKind::kJson : BodyKind::kNone;
     const std::size_t max =
         upload ? state->max_upload_request_bytes : state->options.max_json_bytes;
-    if (auto refused = CheckBodyFraming(kind, req.method, req.headers, max)) {
+    auto refused = CheckBodyFraming(kind, req.method, req.headers, max);
+    const bool framed = req.has_header("Content-Length") || req.has_header("Transfer-Encoding");
+    const BodyExpected body =
+        refused || kind == BodyKind::kNone || (kind == BodyKind::kJson && !framed)
+            ? BodyExpected::kNone
+        : kind == BodyKind::kUpload ? BodyExpected::kStream
+                                    : BodyExpected::kJson;
+    if (!ConnectionGuard::OnHeadersComplete(body) && !warned_unguarded->exchange(true)) {
+      spdlog::error(
+          "connection guard not in effect: this connection was not seen at accept (is accept() "
+          "interposed?); slow or oversized requests are not cut");
+    }
+    if (refused) {
       SendError(res, *refused);
       CloseAfterResponse(req, res);
       return httplib::Server::HandlerResponse::Handled;
+    }
+    if (kind == BodyKind::kJson && !framed) {
+      // No Content-Length and no Transfer-Encoding: the request has no body
+      // (RFC 9112 6.3), as `POST /auth/logout` from many clients. The
+      // library would read one until the connection closes; tell it there
+      // is none. `req` is the server's own mutable Request object.
+      const_cast<httplib::Request&>(req).headers.emplace("Content-Length", "0");
     }
     if (!cors_origin.empty() && req.method == "OPTIONS") {
       res.status = 204;
@@ -268,11 +308,14 @@ void ApiServer::Impl::InstallHooks() {
                .count();
     }
     const std::string length = res.get_header_value("Content-Length");
-    AccessLog().info("access {} \"{} {}\" {} {} {:.1f}ms user={}", LogSafe(req.remote_addr, 64),
+    AccessLog().info("access {} \"{} {}\" {} {} {:.1f}ms user={}",
+                     LogSafe(t_trace.started ? t_trace.client : req.remote_addr, 64),
                      LogSafe(t_trace.method.empty() ? req.method : t_trace.method, 16),
                      LogSafe(req.path), res.status, length.empty() ? "0" : length, ms,
                      t_trace.user.empty() ? "-" : t_trace.user);
     t_trace = RequestTrace{};
+    // The response is out: the connection waits for its next request.
+    ConnectionGuard::OnResponseWritten();
   });
 }
 
@@ -297,7 +340,28 @@ Status ApiServer::Impl::Init() {
   // dozens at once, and most of a request's time is spent waiting on I/O.
   std::size_t threads = options.threads;
   if (threads == 0) threads = std::max<std::size_t>(128, 16 * std::thread::hardware_concurrency());
-  server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  auto trusted = TrustedProxies::Parse(state_.config.trusted_proxies);
+  if (!trusted.ok()) return trusted.status();
+  state_.trusted_proxies = *trusted;
+  const Config& config = state_.config;
+  if (!config.accel_redirect.empty() && trusted->empty()) {
+    spdlog::warn(
+        "OCTOPUS_ACCEL_REDIRECT is set but OCTOPUS_TRUSTED_PROXIES is empty: "
+        "originals and thumbnails are sent by this server");
+  }
+  ConnectionLimits limits;
+  limits.max_per_address = static_cast<std::size_t>(config.max_connections_per_address);
+  limits.max_total = 4 * threads;  // queued beyond the pool, each cut by the header deadline
+  limits.header_timeout = std::chrono::seconds(config.header_timeout_seconds);
+  limits.body_timeout = std::chrono::seconds(config.body_timeout_seconds);
+  guard_ = std::make_unique<ConnectionGuard>(limits, *trusted, tls_);
+  if (!socket_hooks::Active()) {
+    spdlog::error(
+        "accept() is not interposed in this executable: connection limits and "
+        "deadlines are not in effect");
+  }
+  ConnectionGuard* guard = guard_.get();
+  server_->new_task_queue = [guard, threads] { return guard->NewTaskQueue(threads); };
   server_->set_payload_max_length(state_.max_upload_request_bytes);
   server_->set_read_timeout(30);
   server_->set_write_timeout(30);
@@ -316,30 +380,40 @@ Status ApiServer::Impl::Init() {
   }
   RegisterRoutes();
   InstallHooks();
-  // cpp-httplib 0.11 listens with a backlog of 5, fixed when the library was
-  // compiled. A burst of connections (a browser's thumbnail grid, 64 API
-  // clients) overflows it; the kernel then drops handshakes and first
-  // segments, and a request can arrive after the server gave up waiting for
-  // it (keep-alive timeout): the client sees the connection closed with no
-  // answer. The library hands its listening socket to this hook before
-  // binding it; listening again once bound only raises the backlog.
+  // The library hands its listening socket to this hook before binding it.
+  // Its default options set SO_REUSEPORT, with which a second server on a
+  // port in use binds without error and the kernel splits connections
+  // between the two; we set only SO_REUSEADDR, which lets a restart bind
+  // while the last run's connections linger in TIME_WAIT but never beside
+  // a live listener.
   server_->set_socket_options([this](socket_t sock) {
-    httplib::default_socket_options(sock);
+    const int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     listen_fd_ = sock;
   });
 
+  errno = 0;
   if (options.port == 0) {
     port_ = server_->bind_to_any_port(options.bind);
   } else {
     port_ = server_->bind_to_port(options.bind, options.port) ? options.port : -1;
   }
   if (port_ <= 0) {
-    return Status::IoError("cannot listen on " + options.bind + ":" + std::to_string(options.port),
-                           EADDRINUSE);
+    const int err = errno != 0 ? errno : EADDRINUSE;
+    return Status::IoError("cannot listen on " + options.bind + ":" + std::to_string(options.port) +
+                               ": " + std::strerror(err),
+                           err);
   }
+  // cpp-httplib 0.11 listens with a backlog of 5, fixed when the library was
+  // compiled. A burst of connections (a browser's thumbnail grid, 64 API
+  // clients) overflows it; the kernel then drops handshakes and first
+  // segments, and a request can arrive after the server gave up waiting for
+  // it (keep-alive timeout): the client sees the connection closed with no
+  // answer. Listening again once bound only raises the backlog.
   if (listen_fd_ >= 0 && ::listen(listen_fd_, SOMAXCONN) != 0) {
     spdlog::warn("cannot raise the listen backlog: {}", std::strerror(errno));
   }
+  if (listen_fd_ >= 0) guard_->Attach(listen_fd_);
   thread_ = std::thread([this] {
     server_->listen_after_bind();
     listen_ended_ = true;
@@ -356,6 +430,10 @@ void ApiServer::Impl::Stop() {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   server_->stop();
+  // Connections waiting for a request (slow clients, idle keep-alives)
+  // would each hold the pool's shutdown until their read timed out: cut
+  // them; bodies still arriving get a grace; handlers finish.
+  guard_->BeginStop();
   thread_.join();  // the pool finishes in-flight requests first
   // Access lines are buffered (core/log.h); a clean stop loses none.
   AccessLog().flush();
@@ -373,6 +451,10 @@ ApiServer::~ApiServer() { Stop(); }
 int ApiServer::port() const { return impl_->port_; }
 bool ApiServer::tls() const { return impl_->tls_; }
 void ApiServer::Stop() { impl_->Stop(); }
+
+ConnectionStats ApiServer::connection_stats() const {
+  return impl_->guard_ ? impl_->guard_->stats() : ConnectionStats{};
+}
 
 std::vector<RouteInfo> ApiServer::routes() const {
   std::vector<RouteInfo> out;

@@ -34,6 +34,8 @@ struct ApiServerOptions {
   std::size_t max_upload_request_bytes = 0;
 };
 
+struct ConnectionStats;  // http/connection_guard.h
+
 // A route as registered: method and OpenAPI path template
 // ("/api/v1/photos/{id}").
 struct RouteInfo {
@@ -63,6 +65,8 @@ class ApiServer {
   void Stop();
 
   std::vector<RouteInfo> routes() const;
+  // What the connection guard admitted, refused and cut so far.
+  ConnectionStats connection_stats() const;
 
   class Impl;
 

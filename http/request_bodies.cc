@@ -258,7 +258,7 @@ std::optional<std::int64_t> ParseLastModified(std::string_view text) {
   return seconds;
 }
 
-std::optional<HttpError> CheckBodyFraming(BodyKind kind, std::string_view method,
+std::optional<HttpError> CheckBodyFraming(BodyKind kind, std::string_view /*method*/,
                                           const httplib::Headers& headers, std::size_t max_bytes) {
   const std::size_t lengths = headers.count("Content-Length");
   const std::size_t encodings = headers.count("Transfer-Encoding");
@@ -291,11 +291,9 @@ std::optional<HttpError> CheckBodyFraming(BodyKind kind, std::string_view method
       if (encodings == 1) {
         return Refusal(411, "send the JSON body with a Content-Length, not chunked");
       }
-      if (!length) {
-        if (method == "DELETE") return std::nullopt;
-        return Refusal(411, "a Content-Length is required");
-      }
-      if (*length > max_bytes) return Refusal(413, "request body too large");
+      // Without either header the request has no body (RFC 9112 6.3); the
+      // server tells the library so.
+      if (length && *length > max_bytes) return Refusal(413, "request body too large");
       return std::nullopt;
     case BodyKind::kUpload:
       if (encodings == 1 && !chunked) return Refusal(400, "unsupported Transfer-Encoding");

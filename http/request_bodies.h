@@ -33,8 +33,9 @@ enum class BodyKind {
 // library would read a chunked body, or one without any length, to its end
 // with no limit, and leaves a body it did not read on the connection, where
 // the next "request" would be parsed out of it. So:
-//  - kJson needs one Content-Length of at most `max_bytes` (411 without it,
-//    413 above it); a DELETE may have none. Transfer-Encoding is 411.
+//  - kJson takes one Content-Length of at most `max_bytes` (413 above it),
+//    or none at all: no body, which the server then reads as empty (a
+//    logout's bare POST). Transfer-Encoding is 411.
 //  - kUpload takes one Content-Length of at most `max_bytes` (413 above), or
 //    `Transfer-Encoding: chunked` (counted while reading); neither is 411.
 //  - kNone takes no body: a non-zero Content-Length or any

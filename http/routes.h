@@ -13,6 +13,7 @@
 #include "core/library.h"
 #include "http/api_server.h"
 #include "http/browse_cache.h"
+#include "http/client_address.h"
 #include "http/http_util.h"
 #include "http/throttle.h"
 #include "http/token_cache.h"
@@ -63,6 +64,8 @@ struct ServerState {
   LoginThrottle throttle;                      // thread-safe
   VerifiedTokenCache tokens;                   // thread-safe
   BrowseCache browse;                          // thread-safe
+  // OCTOPUS_TRUSTED_PROXIES, parsed when the server starts (then immutable).
+  TrustedProxies trusted_proxies;
   // Serializes registration so that exactly one first user becomes admin.
   std::mutex register_mu;
 };

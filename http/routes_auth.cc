@@ -44,7 +44,10 @@ void Register(ServerState& state, const httplib::Request& req, httplib::Response
 void Login(ServerState& state, const httplib::Request& req, httplib::Response& res) {
   std::string name, password;
   if (!ReadCredentials(req, res, &name, &password)) return;
-  if (const auto wait = state.throttle.RetryAfter(name, req.remote_addr); wait > 0) {
+  // Behind a trusted front every login comes from its address: count the
+  // client it names instead.
+  const std::string client = ClientAddress(state.trusted_proxies, req);
+  if (const auto wait = state.throttle.RetryAfter(name, client); wait > 0) {
     res.set_header("Retry-After", std::to_string(wait));
     return SendError(res, 429, "too_many_requests",
                      "too many failed logins; try again in " + std::to_string(wait) + " s");
@@ -52,8 +55,8 @@ void Login(ServerState& state, const httplib::Request& req, httplib::Response& r
   auto user = state.library.Authenticate(name, password);
   if (!user.ok()) {
     if (user.status().code() == Code::kUnauthenticated) {
-      state.throttle.RecordFailure(name, req.remote_addr);
-      spdlog::info("failed login for {} from {}", LogSafe(name, 64), req.remote_addr);
+      state.throttle.RecordFailure(name, client);
+      spdlog::info("failed login for {} from {}", LogSafe(name, 64), LogSafe(client, 64));
       return SendError(res, 401, "unauthenticated", "wrong user name or password");
     }
     return SendStatus(res, user.status());

@@ -10,6 +10,7 @@
 #include <charconv>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "core/file_util.h"
@@ -24,6 +25,32 @@ namespace {
 constexpr std::size_t kChunkBytes = 64 * 1024;
 
 std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
+
+// Where a trusted nginx front finds `blob`, for X-Accel-Redirect: only when
+// OCTOPUS_ACCEL_REDIRECT names its internal location and this request came
+// from an address of OCTOPUS_TRUSTED_PROXIES, so that a client reaching the
+// server directly always gets the bytes, never an empty body. The front
+// maps <prefix><path> with Range support and <prefix>whole/<path> without
+// (deploy/nginx/octopus-photos.conf): `ranges` false when we decided to
+// ignore the request's Range, so that nginx does too.
+std::optional<std::string> AccelLocation(const ServerState& state, const httplib::Request& req,
+                                         const std::filesystem::path& blob, bool ranges) {
+  const std::string& prefix = state.config.accel_redirect;
+  if (prefix.empty() || !state.trusted_proxies.Contains(req.remote_addr)) return std::nullopt;
+  const std::filesystem::path relative = blob.lexically_relative(state.config.storage_dir());
+  if (relative.empty() || *relative.begin() == "..") return std::nullopt;
+  return prefix + (ranges ? "" : "whole/") + relative.generic_string();
+}
+
+// Hands the body to the front: headers as for the bytes (nginx keeps
+// Content-Type, Content-Disposition, Cache-Control and Accept-Ranges of an
+// X-Accel-Redirect response, and the shipped location adds back ETag and
+// the rest); nginx computes the length and Content-Range.
+void SendAccel(httplib::Response& res, const std::string& location, const std::string& mime) {
+  res.status = 200;
+  res.set_header("Content-Type", mime);
+  res.set_header("X-Accel-Redirect", location);
+}
 
 void ListPhotos(ServerState& state, const httplib::Request& req, httplib::Response& res,
                 const Caller& caller) {
@@ -109,6 +136,16 @@ void GetOriginal(ServerState& state, const httplib::Request& req, httplib::Respo
     res.set_header("Content-Range", "bytes */" + std::to_string(size));
     return SendError(res, 416, "range_not_satisfiable", "range not satisfiable");
   }
+  // A Range we ignore (several ranges, a stale If-Range, bad syntax) must
+  // not be applied by nginx either; without one, nginx's Accept-Ranges is
+  // what we send.
+  const bool ranges = kind == RangeKind::kPartial || !req.has_header("Range");
+  if (auto location = AccelLocation(state, req, path, ranges)) {
+    // nginx says Accept-Ranges itself on a whole answer from the location
+    // that applies ranges; ours would make two.
+    if (!req.has_header("Range")) res.headers.erase("Accept-Ranges");
+    return SendAccel(res, *location, photo->meta.mime);
+  }
   if (kind == RangeKind::kPartial) {
     res.status = 206;
     res.set_header("Content-Range", "bytes " + std::to_string(range.first) + "-" +
@@ -136,6 +173,12 @@ void GetThumbnail(ServerState& state, const httplib::Request& req, httplib::Resp
   if (req.has_header("If-None-Match") && EtagMatches(req.get_header_value("If-None-Match"), etag)) {
     res.status = 304;
     return;
+  }
+  Photo blob;  // what names the thumbnail's file: its owner and content
+  blob.owner = caller.user.id;
+  blob.sha256 = (*thumbnail)->sha256;
+  if (auto location = AccelLocation(state, req, state.library.ThumbnailPath(blob, size), false)) {
+    return SendAccel(res, *location, "image/jpeg");
   }
   res.status = 200;
   res.body = (*thumbnail)->jpeg;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Octopus Photos needs on Debian 12: compilers, libraries,
-# the tools the tests drive (fuse3, rsync, gio, exiftool, heif-enc), and the
-# npm packages for the places data and the API docs page.
+# the tools the tests drive (fuse3, rsync, gio, exiftool, heif-enc; nginx
+# and openssl for the supported front, systemd-analyze for the shipped
+# units), and the npm packages for the places data and the API docs page.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
@@ -14,6 +15,7 @@ PACKAGES=(
   libcpp-httplib-dev libssl-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libargon2-dev
   libgtest-dev libgmock-dev
   rsync libglib2.0-bin curl strace clang libclang-rt-dev
+  nginx-light openssl systemd
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -48,6 +48,34 @@ TEST(ConfigTest, FlagsBeatEnvironmentWhichBeatsDotEnv) {
   EXPECT_NE(bad.status().message().find("OCTOPUS_PORT"), std::string::npos);
 }
 
+TEST(ConfigTest, NetworkSettingsHaveSafeDefaultsAndAreChecked) {
+  testing::TempDir dir;
+  const auto home = (dir / "h").string();
+  auto c = LoadConfig({{"OCTOPUS_HOME", home}});
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->max_connections_per_address, 32);
+  EXPECT_EQ(c->header_timeout_seconds, 10);
+  EXPECT_EQ(c->body_timeout_seconds, 30);
+  EXPECT_EQ(c->trusted_proxies, "") << "no front is trusted unless configured";
+  EXPECT_EQ(c->accel_redirect, "") << "X-Accel-Redirect is off unless configured";
+  auto set = LoadConfig({{"OCTOPUS_HOME", home},
+                         {"OCTOPUS_ACCEL_REDIRECT", "/_octopus_blobs/"},
+                         {"OCTOPUS_TRUSTED_PROXIES", "127.0.0.1, ::1"},
+                         {"OCTOPUS_HEADER_TIMEOUT", "5"}});
+  ASSERT_TRUE(set.ok()) << set.status().message();
+  EXPECT_EQ(set->accel_redirect, "/_octopus_blobs/");
+  EXPECT_EQ(set->trusted_proxies, "127.0.0.1, ::1");
+  EXPECT_EQ(set->header_timeout_seconds, 5);
+  for (const char* bad : {"_octopus_blobs/", "/_octopus_blobs", "/a b/", "/a?x=1/"}) {
+    auto r = LoadConfig({{"OCTOPUS_HOME", home}, {"OCTOPUS_ACCEL_REDIRECT", bad}});
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.status().message().find("OCTOPUS_ACCEL_REDIRECT"), std::string::npos);
+  }
+  EXPECT_FALSE(
+      LoadConfig({{"OCTOPUS_HOME", home}, {"OCTOPUS_MAX_CONNECTIONS_PER_ADDRESS", "0"}}).ok());
+  EXPECT_FALSE(LoadConfig({{"OCTOPUS_HOME", home}, {"OCTOPUS_HEADER_TIMEOUT", "0"}}).ok());
+}
+
 TEST(ConfigTest, ParsesAndFormatsSizes) {
   EXPECT_EQ(*ParseSize("500M"), 500'000'000);
   EXPECT_EQ(*ParseSize("10G"), 10'000'000'000);

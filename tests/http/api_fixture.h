@@ -36,7 +36,7 @@ class ApiTest : public ::testing::Test {
     library_ = std::move(lib).value();
     options_.bind = "127.0.0.1";
     options_.port = 0;
-    options_.threads = 4;
+    if (options_.threads == 0) options_.threads = 4;
     auto server = ApiServer::Start(*library_, options_);
     ASSERT_TRUE(server.ok()) << server.status().message();
     server_ = std::move(server).value();

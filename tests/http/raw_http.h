@@ -32,13 +32,22 @@ struct RawResponse {
 
 class RawConnection {
  public:
-  // Connects to 127.0.0.1:port; ok() says whether it worked.
-  explicit RawConnection(int port) : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+  // Connects to 127.0.0.1:port, from `source` (another loopback address,
+  // such as "127.0.0.2", to be another client for per-address limits) when
+  // given; ok() says whether it worked.
+  explicit RawConnection(int port, const char* source = nullptr)
+      : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
     if (!fd_) return;
     // A stuck server fails the test instead of hanging it.
     timeval tv{60, 0};
     ::setsockopt(fd_.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     ::setsockopt(fd_.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    if (source != nullptr) {
+      sockaddr_in from{};
+      from.sin_family = AF_INET;
+      ::inet_pton(AF_INET, source, &from.sin_addr);
+      if (::bind(fd_.get(), reinterpret_cast<const sockaddr*>(&from), sizeof from) != 0) return;
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<std::uint16_t>(port));
@@ -51,6 +60,34 @@ class RawConnection {
   }
 
   bool ok() const { return connected_; }
+  int fd() const { return fd_.get(); }
+  // How long a read may wait (60 s unless set).
+  void SetReceiveTimeout(int seconds) {
+    timeval tv{seconds, 0};
+    ::setsockopt(fd_.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  }
+
+  // Waits up to `timeout_ms` for the server to close the connection,
+  // reading (and dropping) what it sends meanwhile; true if it did.
+  bool ClosedWithin(int timeout_ms) {
+    timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+    ::setsockopt(fd_.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    while (Fill()) {
+    }
+    return eof_;
+  }
+  // True once the peer has closed or reset the connection, without waiting
+  // (what it sent before is read and dropped).
+  bool PeerGone() {
+    char chunk[4096];
+    for (;;) {
+      const ssize_t n = ::recv(fd_.get(), chunk, sizeof chunk, MSG_DONTWAIT);
+      if (n > 0) continue;
+      if (n == 0) return true;
+      if (errno == EINTR) continue;
+      return errno != EAGAIN && errno != EWOULDBLOCK;
+    }
+  }
 
   // Sends all of `bytes`; false if the peer is gone (no SIGPIPE).
   bool Send(std::string_view bytes) {

@@ -69,5 +69,30 @@ TEST(ServeCommandTest, FreshHomeGetsAnAdminAndStopsOnSigterm) {
   EXPECT_NE(again.output.find("rc=0"), std::string::npos) << again.output;
 }
 
+TEST(ServeCommandTest, APortInUseIsAClearErrorAndExit1) {
+  // cpp-httplib's default socket options set SO_REUSEPORT, with which a
+  // second server bound the same port without a word and the kernel split
+  // the connections between two libraries. (Were it to start, `timeout`
+  // ends it: rc 124.)
+  testing::TempDir dir;
+  const std::string out = (dir / "first.txt").string();
+  const std::string octopus = Quote(testing::OctopusBinary());
+  const std::string script = octopus + " --home " + Quote((dir / "one").string()) +
+                             " serve --no-mount --port 0 > " + Quote(out) +
+                             " 2>&1 & pid=$!\n"
+                             "for i in $(seq 300); do grep -q 'API at' " +
+                             Quote(out) +
+                             " && break; sleep 0.1; done\n"
+                             "port=$(sed -n 's/.*127\\.0\\.0\\.1:\\([0-9]*\\)\\/api.*/\\1/p' " +
+                             Quote(out) + ")\ntimeout 15 " + octopus + " --home " +
+                             Quote((dir / "two").string()) +
+                             " serve --no-mount --port $port; echo \"second rc=$?\"\n"
+                             "kill -TERM $pid; wait $pid; echo \"first rc=$?\"\n";
+  const auto result = testing::RunCommand(script, 60);
+  EXPECT_NE(result.output.find("second rc=1"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("Address already in use"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("first rc=0"), std::string::npos) << result.output;
+}
+
 }  // namespace
 }  // namespace octopus

@@ -65,7 +65,11 @@ class ConcurrencyTest : public ::testing::Test {
 
   void StartAs(const std::string& user, const std::string& quota) {
     ASSERT_TRUE(testing::AddUser(home_, user, kPassword, quota));
-    service_ = std::make_unique<testing::ServiceProcess>(home_, mnt_, user);
+    // 64 connections from one address: above the server's default cap
+    // per address (32), which a real crowd of clients would not share.
+    service_ = std::make_unique<testing::ServiceProcess>(
+        home_, mnt_, user,
+        std::map<std::string, std::string>{{"OCTOPUS_MAX_CONNECTIONS_PER_ADDRESS", "128"}});
     ASSERT_TRUE(service_->Start());
     const std::string token = service_->Login(user, kPassword);
     ASSERT_FALSE(token.empty()) << service_->Output();

@@ -28,8 +28,9 @@ inline constexpr char kPassword[] = "a long enough password";
 
 class ServiceProcess {
  public:
-  // `home` and `mount` are created if absent. `env`: extra variables for
-  // the child (OCTOPUS_MAX_UPLOAD, ...).
+  // `home` and `mount` are created if absent; an empty `mount` serves the
+  // API only (--no-mount). `env`: extra variables for the child
+  // (OCTOPUS_MAX_UPLOAD, ...).
   ServiceProcess(std::filesystem::path home, std::filesystem::path mount, std::string user,
                  std::map<std::string, std::string> env = {});
   // Stops the service (SIGTERM, then SIGKILL after a generous grace), reaps

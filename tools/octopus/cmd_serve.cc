@@ -9,9 +9,13 @@
 #include <pthread.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -84,6 +88,18 @@ Status EnsureAdmin(Library& library, const Config& config) {
               << std::flush;
   }
   return Status::Ok();
+}
+
+// Each connection holds two descriptors (the library's and the connection
+// guard's), and refusing one needs a third for a moment; the usual soft
+// limit of 1,024 would make accept() fail long before the guard's caps.
+void RaiseDescriptorLimit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  limit.rlim_cur = std::min<rlim_t>(limit.rlim_max, 65536);
+  if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    spdlog::warn("cannot raise the open file limit: {}", std::strerror(errno));
+  }
 }
 
 #ifdef OCTOPUS_HAVE_FS
@@ -159,6 +175,7 @@ void Serve(CliContext& ctx, const ServeArgs& args) {
   }
 
   if (Status s = EnsureAdmin(*library, config); !s.ok()) return ctx.Fail(s.message());
+  RaiseDescriptorLimit();
 
   http::ApiServerOptions options;
   options.bind = config.bind;
