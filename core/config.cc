@@ -199,6 +199,7 @@ Result<Config> LoadConfig(const Overrides& flags) {
            s.String("OCTOPUS_ACCEL_REDIRECT", c.accel_redirect),
            s.Path("OCTOPUS_MOUNT", c.mount_point),
            s.Path("OCTOPUS_PLACES_INDEX", c.places_index),
+           s.Integer("OCTOPUS_TRASH_DAYS", c.trash_days, 0, 36500),
        }) {
     if (!st.ok()) return st;
   }

@@ -45,6 +45,9 @@ struct Config {
   std::string accel_redirect;          // OCTOPUS_ACCEL_REDIRECT
   std::filesystem::path mount_point;   // OCTOPUS_MOUNT
   std::filesystem::path places_index;  // OCTOPUS_PLACES_INDEX
+  // Days a deleted photo stays in the trash before it is purged for good
+  // (0: purged at the next sweep).
+  int trash_days = 30;  // OCTOPUS_TRASH_DAYS
 
   std::filesystem::path storage_dir() const { return home / "data" / "storage"; }
   std::filesystem::path logs_dir() const { return home / "data" / "logs"; }

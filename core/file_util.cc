@@ -169,17 +169,27 @@ Status WriteFileAtomic(const std::filesystem::path& path, const Contents& data, 
   return dir_sync == DirSync::kNow ? FsyncPath(path.parent_path()) : Status::Ok();
 }
 
+namespace {
+std::string UtcIso8601(std::time_t seconds, long millis) {
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buf[40];
+  const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(buf + n, sizeof buf - n, ".%03ldZ", millis);
+  return buf;
+}
+}  // namespace
+
 std::string UtcNowIso8601() {
   // Milliseconds: photos imported in the same second still sort in import
   // order, which decides who keeps a shared file name (core/grouping).
   timespec now{};
   clock_gettime(CLOCK_REALTIME, &now);
-  std::tm tm{};
-  gmtime_r(&now.tv_sec, &tm);
-  char buf[40];
-  const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::snprintf(buf + n, sizeof buf - n, ".%03ldZ", now.tv_nsec / 1'000'000);
-  return buf;
+  return UtcIso8601(now.tv_sec, now.tv_nsec / 1'000'000);
+}
+
+std::string UtcIso8601(std::int64_t epoch_seconds) {
+  return UtcIso8601(static_cast<std::time_t>(epoch_seconds), 0);
 }
 
 std::string LocalTimeIso8601(std::int64_t epoch_seconds) {

@@ -95,6 +95,8 @@ inline Status WriteFileAtomic(const std::filesystem::path& path, std::string_vie
 
 // Current time as "2024-07-14T10:00:00.123Z".
 std::string UtcNowIso8601();
+// Seconds since the epoch in the same form ("2024-07-14T10:00:00.000Z").
+std::string UtcIso8601(std::int64_t epoch_seconds);
 // Seconds since the epoch as local-time "2024-07-14T12:00:00".
 std::string LocalTimeIso8601(std::int64_t epoch_seconds);
 

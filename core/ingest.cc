@@ -63,6 +63,16 @@ Status CommitBlobs(const BlobStore& blobs, const Photo& photo, const image::Thum
   return blobs.SyncDir(photo.owner, photo.sha256);
 }
 
+// The same bytes are stored already: the photo they are, or, when it is in
+// the trash, that photo brought back (re-importing a deleted photo restores
+// it rather than making a second). In `tx`, which this commits.
+Result<IngestResult> KnownBytes(PhotoStore& photos, Photo existing, db::Transaction* tx) {
+  if (!existing.trashed_at) return IngestResult{IngestOutcome::kDuplicate, std::move(existing)};
+  ASSIGN_OR_RETURN(Photo restored, photos.Restore(existing.owner, existing.id));
+  RETURN_IF_ERROR(tx->Commit());
+  return IngestResult{IngestOutcome::kRestored, std::move(restored)};
+}
+
 // The row and the charge, in one transaction that checks again, under the
 // write lock, what another process may have done since the first check:
 // imported the same bytes, or used the quota.
@@ -73,7 +83,7 @@ Result<IngestResult> Record(ConnectionPool& pool, const BlobStore& blobs, Photo 
   PhotoStore photos(*db);
   UserStore users(*db);
   ASSIGN_OR_RETURN(auto existing, photos.FindBySha(photo.owner, photo.sha256));
-  if (existing) return IngestResult{IngestOutcome::kDuplicate, std::move(*existing)};
+  if (existing) return KnownBytes(photos, std::move(*existing), &tx);
   RETURN_IF_ERROR(QuotaEngine::CheckIn(users, photo.owner, photo.size));
   RETURN_IF_ERROR(RestoreMissingBlobs_locked(blobs, photo.owner, photo.sha256, thumbs, original));
   RETURN_IF_ERROR(photos.Insert(photo));
@@ -117,8 +127,16 @@ Result<IngestResult> Ingestor::Ingest(UserId owner, const IngestRequest& request
     PhotoStore photos(*db);
     UserStore users(*db);
     ASSIGN_OR_RETURN(auto existing, photos.FindBySha(owner, sha));
-    if (existing) return IngestResult{IngestOutcome::kDuplicate, std::move(*existing)};
-    RETURN_IF_ERROR(QuotaEngine::CheckIn(users, owner, size));
+    if (existing && !existing->trashed_at) {
+      return IngestResult{IngestOutcome::kDuplicate, std::move(*existing)};
+    }
+    if (existing) {
+      ASSIGN_OR_RETURN(auto tx, db::Transaction::Begin(*db));
+      ASSIGN_OR_RETURN(auto again, photos.FindBySha(owner, sha));  // under the lock now
+      if (again) return KnownBytes(photos, std::move(*again), &tx);
+    } else {
+      RETURN_IF_ERROR(QuotaEngine::CheckIn(users, owner, size));
+    }
   }
 
   image::ThumbnailSpec spec;

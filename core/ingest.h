@@ -23,7 +23,9 @@ namespace places {
 class PlaceIndex;
 }
 
-enum class IngestOutcome { kImported, kDuplicate };
+// kRestored: the same bytes were in the trash; that photo is back instead
+// of a second one.
+enum class IngestOutcome { kImported, kDuplicate, kRestored };
 
 struct IngestRequest {
   std::filesystem::path source;  // a regular file

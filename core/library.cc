@@ -2,8 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <ctime>
+
 #include "core/accounts.h"
 #include "core/blob_store.h"
+#include "core/file_util.h"
 #include "core/photos.h"
 #include "core/quota.h"
 #include "core/revocation_epoch.h"
@@ -123,7 +126,22 @@ Result<std::shared_ptr<const ThumbnailBytes>> Library::ReadThumbnail(UserId owne
   return impl_->thumbnails.Read(owner, id, size);
 }
 Status Library::DeletePhoto(UserId owner, const std::string& id) {
-  return impl_->photos.Delete(owner, id);
+  return impl_->photos.Trash(owner, id).status();
+}
+Result<Photo> Library::RestorePhoto(UserId owner, const std::string& id) {
+  return impl_->photos.Restore(owner, id);
+}
+Status Library::PurgePhoto(UserId owner, const std::string& id) {
+  return impl_->photos.Purge(owner, id);
+}
+Result<PhotoPage> Library::ListTrash(UserId owner, int limit, const std::string& cursor) {
+  return impl_->photos.ListTrash(owner, limit, cursor);
+}
+Result<int> Library::EmptyTrash(UserId owner) { return impl_->photos.EmptyTrash(owner); }
+Result<int> Library::PurgeExpiredTrash() {
+  const auto before =
+      static_cast<std::int64_t>(std::time(nullptr)) - impl_->config.trash_days * 86400LL;
+  return impl_->photos.PurgeTrashedBefore(UtcIso8601(before));
 }
 Result<Photo> Library::RenamePhoto(UserId owner, const std::string& id,
                                    const std::string& filename) {

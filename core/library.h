@@ -109,9 +109,22 @@ class Library {
   // anywhere since it was read, else by one query and one file read.
   Result<std::shared_ptr<const ThumbnailBytes>> ReadThumbnail(UserId owner, const std::string& id,
                                                               ThumbnailSize size);
+  // Moves the photo to the trash (what every front end's "delete" does):
+  // out of every view and listing, restorable until purged, still counted
+  // against the quota. kNotFound unless it is in the library.
+  Status DeletePhoto(UserId owner, const std::string& id);
+  // --- the trash ---
+  // kNotFound unless it is in the trash.
+  Result<Photo> RestorePhoto(UserId owner, const std::string& id);
+  // Deletes for good, from the library or the trash; frees its quota.
   // Moves the home's revocation epoch: other processes drop what they
   // cached about photos.
-  Status DeletePhoto(UserId owner, const std::string& id);
+  Status PurgePhoto(UserId owner, const std::string& id);
+  // Most recently trashed first; `limit` 0: all.
+  Result<PhotoPage> ListTrash(UserId owner, int limit, const std::string& cursor);
+  Result<int> EmptyTrash(UserId owner);  // how many were purged
+  // Purges what has been in any user's trash longer than OCTOPUS_TRASH_DAYS.
+  Result<int> PurgeExpiredTrash();
   Result<Photo> RenamePhoto(UserId owner, const std::string& id, const std::string& filename);
   // A user's correction of a photo's name, capture time or place
   // (core/photo_edit.h says what each takes). kInvalidArgument for an edit

@@ -63,6 +63,10 @@ struct Photo {
   ImageMetadata meta;
   std::optional<Place> place;
   std::string imported_at;  // ISO 8601 UTC, "2024-07-14T10:00:00Z"
+  // When it was moved to the trash (ISO 8601 UTC); unset for a photo in
+  // the library. A trashed photo is in no view and no listing but the
+  // trash's, and still counts against its owner's quota until purged.
+  std::optional<std::string> trashed_at;
 };
 
 }  // namespace octopus

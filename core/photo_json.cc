@@ -47,6 +47,7 @@ nlohmann::json PhotoToJson(const Photo& p) {
       {"gps", gps},
       {"place", place},
       {"imported_at", p.imported_at},
+      {"trashed_at", OrNull(p.trashed_at)},
   };
 }
 

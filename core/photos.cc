@@ -1,6 +1,7 @@
 #include "core/photos.h"
 
 #include "core/blob_gc.h"
+#include "core/file_util.h"
 #include "core/grouping.h"
 #include "core/places/place_index.h"
 #include "core/store/folder_counts.h"
@@ -56,13 +57,33 @@ Result<FolderNode> Photos::Folders(UserId owner, View view) {
   return FolderCounts(*db).Tree(owner, view);
 }
 
-Status Photos::Delete(UserId owner, const std::string& id) {
+Result<Photo> Photos::Trash(UserId owner, const std::string& id) {
+  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
+  ASSIGN_OR_RETURN(auto tx, db::Transaction::Begin(*db));
+  ASSIGN_OR_RETURN(Photo photo, PhotoStore(*db).Trash(owner, id, UtcNowIso8601()));
+  RETURN_IF_ERROR(tx.Commit());
+  return photo;
+}
+
+Result<Photo> Photos::Restore(UserId owner, const std::string& id) {
+  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
+  ASSIGN_OR_RETURN(auto tx, db::Transaction::Begin(*db));
+  ASSIGN_OR_RETURN(Photo photo, PhotoStore(*db).Restore(owner, id));
+  RETURN_IF_ERROR(tx.Commit());
+  return photo;
+}
+
+Status Photos::Purge(UserId owner, const std::string& id) {
   std::string sha;
   {
     // Other processes may have cached this photo's thumbnails.
     ASSIGN_OR_RETURN(auto revoking, epoch_.BeginWrite());
     ASSIGN_OR_RETURN(auto db, pool_.Acquire());
     ASSIGN_OR_RETURN(auto tx, db::Transaction::Begin(*db));
+    // Only from the trash: a purge racing a restore never takes the photo
+    // back out of the library.
+    ASSIGN_OR_RETURN(const Photo photo, PhotoStore(*db).Get(owner, id));
+    if (!photo.trashed_at) return Status::NotFound("no such photo in the trash");
     ASSIGN_OR_RETURN(const auto deleted, PhotoStore(*db).Delete(owner, id));
     if (!deleted) return Status::NotFound("no such photo");
     RETURN_IF_ERROR(UserStore(*db).Charge(owner, -deleted->size, -1));
@@ -76,6 +97,45 @@ Status Photos::Delete(UserId owner, const std::string& id) {
   // for fsck.
   (void)RemoveUnreferencedBlobs(pool_, blobs_, owner, sha);
   return Status::Ok();
+}
+
+Result<PhotoPage> Photos::ListTrash(UserId owner, int limit, const std::string& cursor) {
+  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
+  return PhotoStore(*db).ListTrash(owner, limit, cursor);
+}
+
+Result<int> Photos::EmptyTrash(UserId owner) {
+  int purged = 0;
+  while (true) {
+    ASSIGN_OR_RETURN(const PhotoPage page, ListTrash(owner, 500, ""));
+    for (const Photo& p : page.photos) {
+      if (Status s = Purge(owner, p.id); s.ok()) {
+        ++purged;
+      } else if (s.code() != Code::kNotFound) {  // purged meanwhile elsewhere: fine
+        return s;
+      }
+    }
+    if (page.next_cursor.empty()) return purged;
+  }
+}
+
+Result<int> Photos::PurgeTrashedBefore(const std::string& before) {
+  int purged = 0;
+  while (true) {
+    std::vector<Photo> batch;
+    {
+      ASSIGN_OR_RETURN(auto db, pool_.Acquire());
+      ASSIGN_OR_RETURN(batch, PhotoStore(*db).TrashedBefore(before, 500));
+    }
+    for (const Photo& p : batch) {
+      if (Status s = Purge(p.owner, p.id); s.ok()) {
+        ++purged;
+      } else if (s.code() != Code::kNotFound) {
+        return s;
+      }
+    }
+    if (batch.size() < 500) return purged;
+  }
 }
 
 Result<Photo> Photos::Rename(UserId owner, const std::string& id, const std::string& filename) {

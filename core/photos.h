@@ -45,9 +45,23 @@ class Photos {
   Result<ChangeBatch> ChangesSince(UserId owner, std::int64_t since, int limit);
   // A view's folders with their counts, from the counts kept in step.
   Result<FolderNode> Folders(UserId owner, View view);
-  // Moves the home's revocation epoch first: other processes drop what they
-  // cached about photos (thumbnails).
-  Status Delete(UserId owner, const std::string& id);
+  // The trash. Deleting a photo moves it there (Trash): it leaves every
+  // view and listing, keeps its bytes (and its quota), and can be restored
+  // until it is purged: by the user, by emptying the trash, or once it has
+  // been there longer than the retention time (PurgeTrashedBefore).
+  // kNotFound when there is no such photo of `owner` (in the library for
+  // Trash, in the trash for Restore).
+  Result<Photo> Trash(UserId owner, const std::string& id);
+  Result<Photo> Restore(UserId owner, const std::string& id);
+  // Deletes a photo for good, from the library or the trash, and frees its
+  // quota. Moves the home's revocation epoch first: other processes drop
+  // what they cached about photos (thumbnails).
+  Status Purge(UserId owner, const std::string& id);
+  Result<PhotoPage> ListTrash(UserId owner, int limit, const std::string& cursor);
+  // Purges the owner's whole trash; returns how many photos went.
+  Result<int> EmptyTrash(UserId owner);
+  // Purges every owner's photos trashed before `before` (ISO UTC).
+  Result<int> PurgeTrashedBefore(const std::string& before);
   Result<Photo> Rename(UserId owner, const std::string& id, const std::string& filename);
   // A user's correction of name, capture time or place (core/photo_edit.h):
   // kInvalidArgument for an edit ValidatePhotoEdit refuses, kNotFound as

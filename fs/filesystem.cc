@@ -12,6 +12,7 @@
 #include "core/copy_names.h"
 #include "core/random.h"
 #include "fs/errno_map.h"
+#include "fs/trash_info.h"
 
 namespace octopus::fs {
 namespace {
@@ -24,6 +25,23 @@ WriteHandle* WriterOf(const Node& n) { return reinterpret_cast<WriteHandle*>(n.w
 // peak. Called with no lock held: it walks the whole heap.
 void ReturnFreedMemory() { (void)::malloc_trim(0); }
 
+bool IsView(Area a) {
+  return a == Area::kAll || a == Area::kDate || a == Area::kCamera || a == Area::kPlace;
+}
+
+// What renaming a photo does: in all/, a rename; from a view to the trash
+// (trash/ or .Trash-UID/files/, as `mv` or a desktop's "Move to Trash"
+// do), a move to the trash; from the trash back to a view (`mv trash/X
+// all/`, or a desktop's "Restore"), a restore. Anything else would be a
+// change of date, camera or place, which the views only follow.
+enum class PhotoMove { kNone, kRename, kTrash, kRestore };
+PhotoMove PhotoMoveFor(Area from, Ino parent, Area to, Ino new_parent) {
+  if (from == Area::kTrash) return IsView(to) ? PhotoMove::kRestore : PhotoMove::kNone;
+  if (to == Area::kTrash) return new_parent == Tree::kDesktopTrash ? PhotoMove::kNone : PhotoMove::kTrash;
+  if (parent == Tree::kAll && new_parent == Tree::kAll) return PhotoMove::kRename;
+  return PhotoMove::kNone;
+}
+
 }  // namespace
 
 Filesystem::Filesystem(Library& library, const MountOptions& options)
@@ -31,7 +49,7 @@ Filesystem::Filesystem(Library& library, const MountOptions& options)
       options_(options),
       uid_(::getuid()),
       gid_(::getgid()),
-      tree_(static_cast<std::int64_t>(std::time(nullptr))) {}
+      tree_(static_cast<std::int64_t>(std::time(nullptr)), ".Trash-" + std::to_string(uid_)) {}
 
 Filesystem::~Filesystem() { StopRefresher(); }
 
@@ -144,12 +162,21 @@ void Filesystem::QueueInvalidations_locked() {
 
 void Filesystem::Notify(const std::vector<Invalidation>& inval) {
   if (session_ == nullptr) return;
-  for (const Invalidation& i : inval) {
+  auto send = [this](Ino parent, const std::string& name, Ino ino) {
     // ENOENT just means the kernel had nothing cached.
-    if (i.name.empty()) {
-      (void)fuse_lowlevel_notify_inval_inode(session_, i.ino, 0, 0);
+    if (name.empty()) {
+      (void)fuse_lowlevel_notify_inval_inode(session_, ino, 0, 0);
     } else {
-      (void)fuse_lowlevel_notify_inval_entry(session_, i.parent, i.name.c_str(), i.name.size());
+      (void)fuse_lowlevel_notify_inval_entry(session_, parent, name.c_str(), name.size());
+    }
+  };
+  for (const Invalidation& i : inval) {
+    send(i.parent, i.name, i.ino);
+    // .Trash-UID/info/ shows one file per entry of files/: it changes with it.
+    if (i.parent == Tree::kDesktopTrashFiles) {
+      send(Tree::kDesktopTrashInfo, i.name + std::string(kTrashInfoSuffix), 0);
+    } else if (i.name.empty() && i.ino == Tree::kDesktopTrashFiles) {
+      send(0, "", Tree::kDesktopTrashInfo);
     }
   }
 }
@@ -166,7 +193,8 @@ Attr Filesystem::AttrOf_locked(const Node& n) {
     a.nlink = 1;
     a.size = n.size;
     // A file being written changes size at every write.
-    a.volatile_size = n.kind == NodeKind::kStaged && n.photo_id.empty();
+    a.volatile_size =
+        (n.kind == NodeKind::kStaged || n.kind == NodeKind::kScratch) && n.photo_id.empty();
     if (a.volatile_size && n.writer != 0) a.size = WriterOf(n)->size.load();
   }
   return a;
@@ -201,6 +229,12 @@ int Filesystem::Lookup(Ino parent, const std::string& name, fuse_entry_param* ou
   const auto dir = tree_.Find(parent);
   if (!dir) return ENOENT;
   if (dir->kind != NodeKind::kDir) return ENOTDIR;
+  if (parent == Tree::kDesktopTrashInfo) {
+    if (const auto info = TrashInfoByName_locked(name)) {
+      ToEntry(*info, out);
+      return 0;
+    }
+  }
   const auto n = tree_.Child(parent, name);
   if (!n) return ENOENT;
   FillEntry_locked(*n, out);
@@ -211,6 +245,10 @@ int Filesystem::GetAttr(Ino ino, struct stat* out) {
   std::lock_guard lock(mu_);
   if (const auto n = tree_.Find(ino)) {
     FillAttr_locked(*n, out);
+    return 0;
+  }
+  if (const auto info = TrashInfoByIno_locked(ino)) {
+    ToStat(*info, out);
     return 0;
   }
   // Deleted while a program still has it open: it keeps reading the
@@ -238,8 +276,15 @@ int Filesystem::SetAttr(Ino ino, const struct stat& in, int to_set, Handle* /*ha
   if (ReadOnly()) return EROFS;
   std::lock_guard lock(mu_);
   const auto n = tree_.Find(ino);
-  if (!n) return ENOENT;
-  const bool writing = n->kind == NodeKind::kStaged && n->writer != 0 && n->photo_id.empty();
+  if (!n) {
+    const auto info = TrashInfoByIno_locked(ino);
+    if (!info) return ENOENT;
+    if (to_set & FUSE_SET_ATTR_SIZE) return EPERM;
+    ToStat(*info, out);  // made from the photo: times and modes are ignored
+    return 0;
+  }
+  const bool writing = (n->kind == NodeKind::kStaged || n->kind == NodeKind::kScratch) &&
+                       n->writer != 0 && n->photo_id.empty();
   if (to_set & FUSE_SET_ATTR_SIZE) {
     if (!writing) return n->kind == NodeKind::kDir ? EISDIR : EPERM;
     WriteHandle* h = WriterOf(*n);
@@ -279,6 +324,17 @@ int Filesystem::Snapshot_locked(Ino ino, DirHandle* h) {
   };
   add(".", Attr{.ino = n->ino}, true);
   add("..", Attr{.ino = n->parent}, true);
+  if (ino == Tree::kDesktopTrashInfo) {
+    // One info file per trashed photo, then the scratch files not hidden
+    // by one of those.
+    tree_.ForEachChild(Tree::kDesktopTrashFiles, [&](const Node& c) {
+      add(std::string(c.name) + std::string(kTrashInfoSuffix), TrashInfoAttrOf(c), false);
+    });
+    tree_.ForEachChild(ino, [&](const Node& c) {
+      if (!TrashInfoByName_locked(c.name)) add(c.name, AttrOf_locked(c), false);
+    });
+    return 0;
+  }
   tree_.ForEachChild(ino, [&](const Node& c) { add(c.name, AttrOf_locked(c), false); });
   return 0;
 }
@@ -322,8 +378,10 @@ int Filesystem::MkDir(Ino parent, const std::string& name, fuse_entry_param* out
   if (ReadOnly()) return EROFS;
   std::lock_guard lock(mu_);
   if (!tree_.Find(parent)) return ENOENT;
-  if (!tree_.InImport(parent)) return EPERM;  // views follow the metadata
+  // Before the rest: the desktop's trash protocol makes files/ and info/
+  // and expects EEXIST.
   if (tree_.Child(parent, name)) return EEXIST;
+  if (!tree_.InImport(parent)) return EPERM;  // views follow the metadata
   const Node n = tree_.AddOverlay(parent, name, NodeKind::kDir, Area::kImport);
   FillEntry_locked(n, out);
   return 0;
@@ -343,8 +401,10 @@ int Filesystem::RmDir(Ino parent, const std::string& name) {
   if (!n) return in_view ? 0 : ENOENT;
   if (n->kind != NodeKind::kDir) return ENOTDIR;
   if (!n->overlay) {
-    if (!in_view || n->ino <= Tree::kImport) return EPERM;  // all/, by-date/... themselves
-    return tree_.HasChildren(n->ino) ? ENOTEMPTY : 0;
+    if (!in_view || n->ino <= Tree::kLastFixed) return EPERM;  // all/, by-date/... themselves
+    if (tree_.HasChildren(n->ino)) return ENOTEMPTY;
+    tree_.RemoveEmptyFolder(n->ino);
+    return 0;
   }
   if (tree_.HasChildren(n->ino)) return ENOTEMPTY;
   tree_.Remove(n->ino);
@@ -354,12 +414,18 @@ int Filesystem::RmDir(Ino parent, const std::string& name) {
 int Filesystem::Unlink(Ino parent, const std::string& name) {
   if (ReadOnly()) return EROFS;
   std::string photo_id;
+  bool purge = false;
   {
     std::lock_guard lock(mu_);
     const auto n = tree_.Child(parent, name);
-    if (!n) return ENOENT;
+    if (!n) {
+      // An info file of the desktop's trash is made from its photo: there
+      // is nothing to remove (the photo goes with its entry in files/).
+      if (parent == Tree::kDesktopTrashInfo && TrashInfoByName_locked(name)) return 0;
+      return ENOENT;
+    }
     if (n->kind == NodeKind::kDir) return EISDIR;
-    if (n->kind == NodeKind::kStaged) {
+    if (n->kind == NodeKind::kStaged || n->kind == NodeKind::kScratch) {
       // import/ lists copies, not the library: removing the entry keeps the
       // photo. A file still being written is discarded when closed.
       if (n->writer != 0) {
@@ -374,10 +440,18 @@ int Filesystem::Unlink(Ino parent, const std::string& name) {
       return 0;
     }
     photo_id = std::string(n->photo_id);
+    // rm in a view moves the photo to the trash; rm in the trash (trash/,
+    // or the desktop's .Trash-UID/files/) is for good.
+    purge = n->area == Area::kTrash;
   }
-  Status s = library_.DeletePhoto(options_.user, photo_id);
+  Status s = purge ? library_.PurgePhoto(options_.user, photo_id)
+                   : library_.DeletePhoto(options_.user, photo_id);
   if (!s.ok()) return ErrnoFor(s);
-  spdlog::info("mount: deleted photo {} ({})", photo_id, name);
+  spdlog::info("mount: {} photo {} ({})", purge ? "purged" : "moved to the trash", photo_id, name);
+  if (parent == Tree::kDesktopTrashFiles) {
+    std::lock_guard lock(mu_);
+    DropScratchInfo_locked(name);
+  }
   ApplyOwnChange();
   return 0;
 }
@@ -387,6 +461,9 @@ int Filesystem::Rename(Ino parent, const std::string& name, Ino new_parent,
   if (ReadOnly()) return EROFS;
   if (flags & RENAME_EXCHANGE) return EINVAL;
   std::string photo_id;
+  std::string rename_to;
+  PhotoMove move = PhotoMove::kRename;
+  Ino moved = 0;  // the inode the kernel renamed, when it was a photo's entry
   {
     std::lock_guard lock(mu_);
     const auto n = tree_.Child(parent, name);
@@ -395,6 +472,26 @@ int Filesystem::Rename(Ino parent, const std::string& name, Ino new_parent,
     const auto target = tree_.Child(new_parent, new_name);
     if (target && target->ino == n->ino) return 0;
     if (target && (flags & RENAME_NOREPLACE)) return EEXIST;
+    if (n->kind == NodeKind::kScratch) {
+      // A desktop writing an info file (see trash_info.h): a temporary
+      // file renamed over NAME.trashinfo. It stays a scratch file (hidden
+      // by the info file made from the photo, when there is one).
+      if (new_parent != Tree::kDesktopTrashInfo) return EPERM;
+      if (target && target->kind != NodeKind::kScratch) return EEXIST;
+      if (target && target->writer != 0) return EBUSY;
+      if (target) tree_.Remove(target->ino);
+      if (TrashInfoByName_locked(new_name)) {
+        tree_.Remove(n->ino);  // what it says, the info file made from the photo says
+      } else {
+        tree_.Move(n->ino, new_parent, new_name);
+      }
+      pending_inval_.push_back({new_parent, new_name, 0});
+      QueueInvalidations_locked();
+      return 0;
+    }
+    if (const OverlayData* o = tree_.Overlay(n->ino); o != nullptr && o->refused != 0) {
+      return o->refused;  // a refused copy (see Flush); rsync then unlinks it
+    }
     if (n->overlay) {
       // Within the overlay: import/ to import/, or a file being copied into
       // all/ to another name in all/ (rsync's temporary file).
@@ -425,16 +522,49 @@ int Filesystem::Rename(Ino parent, const std::string& name, Ino new_parent,
       tree_.Move(n->ino, new_parent, new_name);
       if (photo_id.empty()) return 0;
     } else {
-      if (n->kind != NodeKind::kPhoto || parent != Tree::kAll || new_parent != Tree::kAll) {
-        return EPERM;  // views follow the metadata
-      }
+      if (n->kind != NodeKind::kPhoto) return EPERM;
       if (target) return EEXIST;  // never drops a photo silently
       photo_id = std::string(n->photo_id);
+      moved = n->ino;
+      move = PhotoMoveFor(n->area, parent, tree_.Find(new_parent)->area, new_parent);
+      if (move == PhotoMove::kNone) return EPERM;  // views follow the metadata
+      // Restored into all/ under another name: renamed too.
+      if (move == PhotoMove::kRestore && new_parent == Tree::kAll && new_name != n->name) {
+        rename_to = new_name;
+      }
     }
   }
-  auto r = library_.RenamePhoto(options_.user, photo_id, new_name);
-  if (!r.ok()) return ErrnoFor(r.status());
+  if (move == PhotoMove::kTrash) {
+    if (Status s = library_.DeletePhoto(options_.user, photo_id); !s.ok()) return ErrnoFor(s);
+    spdlog::info("mount: moved photo {} to the trash ({})", photo_id, name);
+  } else if (move == PhotoMove::kRestore) {
+    auto restored = library_.RestorePhoto(options_.user, photo_id);
+    if (!restored.ok()) return ErrnoFor(restored.status());
+    spdlog::info("mount: restored photo {} ({})", photo_id, name);
+  } else {
+    rename_to = new_name;
+  }
+  if (!rename_to.empty()) {
+    auto r = library_.RenamePhoto(options_.user, photo_id, rename_to);
+    if (!r.ok()) {
+      ApplyOwnChange();  // a restore may have happened
+      return ErrnoFor(r.status());
+    }
+  }
   ApplyOwnChange();
+  if (move != PhotoMove::kRename && moved != 0) {
+    // The kernel now holds `moved` under the new name: the photo's entry
+    // there takes that number (the tree has the photo there already).
+    std::lock_guard lock(mu_);
+    tree_.AdoptEntry(photo_id, moved, new_parent);
+    // A desktop writes the info file before it moves the file in: the one
+    // made from the photo says the same from now on, and once the photo is
+    // back nothing is to be left behind.
+    if (new_parent == Tree::kDesktopTrashFiles) DropScratchInfo_locked(new_name);
+    if (parent == Tree::kDesktopTrashFiles) DropScratchInfo_locked(name);
+    QueueInvalidations_locked();
+  }
+  WakeRefresher();
   return 0;
 }
 
@@ -453,11 +583,11 @@ int Filesystem::Open(Ino ino, int flags, std::unique_ptr<Handle>* out) {
   {
     std::lock_guard lock(mu_);
     const auto n = tree_.Find(ino);
-    if (!n) return ENOENT;
+    if (!n) return IsTrashInfoIno(ino) ? OpenTrashInfo_locked(ino, writes, out) : ENOENT;
     if (n->kind == NodeKind::kDir) return EISDIR;
     if (writes) {
       if (ReadOnly()) return EROFS;
-      if (n->kind != NodeKind::kStaged) return EPERM;  // photos are never rewritten
+      if (n->kind != NodeKind::kStaged) return EPERM;  // photos are never rewritten (nor scratch)
       if (n->writer != 0) return EBUSY;
       if (!(flags & O_TRUNC)) return EPERM;
       OverlayData* o = tree_.Overlay(ino);
@@ -476,7 +606,9 @@ int Filesystem::Open(Ino ino, int flags, std::unique_ptr<Handle>* out) {
       *out = std::move(h);
       return 0;
     }
-    if (n->kind == NodeKind::kStaged && n->photo_id.empty()) {
+    if (n->kind == NodeKind::kScratch) {
+      staging = "/dev/null";  // its bytes are not kept (trash_info.h)
+    } else if (n->kind == NodeKind::kStaged && n->photo_id.empty()) {
       if (n->writer == 0) return ENOENT;
       staging = WriterOf(*n)->staging;
     }
@@ -513,11 +645,13 @@ int Filesystem::Create(Ino parent, const std::string& name, int flags, fuse_entr
   std::lock_guard lock(mu_);
   if (!tree_.Find(parent)) return ENOENT;
   const bool in_import = tree_.InImport(parent);
-  if (!in_import && parent != Tree::kAll) return EPERM;  // views follow the metadata
+  const bool scratch = parent == Tree::kDesktopTrashInfo;  // see trash_info.h
+  if (!in_import && !scratch && parent != Tree::kAll) return EPERM;  // views follow the metadata
+  if (scratch && (flags & O_EXCL) && TrashInfoByName_locked(name)) return EEXIST;
   if (const auto existing = tree_.Child(parent, name)) {
     if (flags & O_EXCL) return EEXIST;
     if (existing->kind == NodeKind::kDir) return EISDIR;
-    if (existing->kind == NodeKind::kStaged) {
+    if (existing->kind == NodeKind::kStaged || existing->kind == NodeKind::kScratch) {
       if (existing->writer != 0) return EBUSY;
       tree_.Remove(existing->ino);
     }
@@ -525,8 +659,12 @@ int Filesystem::Create(Ino parent, const std::string& name, int flags, fuse_entr
     // is imported, then gets a distinct name ("IMG_0001 (2).JPG").
   }
   if (int err = NewStaging(h.get()); err != 0) return err;
-  const Ino ino =
-      tree_.AddOverlay(parent, name, NodeKind::kStaged, in_import ? Area::kImport : Area::kAll).ino;
+  const Ino ino = tree_
+                      .AddOverlay(parent, name, scratch ? NodeKind::kScratch : NodeKind::kStaged,
+                                  scratch ? Area::kTrashInfo
+                                  : in_import ? Area::kImport
+                                              : Area::kAll)
+                      .ino;
   tree_.Overlay(ino)->writer = reinterpret_cast<std::uint64_t>(h.get());
   h->ino = ino;
   h->node = ino;
@@ -589,9 +727,16 @@ int Filesystem::Flush(Handle* handle) {
     std::lock_guard lock(mu_);
     std::lock_guard hl(h.mu);
     if (h.done) return h.result;
-    h.done = true;
     node = h.node;
-    if (const auto n = node != 0 ? tree_.Find(node) : std::nullopt) name = std::string(n->name);
+    const auto n = node != 0 ? tree_.Find(node) : std::nullopt;
+    if (n && n->kind == NodeKind::kScratch) {
+      // Nothing to import: it stays writable until released (a shell's
+      // `>` flushes once before the first write).
+      if (OverlayData* o = tree_.Overlay(node)) o->size = h.size;
+      return 0;
+    }
+    h.done = true;
+    if (n) name = std::string(n->name);
     h.fd = UniqueFd();
   }
   if (node == 0 || name.empty()) {  // unlinked while open: discarded
@@ -611,6 +756,16 @@ int Filesystem::Flush(Handle* handle) {
     if (!r.ok()) {
       spdlog::warn("mount: not imported: {}: {}", name, r.status().message());
       h.result = ErrnoFor(r.status());
+      if (o != nullptr && NameBehindTemporary(name) != name) {
+        // rsync's temporary file: rsync ends the whole transfer when a
+        // close fails (exit 11, the rest of a camera card never copied),
+        // but takes a failed rename as that one file's error (it goes on,
+        // and exits 23). So the refusal is told at the rename.
+        o->refused = h.result;
+        o->size = h.size;
+        h.result = 0;
+        return 0;
+      }
       if (o != nullptr) tree_.Remove(node);
       return h.result;
     }
@@ -650,14 +805,19 @@ void Filesystem::Release(std::unique_ptr<Handle> handle) {
     OverlayData* o = n ? tree_.Overlay(n->ino) : nullptr;
     if (o != nullptr && o->writer == reinterpret_cast<std::uint64_t>(h)) {
       o->writer = 0;
-      if (o->photo_id.empty()) {
+      if (n->kind == NodeKind::kScratch || o->refused != 0) {
+        // Its bytes are not kept (trash_info.h, Flush); the name stays a
+        // while (for the rename that reports a refusal).
+        o->size = h->size;
+        o->expires_at = static_cast<std::int64_t>(std::time(nullptr)) + kImportedLingerSeconds;
+      } else if (o->photo_id.empty()) {
         tree_.Remove(n->ino);
       } else if (n->area == Area::kAll) {
         // all/ shows the photo itself from now on, under the same inode.
         const std::string photo_id(n->photo_id);
         const Ino ino = n->ino;
         tree_.Remove(ino);
-        tree_.AdoptAllEntry(photo_id, ino);
+        tree_.AdoptEntry(photo_id, ino, Tree::kAll);
       }
     }
     QueueInvalidations_locked();

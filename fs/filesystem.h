@@ -22,8 +22,10 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -190,6 +192,15 @@ class Filesystem {
   void Notify(const std::vector<Invalidation>& inval);
   void RefresherLoop();
   int NewStaging(WriteHandle* h);
+  // The desktop's trash protocol (fs/desktop_trash.cc, fs/trash_info.h):
+  // the info file of an entry of .Trash-UID/files/, by its name in info/ or
+  // its inode number; nothing when there is no such entry.
+  std::optional<Attr> TrashInfoByName_locked(std::string_view info_name);
+  std::optional<Attr> TrashInfoByIno_locked(Ino ino);
+  static Attr TrashInfoAttrOf(const Node& files_entry);
+  int OpenTrashInfo_locked(Ino ino, bool writes, std::unique_ptr<Handle>* out);
+  // Removes the scratch file info/NAME.trashinfo, if any (not one open).
+  void DropScratchInfo_locked(std::string_view trashed_name);
 
   Library& library_;
   const MountOptions options_;

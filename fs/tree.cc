@@ -19,11 +19,22 @@ struct TopDir {
   const char* name;
   Area area;
 };
-constexpr TopDir kTopDirs[] = {{Tree::kAll, "all", Area::kAll},
-                               {Tree::kByDate, "by-date", Area::kDate},
-                               {Tree::kByCamera, "by-camera", Area::kCamera},
-                               {Tree::kByPlace, "by-place", Area::kPlace},
-                               {Tree::kImport, "import", Area::kImport}};
+struct FixedDir {
+  Ino ino;
+  Ino parent;
+  Area area;
+};
+// The name of each is set by the constructor (.Trash-UID depends on it).
+constexpr FixedDir kFixedDirs[] = {
+    {Tree::kAll, Tree::kRoot, Area::kAll},
+    {Tree::kByDate, Tree::kRoot, Area::kDate},
+    {Tree::kByCamera, Tree::kRoot, Area::kCamera},
+    {Tree::kByPlace, Tree::kRoot, Area::kPlace},
+    {Tree::kImport, Tree::kRoot, Area::kImport},
+    {Tree::kTrash, Tree::kRoot, Area::kTrash},
+    {Tree::kDesktopTrash, Tree::kRoot, Area::kTrash},
+    {Tree::kDesktopTrashFiles, Tree::kDesktopTrash, Area::kTrash},
+    {Tree::kDesktopTrashInfo, Tree::kDesktopTrash, Area::kTrashInfo}};
 
 // The views in the order a photo's entries are made (and numbered).
 struct ViewSpec {
@@ -31,10 +42,13 @@ struct ViewSpec {
   Area area;
   View view;
 };
-constexpr ViewSpec kViewSpecs[] = {{Tree::kAll, Area::kAll, View::kDate},  // (view unused)
+// (The view matters only for the three generated from the photos' fields.)
+constexpr ViewSpec kViewSpecs[] = {{Tree::kAll, Area::kAll, View::kDate},
                                    {Tree::kByDate, Area::kDate, View::kDate},
                                    {Tree::kByCamera, Area::kCamera, View::kCamera},
-                                   {Tree::kByPlace, Area::kPlace, View::kPlace}};
+                                   {Tree::kByPlace, Area::kPlace, View::kPlace},
+                                   {Tree::kTrash, Area::kTrash, View::kDate},
+                                   {Tree::kDesktopTrashFiles, Area::kTrash, View::kDate}};
 
 int RankOf(NodeKind kind, bool overlay) {
   if (kind == NodeKind::kDir) return 0;  // a folder shows over a file of its name
@@ -54,20 +68,29 @@ std::int64_t PhotoTime(const Photo& photo) {
   return UtcSeconds(photo.imported_at).value_or(0);
 }
 
-Tree::Tree(std::int64_t mount_time) : mount_time_(mount_time) {
+Tree::Tree(std::int64_t mount_time, std::string_view desktop_trash) : mount_time_(mount_time) {
   Slot& root = SlotFor(kRoot);
   root.parent = kRoot;
   root.live = true;
   root.data = NewDirData();
-  for (const TopDir& top : kTopDirs) {
-    Slot& dir = SlotFor(static_cast<Index>(top.ino));
-    dir.parent = kRoot;
-    dir.name = AppendName(top.name);
-    dir.name_size = static_cast<std::uint16_t>(std::string_view(top.name).size());
-    dir.area = top.area;
+  for (const FixedDir& fixed : kFixedDirs) {
+    const std::string_view name = fixed.ino == kAll                 ? "all"
+                                  : fixed.ino == kByDate            ? "by-date"
+                                  : fixed.ino == kByCamera          ? "by-camera"
+                                  : fixed.ino == kByPlace           ? "by-place"
+                                  : fixed.ino == kImport            ? "import"
+                                  : fixed.ino == kTrash             ? "trash"
+                                  : fixed.ino == kDesktopTrash      ? desktop_trash
+                                  : fixed.ino == kDesktopTrashFiles ? "files"
+                                                                    : "info";
+    Slot& dir = SlotFor(static_cast<Index>(fixed.ino));
+    dir.parent = static_cast<Index>(fixed.parent);
+    dir.name = AppendName(name);
+    dir.name_size = static_cast<std::uint16_t>(name.size());
+    dir.area = fixed.area;
     dir.live = true;
     dir.data = NewDirData();
-    Link(static_cast<Index>(top.ino));
+    Link(static_cast<Index>(fixed.ino));
   }
 }
 
@@ -166,6 +189,7 @@ Node Tree::NodeAt(Index ino) const {
     n.photo_id = ids_.IdOf(s.data);
     n.size = p.size;
     n.mtime = p.mtime;
+    n.trashed = p.trashed;
   } else {
     n.mtime = mount_time_;
   }
@@ -256,10 +280,18 @@ Tree::Index Tree::EnsureDir(Index parent, std::string_view name, Area area) {
 }
 
 Tree::Placement Tree::PlacementOf(const Photo& photo) {
-  Placement place{static_cast<Index>(kAll), kNone, kNone, kNone};
+  if (photo.trashed_at) {
+    return {kNone,
+            kNone,
+            kNone,
+            kNone,
+            static_cast<Index>(kTrash),
+            static_cast<Index>(kDesktopTrashFiles)};
+  }
+  Placement place{static_cast<Index>(kAll), kNone, kNone, kNone, kNone, kNone};
   static constexpr char kTag[] = {'\0', 'd', 'c', 'p'};
   std::string key;
-  for (int v = 1; v < kViews; ++v) {
+  for (int v = 1; v <= 3; ++v) {  // the views generated from the photo's fields
     // The folder's key, cheaper to make than its path (ViewFolder).
     key.assign(1, kTag[v]);
     const ImageMetadata& m = photo.meta;
@@ -291,12 +323,10 @@ Tree::Placement Tree::PlacementOf(const Photo& photo) {
 
 Tree::Index Tree::EntryNumber(Index serial, int v, Index folder) {
   PhotoRecord& rec = records_[serial];
-  if (v == 0) {
-    if (auto it = adopted_.find(serial); it != adopted_.end()) {
-      const Index ino = it->second;
-      adopted_.erase(it);
-      if (SlotOf(ino) == nullptr) return ino;
-    }
+  if (auto it = adopted_.find(serial); it != adopted_.end() && it->second.first == v) {
+    const Index ino = it->second.second;
+    adopted_.erase(it);
+    if (SlotOf(ino) == nullptr) return ino;
   }
   const Index known = rec.entry[v];
   if (known != kNone && rec.folder[v] == folder && SlotOf(known) == nullptr) return known;
@@ -329,17 +359,29 @@ void Tree::DetachEntry(Index ino) {
   slots_[ino].live = false;
 }
 
+bool Tree::IsEmptyGeneratedDir(Index dir) const {
+  return dir > kLastFixed && SlotOf(dir) != nullptr && !slots_[dir].overlay &&
+         slots_[dir].kind == NodeKind::kDir && dirs_[slots_[dir].data].empty();
+}
+
 void Tree::PruneEmpty(Index dir) {
-  while (dir > kImport && SlotOf(dir) != nullptr && !slots_[dir].overlay &&
-         slots_[dir].kind == NodeKind::kDir && dirs_[slots_[dir].data].empty()) {
-    const Index parent = slots_[dir].parent;
-    Unlink(dir);
-    Invalidate(parent, NameOf(dir));
-    InvalidateInode(parent);
-    free_dirs_.push_back(slots_[dir].data);
-    slots_[dir].live = false;
-    dir = parent;
-  }
+  // Not at once: `rm -r by-date/2013` removes the photos, then each folder,
+  // and a folder gone in between made its rmdir fail (ENOENT, from the
+  // kernel's own lookup). An emptied folder lingers, empty, for a while.
+  if (IsEmptyGeneratedDir(dir)) emptied_[dir] = std::time(nullptr) + kEmptiedLingerSeconds;
+}
+
+void Tree::RemoveEmptyFolder(Ino ino) {
+  const auto dir = static_cast<Index>(ino);
+  if (!IsEmptyGeneratedDir(dir)) return;
+  emptied_.erase(dir);
+  const Index parent = slots_[dir].parent;
+  Unlink(dir);
+  Invalidate(parent, NameOf(dir));
+  InvalidateInode(parent);
+  free_dirs_.push_back(slots_[dir].data);
+  slots_[dir].live = false;
+  PruneEmpty(parent);  // its parent may be next, and lingers in turn
 }
 
 void Tree::RenameFamily(Index dir, std::string_view name) {
@@ -397,6 +439,7 @@ void Tree::Upsert(const Photo& photo) {
   rec.size = photo.size;
   rec.mtime = mtime;
   rec.order = ImportOrder(photo.imported_at);
+  rec.trashed = photo.trashed_at ? UtcSeconds(*photo.trashed_at).value_or(1) : 0;
   if (renamed) {
     if (was_live) dead_name_bytes_ += rec.base_size;
     rec.base = AppendName(base);
@@ -460,6 +503,7 @@ void Tree::RemovePhoto(std::string_view photo_id) {
 
 void Tree::BeginRebuild() {
   in_rebuild_ = true;
+  emptied_.clear();  // a rebuild lists no empty folder
   rebuild_entries_.clear();
   // What the rebuild does on the way is not what changed: the comparison at
   // the end says that. Earlier changes stay queued.
@@ -478,14 +522,14 @@ void Tree::BeginRebuild() {
   // with their folders and numbers for the photos that are added again.
   for (Index ino = 0; ino < slots_.size(); ++ino) {
     Slot& s = slots_[ino];
-    if (!s.live || s.overlay || ino <= kImport) continue;
+    if (!s.live || s.overlay || ino <= kLastFixed) continue;
     if (s.kind == NodeKind::kDir) {
       dirs_[s.data].clear();
       free_dirs_.push_back(s.data);
     }
     s.live = false;
   }
-  for (Ino top : {kRoot, kAll, kByDate, kByCamera, kByPlace, kImport}) {
+  for (Ino top = kRoot; top <= kLastFixed; ++top) {
     std::vector<Index>& kids = MutableChildrenOf(static_cast<Index>(top));
     std::erase_if(kids, [&](Index c) { return !slots_[c].live; });
   }
@@ -503,6 +547,7 @@ void Tree::AddToRebuild(const Photo& photo) {
   rec.size = photo.size;
   rec.mtime = PhotoTime(photo);
   rec.order = ImportOrder(photo.imported_at);
+  rec.trashed = photo.trashed_at ? UtcSeconds(*photo.trashed_at).value_or(1) : 0;
   rec.base = AppendName(base);
   rec.base_size = static_cast<std::uint16_t>(base.size());
   rec.live = true;
@@ -699,7 +744,7 @@ void Tree::KillSubtree(Index ino) {
 
 void Tree::Remove(Ino ino) {
   const Slot* s = SlotOf(ino);
-  if (s == nullptr || ino <= kImport) return;
+  if (s == nullptr || ino <= kLastFixed) return;
   const auto i = static_cast<Index>(ino);
   const Index parent = s->parent;
   Unlink(i);
@@ -725,33 +770,38 @@ void Tree::Move(Ino ino, Ino new_parent, std::string_view new_name) {
   InvalidateInode(static_cast<Index>(new_parent));
 }
 
-void Tree::AdoptAllEntry(std::string_view photo_id, Ino ino) {
+void Tree::AdoptEntry(std::string_view photo_id, Ino ino, Ino top) {
   const auto target = static_cast<Index>(ino);
   if (SlotOf(target) != nullptr) return;  // still in use: nothing to hand over
+  int v = 0;
+  while (v < kViews && kViewSpecs[v].top != top) ++v;
+  if (v == kViews) return;
   const Index serial = Serial(photo_id);
   PhotoRecord& rec = RecordOf(serial);
-  const Index entry = rec.entry[0];
+  const Index entry = rec.entry[v];
   if (!rec.live || entry == kNone || SlotOf(entry) == nullptr) {
-    adopted_[serial] = target;  // taken when the photo's entry is made
+    adopted_[serial] = {v, target};  // taken when the photo's entry is made
     return;
   }
   if (entry == target) return;
   // The photo is listed already (the feed was quicker): its entry moves to
-  // the copy's number.
+  // the number.
+  const Index folder = slots_[entry].parent;
   Unlink(entry);
-  Invalidate(kAll, NameOf(entry));
+  Invalidate(folder, NameOf(entry));
   SlotFor(target) = slots_[entry];
   slots_[entry].live = false;
-  rec.entry[0] = target;
+  rec.entry[v] = target;
   Link(target);
-  InvalidateInode(kAll);
+  InvalidateInode(folder);
 }
 
 std::vector<Invalidation> Tree::Expire(std::int64_t now) {
   std::vector<Index> done;
   for (const auto& [ino, o] : overlay_) {
     const Slot* s = SlotOf(ino);
-    if (s != nullptr && s->kind == NodeKind::kStaged && o.writer == 0 && o.expires_at != 0 &&
+    if (s != nullptr && (s->kind == NodeKind::kStaged || s->kind == NodeKind::kScratch) &&
+        o.writer == 0 && o.expires_at != 0 &&
         o.expires_at <= now) {
       done.push_back(ino);
     }
@@ -759,6 +809,21 @@ std::vector<Invalidation> Tree::Expire(std::int64_t now) {
   // Its own invalidations only; earlier ones stay queued.
   std::vector<Invalidation> earlier = TakeInvalidations();
   for (Index ino : done) Remove(ino);
+  // A folder's parent is marked (for now + the linger) only once it has
+  // gone, so this sweeps again while folders go (a handful of levels).
+  for (bool removed = true; removed;) {
+    removed = false;
+    std::vector<Index> due;
+    for (const auto& [dir, until] : emptied_) {
+      if (until <= now) due.push_back(dir);
+    }
+    for (Index dir : due) {
+      emptied_.erase(dir);
+      if (!IsEmptyGeneratedDir(dir)) continue;  // filled again meanwhile
+      RemoveEmptyFolder(dir);
+      removed = true;
+    }
+  }
   std::vector<Invalidation> expired = TakeInvalidations();
   inval_ = std::move(earlier);
   return expired;

@@ -2,6 +2,10 @@
 //
 //   /all/  /by-date/...  /by-camera/...  /by-place/...   generated from the
 //                                                        photos (core/grouping)
+//   /trash/  and /.Trash-UID/files/                      the trashed photos,
+//                                                        twice: for people and
+//                                                        for the desktop's
+//                                                        trash protocol
 //   /import/...  and files being copied into all/        the overlay: made by
 //                                                        the user, kept across
 //                                                        rebuilds
@@ -21,8 +25,10 @@
 // to another folder (a corrected date or place) gives its entry a new one.
 // A generated folder is numbered by (parent folder, name) for the life of
 // the mount, so it keeps its number when it empties and fills again.
-// Numbers are never given to anything else, except that a file copied into
-// all/ hands its number to the photo it became (AdoptAllEntry).
+// Numbers are never given to anything else, except that a number the
+// kernel already holds for a name may be handed over (AdoptEntry): a file
+// copied into all/ to the photo it became, a photo's entry in the trash to
+// its entry in all/ when it is moved back (and the other way round).
 //
 // Names in a folder are unique, but a folder may hold a node whose name is
 // shown over another's: a folder over a photo of the same name (a country's
@@ -60,8 +66,12 @@ namespace octopus::fs {
 
 using Ino = std::uint64_t;
 
-enum class Area : std::uint8_t { kRoot, kAll, kDate, kCamera, kPlace, kImport };
-enum class NodeKind : std::uint8_t { kDir, kPhoto, kStaged };
+// kTrash: trash/ and .Trash-UID/ with its files/; kTrashInfo: its info/.
+enum class Area : std::uint8_t { kRoot, kAll, kDate, kCamera, kPlace, kImport, kTrash, kTrashInfo };
+// kStaged: a file copied in (import/, or all/ while being written);
+// kScratch: a file the desktop's trash protocol writes into info/, kept
+// only so that the protocol's steps succeed (its bytes are not kept).
+enum class NodeKind : std::uint8_t { kDir, kPhoto, kStaged, kScratch };
 
 // What the overlay keeps per node (kStaged files; overlay directories use
 // only mtime).
@@ -74,6 +84,9 @@ struct OverlayData {
   // (0: not imported yet).
   std::uint64_t writer = 0;
   std::int64_t expires_at = 0;
+  // A copy under rsync's temporary name that was refused: the errno its
+  // rename to the final name gets (see Filesystem::Flush).
+  int refused = 0;
 };
 
 // A node as the tree shows it, by value. The views (name, photo_id) point
@@ -90,6 +103,7 @@ struct Node {
   std::int64_t mtime = 0;
   std::uint64_t writer = 0;
   std::int64_t expires_at = 0;
+  std::int64_t trashed = 0;  // a photo in the trash: when it went there
 };
 
 // A kernel cache entry to drop after a change: the name `name` in directory
@@ -105,8 +119,13 @@ class Tree {
  public:
   static constexpr Ino kRoot = 1;  // FUSE_ROOT_ID
   static constexpr Ino kAll = 2, kByDate = 3, kByCamera = 4, kByPlace = 5, kImport = 6;
+  static constexpr Ino kTrash = 7, kDesktopTrash = 8, kDesktopTrashFiles = 9,
+                       kDesktopTrashInfo = 10;
+  static constexpr Ino kLastFixed = 10;  // the folders every mount has
 
-  explicit Tree(std::int64_t mount_time);
+  // `desktop_trash`: the name of the desktop's trash folder at the top,
+  // ".Trash-UID" for the mounting user (the freedesktop.org Trash spec).
+  explicit Tree(std::int64_t mount_time, std::string_view desktop_trash = ".Trash-0");
 
   std::optional<Node> Find(Ino ino) const;
   // The visible child of that name.
@@ -151,13 +170,21 @@ class Tree {
   void Remove(Ino ino);
   // Moves a node, replacing an overlay node of the same name at the target.
   void Move(Ino ino, Ino new_parent, std::string_view new_name);
-  // A file copied into all/ became photo `photo_id`: the photo's entry in
-  // all/ takes the file's inode `ino` (removed from the overlay first), so
-  // the kernel's cached name for it stays right.
-  void AdoptAllEntry(std::string_view photo_id, Ino ino);
-  // Removes imported entries whose time in import/ is over; returns what
-  // the kernel must forget of them (kept apart from TakeInvalidations').
+  // The kernel renamed inode `ino` to the entry of photo `photo_id` in the
+  // top folder `top` (all/, trash/ or .Trash-UID/files/): that entry takes
+  // the number (once `ino` is free), so the kernel's name for it stays
+  // right. For a file copied into all/ that became the photo (removed from
+  // the overlay first), and for a photo moved to the trash or back.
+  void AdoptEntry(std::string_view photo_id, Ino ino, Ino top);
+  // Removes imported entries whose time in import/ is over, and folders of
+  // the views that emptied and lingered long enough; returns what the
+  // kernel must forget of them (kept apart from TakeInvalidations').
   std::vector<Invalidation> Expire(std::int64_t now);
+  // A folder of a view that has emptied goes at once (rmdir). Nothing
+  // happens to any other node.
+  void RemoveEmptyFolder(Ino ino);
+  // How long a folder of a view stays, empty, after its last photo went.
+  static constexpr std::int64_t kEmptiedLingerSeconds = 60;
 
   // What the kernel must forget after the changes made since the last call
   // (Rebuild and Expire return theirs directly).
@@ -168,7 +195,9 @@ class Tree {
   // below 2^32 long before memory runs out.
   using Index = std::uint32_t;
   static constexpr Index kNone = 0xffffffff;
-  static constexpr int kViews = 4;  // all/, by-date/, by-camera/, by-place/
+  // all/, by-date/, by-camera/, by-place/, then trash/ and
+  // .Trash-UID/files/ (a photo is in the first four or the last two).
+  static constexpr int kViews = 6;
 
   struct Slot {
     Index parent = 0;
@@ -186,12 +215,13 @@ class Tree {
   struct PhotoRecord {
     std::int64_t size = 0;
     std::int64_t mtime = 0;
-    std::int64_t order = 0;  // ImportOrder: who keeps a shared name
-    Index base = 0;          // SafeFileName(filename), offset into names_
+    std::int64_t order = 0;    // ImportOrder: who keeps a shared name
+    std::int64_t trashed = 0;  // seconds since the epoch; 0: not in the trash
+    Index base = 0;            // SafeFileName(filename), offset into names_
     std::uint16_t base_size = 0;
     bool live = false;
-    std::array<Index, kViews> folder{kNone, kNone, kNone, kNone};
-    std::array<Index, kViews> entry{kNone, kNone, kNone, kNone};
+    std::array<Index, kViews> folder{kNone, kNone, kNone, kNone, kNone, kNone};
+    std::array<Index, kViews> entry{kNone, kNone, kNone, kNone, kNone, kNone};
   };
   // Where a photo belongs: per view, its folder (kNone: not listed there).
   using Placement = std::array<Index, kViews>;
@@ -231,8 +261,9 @@ class Tree {
   Index EnsureDir(Index parent, std::string_view name, Area area);
   // The number the entry of `serial` in view `v` takes in `folder`.
   Index EntryNumber(Index serial, int v, Index folder);
-  // Removes generated folders left empty, from `dir` up.
+  // Marks a generated folder left empty to be removed later (see Expire).
   void PruneEmpty(Index dir);
+  bool IsEmptyGeneratedDir(Index dir) const;
   // Recomputes the names of the photos of `dir` in the family of `name`.
   void RenameFamily(Index dir, std::string_view name);
   void AttachEntry(Index serial, int v, Index folder);
@@ -269,9 +300,11 @@ class Tree {
     }
   };
   std::map<std::pair<Index, std::string>, Index, DirKeyLess> dir_numbers_;
-  std::unordered_map<Index, Index> adopted_;  // serial -> the all/ inode it is to take
+  // serial -> (view, the inode its entry there is to take)
+  std::unordered_map<Index, std::pair<int, Index>> adopted_;
   Index next_ino_ = 100;
   std::vector<Invalidation> inval_;
+  std::unordered_map<Index, std::int64_t> emptied_;  // folder -> when it goes
   // The folder of each view a photo was last placed in, by a key of its
   // path ("d" + day, "c" + camera, "p" + place), so that placing a photo
   // costs one hash lookup per view, not one map lookup per path component.

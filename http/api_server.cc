@@ -148,6 +148,7 @@ void ApiServer::Impl::RegisterRoutes() {
   AddUploadRoutes(table_, state_);
   AddPhotoRoutes(table_, state_);
   AddBrowseRoutes(table_, state_);
+  AddTrashRoutes(table_, state_);
   AddMetaRoutes(table_, state_);
   ServerState* state = &state_;
   for (const Route& route : table_.routes()) {

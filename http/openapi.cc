@@ -147,6 +147,10 @@ json Schemas() {
               {"region", {{"type", "string"}}},
               {"city", {{"type", "string"}}}}}}},
           {"imported_at", {{"type", "string"}, {"format", "date-time"}}},
+          {"trashed_at",
+           {{"type", {"string", "null"}},
+            {"format", "date-time"},
+            {"description", "When it went to the trash; null while in the library"}}},
           {"duplicate",
            {{"type", "boolean"},
             {"description",
@@ -179,6 +183,7 @@ json Schemas() {
           {"view", {{"type", "string"}, {"description", "on the root only"}}},
           {"folders", {{"type", "array"}, {"items", Ref("Folder")}}}}}}},
       {"Health", {{"type", "object"}, {"properties", {{"status", {{"const", "ok"}}}}}}},
+      {"Purged", {{"type", "object"}, {"properties", {{"purged", {{"type", "integer"}}}}}}},
   };
 }
 
@@ -339,10 +344,31 @@ json OpenApiDocument() {
                  {"country_code", nullable_string},
                  {"region", nullable_string},
                  {"city", nullable_string}}}}}}}}));
-  paths["/api/v1/photos/{id}"]["delete"] =
-      Op("deletePhoto", "Delete a photo (frees its quota)", "photos", true,
-         {{"204", NoContent("Deleted")}, {"404", Error("No such photo of yours")}},
+  paths["/api/v1/photos/{id}"]["delete"] = Op(
+      "deletePhoto",
+      "Move a photo to the trash (restorable until purged; it still counts against the "
+      "quota)",
+      "photos", true,
+      {{"204", NoContent("In the trash")}, {"404", Error("No such photo of yours in the library")}},
+      json::array({photo_id}));
+  paths["/api/v1/photos/{id}/restore"]["post"] =
+      Op("restorePhoto", "Bring a photo back from the trash", "trash", true,
+         {{"200", Ok("The restored record", "Photo")},
+          {"404", Error("No such photo of yours in the trash")}},
          json::array({photo_id}));
+  paths["/api/v1/trash"]["get"] =
+      Op("listTrash", "The trash, most recently trashed first, a page at a time", "trash", true,
+         {{"200", Ok("A page", "PhotoPage")}, {"400", Error("A malformed limit or cursor")}},
+         json::array({QueryParam("limit", "Page size (default 50, at most 200)",
+                                 {{"type", "integer"}, {"minimum", 1}}),
+                      QueryParam("cursor", "next_cursor of the previous page")}));
+  paths["/api/v1/trash"]["delete"] =
+      Op("emptyTrash", "Empty the trash: purge every photo in it for good, freeing their quota",
+         "trash", true, {{"200", Ok("How many were purged", "Purged")}});
+  paths["/api/v1/trash/{id}"]["delete"] = Op(
+      "purgeTrashedPhoto", "Purge one photo of the trash for good, freeing its quota", "trash",
+      true, {{"204", NoContent("Purged")}, {"404", Error("No such photo of yours in the trash")}},
+      json::array({photo_id}));
   paths["/api/v1/photos/{id}/original"]["get"] =
       Op("getPhotoOriginal",
          "The original file. ETag is the SHA-256 of the content; supports If-None-Match and a "

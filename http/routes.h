@@ -84,6 +84,7 @@ void AddUserRoutes(RouteTable& table, ServerState& state);    // routes_users.cc
 void AddPhotoRoutes(RouteTable& table, ServerState& state);   // routes_photos.cc
 void AddUploadRoutes(RouteTable& table, ServerState& state);  // routes_upload.cc
 void AddBrowseRoutes(RouteTable& table, ServerState& state);  // routes_browse.cc
+void AddTrashRoutes(RouteTable& table, ServerState& state);   // routes_trash.cc
 void AddMetaRoutes(RouteTable& table, ServerState& state);    // routes_meta.cc
 
 }  // namespace octopus::http

@@ -172,6 +172,9 @@ class UploadSession final : public MultipartReader::Sink {
       if (result->outcome == IngestOutcome::kDuplicate) {
         record["duplicate"] = true;
         results_.push_back({200, std::move(record)});
+      } else if (result->outcome == IngestOutcome::kRestored) {
+        record["restored"] = true;  // it was in the trash: back, not a second one
+        results_.push_back({200, std::move(record)});
       } else {
         results_.push_back({201, std::move(record)});
       }

@@ -28,7 +28,9 @@
 
 namespace octopus {
 
-enum class ChangeKind : int { kAdded = 1, kRemoved = 2, kUpdated = 3 };
+// kRemoved: purged for good; kTrashed and kRestored: into and out of the
+// trash (the photo stays, in the trash's view only).
+enum class ChangeKind : int { kAdded = 1, kRemoved = 2, kUpdated = 3, kTrashed = 4, kRestored = 5 };
 
 struct Change {
   std::int64_t seq = 0;

@@ -35,6 +35,7 @@ Status FolderCounts::AddToFolder(UserId owner, View view, const std::string& pat
 }
 
 Status FolderCounts::Add(const Photo& photo, int delta) {
+  if (photo.trashed_at) return Status::Ok();  // in no view's folder
   for (View view : kViews) {
     RETURN_IF_ERROR(AddToFolder(photo.owner, view, FolderKey(photo, view), delta));
   }
@@ -68,6 +69,7 @@ Status FolderCounts::Rebuild() {
   RETURN_IF_ERROR(db_.Exec("DELETE FROM folders"));
   std::map<std::tuple<UserId, int, std::string>, std::int64_t> counts;
   RETURN_IF_ERROR(PhotoStore(db_).ForEachInLibrary([&](const Photo& p) {
+    if (p.trashed_at) return;
     for (View view : kViews) {
       if (std::string key = FolderKey(p, view); !key.empty()) {
         ++counts[{p.owner, static_cast<int>(view), std::move(key)}];

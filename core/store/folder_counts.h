@@ -23,7 +23,8 @@ class FolderCounts {
  public:
   explicit FolderCounts(db::Database& db) : db_(db) {}
 
-  // Counts `photo` in (delta 1) or out of (delta -1) its folder of each view.
+  // Counts `photo` in (delta 1) or out of (delta -1) its folder of each
+  // view; a photo in the trash is in none.
   Status Add(const Photo& photo, int delta);
   // The view's folder tree with counts, as GroupPhotos would give it.
   Result<FolderNode> Tree(UserId owner, View view);

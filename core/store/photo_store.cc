@@ -19,11 +19,11 @@ constexpr const char* kPhotoColumns =
     "id, owner, filename, size, sha256, mime, width, height, orientation, taken_at, "
     "taken_at_offset, taken_at_estimated, camera_make, camera_model, iso, exposure_time, "
     "f_number, focal_length_mm, lens, gps_lat, gps_lon, gps_alt, place_country, "
-    "place_country_code, place_region, place_city, imported_at";
+    "place_country_code, place_region, place_city, imported_at, trashed_at";
 // How many they are: a query may select more after them. (Not
 // place_set_by_user: migrations' recounts read photos with this list
 // before that column exists; only reindexing needs it.)
-constexpr int kPhotoColumnCount = 27;
+constexpr int kPhotoColumnCount = 28;
 
 std::string SelectPhotos(std::string_view where) {
   return std::string("SELECT ") + kPhotoColumns + " FROM photos WHERE " + std::string(where);
@@ -57,6 +57,7 @@ Photo ReadPhoto(const db::Statement& s) {
     p.place = Place{s.Text(22), s.Text(23), s.Text(24), s.Text(25)};
   }
   p.imported_at = s.Text(26);
+  p.trashed_at = s.OptText(27);
   return p;
 }
 
@@ -193,7 +194,7 @@ Result<PhotoPage> PhotoStore::List(UserId owner, const PhotoQuery& q) {
   RETURN_IF_ERROR(ValidatePhotoQuery(q));
   // Each filter is an equality on the leading columns of an index ordered
   // by (taken_at, id) after them, so a page reads about a page of rows.
-  std::string where = "owner = :owner";
+  std::string where = "owner = :owner AND trashed_at IS NULL";
   const auto add = [&](const char* clause, const std::string& value) {
     if (!value.empty()) where += clause;
   };
@@ -465,6 +466,64 @@ Result<Photo> PhotoStore::Correct(UserId owner, const std::string& id,
   RETURN_IF_ERROR(counts.Add(after, 1));
   RETURN_IF_ERROR(ChangeFeed(db_).Append(owner, id, ChangeKind::kUpdated));
   return after;
+}
+
+Result<Photo> PhotoStore::Trash(UserId owner, const std::string& id, const std::string& at) {
+  ASSIGN_OR_RETURN(Photo photo, Get(owner, id));
+  if (photo.trashed_at) return Status::NotFound("no such photo");
+  RETURN_IF_ERROR(FolderCounts(db_).Add(photo, -1));
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("UPDATE photos SET trashed_at = :at "
+                                          "WHERE owner = :owner AND id = :id"));
+  stmt.Bind(":at", at).Bind(":owner", owner).Bind(":id", id);
+  RETURN_IF_ERROR(stmt.Run());
+  RETURN_IF_ERROR(ChangeFeed(db_).Append(owner, id, ChangeKind::kTrashed));
+  photo.trashed_at = at;
+  return photo;
+}
+
+Result<Photo> PhotoStore::Restore(UserId owner, const std::string& id) {
+  ASSIGN_OR_RETURN(Photo photo, Get(owner, id));
+  if (!photo.trashed_at) return Status::NotFound("no such photo in the trash");
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("UPDATE photos SET trashed_at = NULL "
+                                          "WHERE owner = :owner AND id = :id"));
+  stmt.Bind(":owner", owner).Bind(":id", id);
+  RETURN_IF_ERROR(stmt.Run());
+  photo.trashed_at.reset();
+  RETURN_IF_ERROR(FolderCounts(db_).Add(photo, 1));
+  RETURN_IF_ERROR(ChangeFeed(db_).Append(owner, id, ChangeKind::kRestored));
+  return photo;
+}
+
+Result<PhotoPage> PhotoStore::ListTrash(UserId owner, int limit, const std::string& cursor) {
+  std::string where = "owner = :owner AND trashed_at IS NOT NULL";
+  std::string cursor_at, cursor_id;
+  if (!cursor.empty()) {
+    if (!DecodePhotoCursor(cursor, &cursor_at, &cursor_id)) {
+      return Status::InvalidArgument("cursor is not one this server gave out");
+    }
+    where += " AND (trashed_at, id) < (:ct, :cid)";
+  }
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare(SelectPhotos(where) +
+                                          " ORDER BY trashed_at DESC, id DESC LIMIT :limit"));
+  stmt.Bind(":owner", owner).Bind(":limit", limit > 0 ? limit + 1 : -1);
+  if (!cursor.empty()) stmt.Bind(":ct", cursor_at).Bind(":cid", cursor_id);
+  PhotoPage page;
+  RETURN_IF_ERROR(ReadAll(stmt, [&](const Photo& p) { page.photos.push_back(p); }));
+  if (limit > 0 && page.photos.size() > static_cast<std::size_t>(limit)) {
+    page.photos.resize(static_cast<std::size_t>(limit));
+    page.next_cursor = EncodePhotoCursor(*page.photos.back().trashed_at, page.photos.back().id);
+  }
+  return page;
+}
+
+Result<std::vector<Photo>> PhotoStore::TrashedBefore(const std::string& before, int limit) {
+  ASSIGN_OR_RETURN(auto stmt,
+                   db_.Prepare(SelectPhotos("trashed_at IS NOT NULL AND trashed_at < :before") +
+                               " LIMIT :limit"));
+  stmt.Bind(":before", before).Bind(":limit", limit);
+  std::vector<Photo> out;
+  RETURN_IF_ERROR(ReadAll(stmt, [&](const Photo& p) { out.push_back(p); }));
+  return out;
 }
 
 }  // namespace octopus

@@ -56,6 +56,16 @@ class PhotoStore {
   // counted out of the old ones and into the new, one kUpdated entry. A
   // correction that changes nothing writes nothing. kNotFound as Get.
   Result<Photo> Correct(UserId owner, const std::string& id, const PhotoCorrection& correction);
+  // Moves a photo of the library to the trash at `at` (ISO UTC), and back.
+  // kNotFound when there is no such photo in the library (in the trash).
+  Result<Photo> Trash(UserId owner, const std::string& id, const std::string& at);
+  Result<Photo> Restore(UserId owner, const std::string& id);
+
+  // The owner's trash, most recently trashed first, a page at a time
+  // (`limit` 0: all; the cursor is the last photo of the previous page).
+  Result<PhotoPage> ListTrash(UserId owner, int limit, const std::string& cursor);
+  // Up to `limit` photos of any owner trashed before `before` (ISO UTC).
+  Result<std::vector<Photo>> TrashedBefore(const std::string& before, int limit);
 
  private:
   Status Changed(UserId owner, const std::string& id, int kind);

@@ -122,9 +122,17 @@ CREATE TRIGGER photos_text_update AFTER UPDATE OF filename, camera_label, lens, 
 END;
 CREATE VIRTUAL TABLE photos_text_terms USING fts5vocab(photos_text, 'row');
 INSERT INTO photos_text (photos_text) VALUES ('rebuild');
+)sql"},
+    // 4: the trash. A trashed photo keeps its row and its blobs until it is
+    // purged; trashed_at (UTC, ISO 8601) says since when. The folder counts
+    // (made in 3) leave trashed photos out, so they are counted here, once
+    // the column exists.
+    {R"sql(
+ALTER TABLE photos ADD COLUMN trashed_at TEXT;
+CREATE INDEX photos_trash ON photos (owner, trashed_at DESC, id DESC) WHERE trashed_at IS NOT NULL;
 )sql",
      RecountFolders},
-    // 4: a place the user corrected is theirs: reindexing from GPS keeps it.
+    // 5: a place the user corrected is theirs: reindexing from GPS keeps it.
     {R"sql(
 ALTER TABLE photos ADD COLUMN place_set_by_user INTEGER NOT NULL DEFAULT 0;
 )sql"},

@@ -203,35 +203,85 @@ TEST_F(LibraryTest, OwnershipIsEnforcedForEveryOperation) {
   EXPECT_TRUE(lib_->GetPhoto(alice_, id).ok());
 }
 
-TEST_F(LibraryTest, DeleteRemovesBlobsAndFreesQuota) {
+TEST_F(LibraryTest, DeleteMovesToTheTrashAndPurgeRemovesBlobsAndFreesQuota) {
   auto r = Import(alice_, Jpeg("gone.jpg", 30));
   ASSERT_TRUE(r.ok());
   const Photo p = r->photo;
   const auto head = lib_->ChangeFeedPosition(alice_)->head;
   ASSERT_TRUE(lib_->DeletePhoto(alice_, p.id).ok());
+  // In the trash: out of listings, still stored and counted (like Immich).
+  EXPECT_TRUE(lib_->ListPhotos(alice_, PhotoQuery{})->photos.empty());
+  ASSERT_EQ(lib_->ListTrash(alice_, 10, "")->photos.size(), 1u);
+  EXPECT_TRUE(lib_->GetPhoto(alice_, p.id)->trashed_at.has_value());
+  EXPECT_TRUE(std::filesystem::exists(lib_->OriginalPath(p)));
+  EXPECT_EQ(lib_->GetUser(alice_)->used_bytes, p.size);
+  EXPECT_EQ(lib_->DeletePhoto(alice_, p.id).code(), Code::kNotFound) << "trashed already";
+  EXPECT_EQ(lib_->PurgePhoto(bob_, p.id).code(), Code::kNotFound) << "not bob's";
+
+  ASSERT_TRUE(lib_->PurgePhoto(alice_, p.id).ok());
   auto feed = lib_->ChangesSince(alice_, head, 10);
   ASSERT_TRUE(feed.ok());
-  ASSERT_EQ(feed->changes.size(), 1u);
+  ASSERT_EQ(feed->changes.size(), 2u);
   EXPECT_EQ(feed->changes[0].photo_id, p.id);
-  EXPECT_EQ(feed->changes[0].kind, ChangeKind::kRemoved);
+  EXPECT_EQ(feed->changes[0].kind, ChangeKind::kTrashed);
+  EXPECT_EQ(feed->changes[1].kind, ChangeKind::kRemoved);
   EXPECT_FALSE(std::filesystem::exists(lib_->OriginalPath(p)));
   EXPECT_FALSE(std::filesystem::exists(lib_->ThumbnailPath(p, ThumbnailSize::kSmall)));
   EXPECT_EQ(lib_->GetUser(alice_)->used_bytes, 0);
   EXPECT_EQ(lib_->GetPhoto(alice_, p.id).status().code(), Code::kNotFound);
-  EXPECT_EQ(lib_->DeletePhoto(alice_, p.id).code(), Code::kNotFound);
+  EXPECT_EQ(lib_->PurgePhoto(alice_, p.id).code(), Code::kNotFound);
 }
 
-// Regression: a delete racing an import of the same bytes could unlink the
+TEST_F(LibraryTest, PurgeTakesOnlyFromTheTrashAndRestoreBringsBack) {
+  auto r = Import(alice_, Jpeg("kept.jpg", 31));
+  ASSERT_TRUE(r.ok());
+  const std::string id = r->photo.id;
+  EXPECT_EQ(lib_->PurgePhoto(alice_, id).code(), Code::kNotFound) << "never one step away";
+  ASSERT_TRUE(lib_->DeletePhoto(alice_, id).ok());
+  auto restored = lib_->RestorePhoto(alice_, id);
+  ASSERT_TRUE(restored.ok()) << restored.status().ToString();
+  EXPECT_FALSE(restored->trashed_at.has_value());
+  EXPECT_EQ(lib_->ListPhotos(alice_, PhotoQuery{})->photos.size(), 1u);
+  EXPECT_EQ(lib_->RestorePhoto(alice_, id).status().code(), Code::kNotFound) << "not trashed";
+  // Importing bytes that are in the trash brings that photo back.
+  ASSERT_TRUE(lib_->DeletePhoto(alice_, id).ok());
+  auto again = Import(alice_, Jpeg("kept.jpg", 31));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->outcome, IngestOutcome::kRestored);
+  EXPECT_EQ(again->photo.id, id);
+  EXPECT_TRUE(lib_->ListTrash(alice_, 10, "")->photos.empty());
+  EXPECT_EQ(lib_->GetUser(alice_)->photo_count, 1);
+}
+
+TEST_F(LibraryTest, EmptyingTheTrashAndTheRetentionTime) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    auto r = Import(alice_, Jpeg("t" + std::to_string(i) + ".jpg", 50 + i));
+    ASSERT_TRUE(r.ok());
+    ids.push_back(r->photo.id);
+  }
+  for (const auto& id : ids) ASSERT_TRUE(lib_->DeletePhoto(alice_, id).ok());
+  // Just trashed: within the retention time, nothing goes.
+  ASSERT_TRUE(lib_->PurgeExpiredTrash().ok());
+  EXPECT_EQ(*lib_->PurgeExpiredTrash(), 0);
+  EXPECT_EQ(lib_->ListTrash(alice_, 10, "")->photos.size(), 3u);
+  EXPECT_EQ(*lib_->EmptyTrash(bob_), 0);
+  EXPECT_EQ(*lib_->EmptyTrash(alice_), 3);
+  EXPECT_EQ(lib_->GetUser(alice_)->used_bytes, 0);
+  EXPECT_EQ(lib_->GetUser(alice_)->photo_count, 0);
+}
+
+// Regression: a purge racing an import of the same bytes could unlink the
 // blobs the import had just written (leaving a row without its original),
 // or a failed import could unlink the blobs of a row committed meanwhile.
 // After every round, whatever rows exist have all their blobs, and no blob
 // is left that no row names.
-TEST_F(LibraryTest, DeleteRacingAReimportOfTheSameBytesLosesNothing) {
+TEST_F(LibraryTest, PurgeRacingAReimportOfTheSameBytesLosesNothing) {
   const auto path = Jpeg("same.jpg", 41, 64, 48);
   for (int round = 0; round < 60; ++round) {
     auto first = Import(alice_, path);
     ASSERT_TRUE(first.ok()) << first.status().ToString();
-    std::thread remover([&] { (void)lib_->DeletePhoto(alice_, first->photo.id); });
+    std::thread remover([&] { (void)DeleteForGood(alice_, first->photo.id); });
     auto again = Import(alice_, path);
     remover.join();
     ASSERT_TRUE(again.ok()) << again.status().ToString();
@@ -241,7 +291,12 @@ TEST_F(LibraryTest, DeleteRacingAReimportOfTheSameBytesLosesNothing) {
     if (!report->clean()) break;
     auto photos = lib_->AllPhotos(alice_);
     ASSERT_TRUE(photos.ok());
-    for (const auto& p : *photos) ASSERT_TRUE(lib_->DeletePhoto(alice_, p.id).ok());
+    for (const auto& p : *photos) {
+      if (!p.trashed_at) {
+        ASSERT_TRUE(lib_->DeletePhoto(alice_, p.id).ok());
+      }
+      ASSERT_TRUE(lib_->PurgePhoto(alice_, p.id).ok());
+    }
   }
 }
 

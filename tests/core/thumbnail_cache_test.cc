@@ -102,24 +102,31 @@ TEST_F(ReadThumbnailTest, AnotherUsersIdIsNotFoundEvenWhenCached) {
   EXPECT_EQ(t.status().code(), Code::kNotFound);
 }
 
-TEST_F(ReadThumbnailTest, DeletedHereIsGone) {
+TEST_F(ReadThumbnailTest, TrashedStaysReadableUntilPurged) {
   ASSERT_TRUE(lib_->DeletePhoto(alice_, photo_.id).ok());
+  // The trash shows its photos (a gallery's trash view needs thumbnails).
+  EXPECT_TRUE(lib_->ReadThumbnail(alice_, photo_.id, ThumbnailSize::kSmall).ok());
+  ASSERT_TRUE(lib_->PurgePhoto(alice_, photo_.id).ok());
   ExpectGone();
 }
 
-TEST_F(ReadThumbnailTest, DeletedByAnotherLibraryIsGone) {
+TEST_F(ReadThumbnailTest, PurgedByAnotherLibraryIsGone) {
   auto other = Library::Open(config_);
   ASSERT_TRUE(other.ok());
   ASSERT_TRUE((*other)->DeletePhoto(alice_, photo_.id).ok());
+  ASSERT_TRUE((*other)->PurgePhoto(alice_, photo_.id).ok());
   ExpectGone();
 }
 
-TEST_F(ReadThumbnailTest, DeletedByAnotherProcessIsGone) {
+TEST_F(ReadThumbnailTest, PurgedByAnotherProcessIsGone) {
   const pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
     auto lib = Library::Open(config_);
-    _exit(lib.ok() && (*lib)->DeletePhoto(alice_, photo_.id).ok() ? 0 : 1);
+    _exit(lib.ok() && (*lib)->DeletePhoto(alice_, photo_.id).ok() &&
+                  (*lib)->PurgePhoto(alice_, photo_.id).ok()
+              ? 0
+              : 1);
   }
   int status = 0;
   ASSERT_EQ(waitpid(child, &status, 0), child);

@@ -44,7 +44,7 @@ TEST_F(MountCommandTest, DaemonisesBusyMountPointAndUnmount) {
   // Usable as soon as the command returned.
   EXPECT_TRUE(Mounted());
   EXPECT_EQ(testing::RunCommand("ls " + Quote(mnt_.string())).output,
-            "all\nby-camera\nby-date\nby-place\nimport\n");
+            "all\nby-camera\nby-date\nby-place\nimport\ntrash\n");
   // A second mount on the same place: a clear refusal.
   r = testing::RunCommand(cli_ + " mount --user alice " + Quote(mnt_.string()));
   EXPECT_EQ(r.exit_code, 1);

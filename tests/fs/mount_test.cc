@@ -26,7 +26,7 @@ TEST_F(MountTest, LayoutAttributesAndBytesOfSamplePhotos) {
   }
   DoMount();
   auto r = Sh("ls " + M());
-  EXPECT_EQ(r.output, "all\nby-camera\nby-date\nby-place\nimport\n");
+  EXPECT_EQ(r.output, "all\nby-camera\nby-date\nby-place\nimport\ntrash\n");
   const std::string nikon = "by-date/2005/2005-12/2005-12-14/nikon_d70s_gps.jpg";
   r = Sh("stat -c '%s %Y %h %F' " + M(nikon));
   ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -150,6 +150,27 @@ TEST_F(MountTest, NonPhotoIsRefusedAndTheRestOfTheCopyGoesOn) {
   (void)log;  // the log line is written by the binary's logger; see BinaryTest
 }
 
+// rsync ends the whole transfer when a close fails (exit 11) but goes on
+// after a failed rename (exit 23): a card with files we refuse is copied
+// whole, and each refusal named.
+TEST_F(MountTest, RsyncOfACardWithRefusedFilesCopiesTheRestAndExits23) {
+  DoMount();
+  Photo("card/IMG_0001.JPG", 1);
+  testing::WriteFile(src() / "card" / "IMG_0002.JPG", testing::MakeJpeg(320, 240, 2).substr(0, 300));
+  testing::WriteFile(src() / "card" / "notes.txt", "shot list\n");
+  Photo("card/IMG_0003.JPG", 3);
+  auto r = Sh("rsync -a " + Quote((src() / "card").string() + "/") + " " + M("import/card/"));
+  EXPECT_EQ(r.exit_code, 23) << r.output;
+  EXPECT_NE(r.output.find("notes.txt"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("IMG_0002.JPG"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Invalid argument"), std::string::npos) << r.output;
+  EXPECT_EQ(PhotoCount(), 2u);
+  EXPECT_TRUE(Eventually([&] { return Sh("test -e " + M("all/IMG_0003.JPG")).exit_code == 0; }));
+  EXPECT_EQ(Sh("ls -A " + M("import/card")).output, "IMG_0001.JPG\nIMG_0003.JPG\n")
+      << "no refused copy, under either name";
+  EXPECT_EQ(StagedFiles(), 0u);
+}
+
 TEST_F(MountTest, OverQuotaFailsTheWriteAndStoresNothing) {
   ASSERT_TRUE(lib_->SetQuota("alice", 300'000).ok());
   DoMount();
@@ -175,7 +196,7 @@ TEST_F(MountTest, OverQuotaFailsTheWriteAndStoresNothing) {
   EXPECT_EQ(avail, (300'000 - used) / 4096);
 }
 
-TEST_F(MountTest, RemovingAPhotoAnywhereDeletesItAndFreesQuota) {
+TEST_F(MountTest, RemovingAPhotoAnywhereTrashesItAndPurgingFreesQuota) {
   DoMount();
   Photo("a.jpg", 1);
   Photo("b.jpg", 2);
@@ -189,6 +210,9 @@ TEST_F(MountTest, RemovingAPhotoAnywhereDeletesItAndFreesQuota) {
   auto r = Sh("rm " + M("by-date/unknown/a.jpg"));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(PhotoCount(), 1u);
+  EXPECT_EQ(Used(), used) << "in the trash, still stored";
+  r = Sh("rm " + M("trash/a.jpg"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(Used(), used - static_cast<std::int64_t>(std::filesystem::file_size(src() / "a.jpg")));
   EXPECT_NE(Sh("test -e " + M("all/a.jpg")).exit_code, 0);
   EXPECT_NE(Sh("test -e " + M("by-camera/Unknown camera/a.jpg")).exit_code, 0);

@@ -311,10 +311,10 @@ TEST_F(PosixTest, UnlinkWhileOpenKeepsTheOpenFileWhole) {
   // Deleted by another program while open here.
   Fd fq(::open(P("all/q.jpg").c_str(), O_RDONLY));
   ASSERT_GE(fq.get(), 0);
-  auto all = lib_->AllPhotos(alice_);
+  auto all = lib_->ListPhotos(alice_, PhotoQuery{});
   ASSERT_TRUE(all.ok());
-  ASSERT_EQ(all->size(), 1u);
-  ASSERT_TRUE(lib_->DeletePhoto(alice_, (*all)[0].id).ok());
+  ASSERT_EQ(all->photos.size(), 1u);
+  ASSERT_TRUE(lib_->DeletePhoto(alice_, all->photos[0].id).ok());
   EXPECT_TRUE(Eventually([&] { return ::access(P("all/q.jpg").c_str(), F_OK) != 0; }));
   ASSERT_EQ(ErrName(Err(::fstat(fq.get(), &st))), "success");
   EXPECT_EQ(st.st_size, static_cast<off_t>(q.size()));
@@ -560,8 +560,13 @@ TEST_F(PosixTest, StatfsFigures) {
   EXPECT_EQ(st.f_namemax, 255u);
   EXPECT_EQ(st.f_flag & ST_RDONLY, 0u);
   EXPECT_EQ(Used(), static_cast<std::int64_t>(a.size() + b.size()));
-  // Not cached: a deletion shows at once.
+  // Not cached: a purge shows at once. (A photo in the trash is still a
+  // file of the mount, in trash/, and still stored.)
   ASSERT_EQ(::unlink(P("all/a.jpg").c_str()), 0);
+  ASSERT_EQ(::statvfs(P("all").c_str(), &st), 0);
+  EXPECT_EQ(st.f_files - st.f_ffree, 2u);
+  EXPECT_EQ(st.f_bfree, static_cast<fsblkcnt_t>((quota_ - Used()) / 4096));
+  ASSERT_EQ(::unlink(P("trash/a.jpg").c_str()), 0);
   ASSERT_EQ(::statvfs(P("all").c_str(), &st), 0);
   EXPECT_EQ(st.f_files - st.f_ffree, 1u);
   EXPECT_EQ(st.f_bfree,
@@ -707,8 +712,10 @@ std::vector<std::pair<std::string, std::string>> ReadmeErrnoTable() {
 TEST_F(PosixTest, EveryErrnoOfTheReadmeTableIsWhatAProgramSees) {
   const std::string p = Add("p.jpg", 1);
   Add("q.jpg", 2);
+  Add("r.jpg", 5);
   DoMount();
   ASSERT_EQ(CopyIn("import/a.jpg", testing::MakeJpeg(64, 48, 3), O_WRONLY | O_CREAT), 0);
+  ASSERT_EQ(::unlink(P("all/r.jpg").c_str()), 0);  // to the trash
   ASSERT_EQ(::mkdir(P("import/x").c_str(), 0755), 0);
   ASSERT_EQ(::mkdir(P("import/x/y").c_str(), 0755), 0);
   const auto rename2 = [this](const std::string& from, const std::string& to, unsigned flags) {
@@ -754,8 +761,16 @@ TEST_F(PosixTest, EveryErrnoOfTheReadmeTableIsWhatAProgramSees) {
        }},
       {"`mkdir` outside import/ (e.g. a folder under by-camera/)",
        [&] { return Err(::mkdir(P("by-camera/Leica M6").c_str(), 0755)); }},
-      {"`rmdir` of a top folder (all/, by-date/, by-camera/, by-place/, import/)",
-       [&] { return Err(::rmdir(P("import").c_str())); }},
+      {"`rmdir` of a top folder (all/, by-date/, by-camera/, by-place/, import/, trash/, "
+       ".Trash-UID/ and its two)",
+       [&] {
+         EXPECT_EQ(ErrName(Err(::rmdir(P("trash").c_str()))), "EPERM");
+         return Err(::rmdir(P("import").c_str()));
+       }},
+      {"create a file in trash/ or .Trash-UID/files/; write to an info file of .Trash-UID/info/",
+       [&] { return Err(OpenClose(P("trash/new.jpg"), O_WRONLY | O_CREAT)); }},
+      {"restore (rename out of the trash) onto a name in use",
+       [&] { return rename2("trash/r.jpg", "all/p.jpg", 0); }},
       {"`rmdir` of a folder of a view, or of import/, that is not empty",
        [&] {
          EXPECT_EQ(ErrName(Err(::rmdir(P("import/x").c_str()))), "ENOTEMPTY");
@@ -776,7 +791,9 @@ TEST_F(PosixTest, EveryErrnoOfTheReadmeTableIsWhatAProgramSees) {
          char names[64];
          return Err(::listxattr(P("all/p.jpg").c_str(), names, sizeof names));
        }},
-      {"a copy that is not a JPEG or HEIF image (reported by `close`)",
+      {"a copy that is not a JPEG or HEIF image (reported by `close`; for rsync's temporary "
+       "`.NAME.XXXXXX`, by the rename to NAME, since rsync stops the whole transfer at a failed "
+       "close but goes on after a failed rename and exits 23)",
        [&] { return copy_in("import/notes.jpg", testing::TextFile()); }},
       {"a copy over the quota (reported by `write` or `close`)",
        [&] {

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <ctime>
+#include <limits>
 #include <map>
 #include <optional>
 #include <random>
@@ -54,12 +56,14 @@ TEST(TreeTest, ListsEveryPhotoInAllAndInEachViewInNameOrder) {
                       MakePhoto("a", "a.jpg", "2024-01-01T00:00:02Z"),
                       MakePhoto("c", "C.jpg", "2024-01-01T00:00:03Z")});
   EXPECT_EQ(Names(tree, Tree::kRoot),
-            (std::vector<std::string>{"all", "by-camera", "by-date", "by-place", "import"}));
+            (std::vector<std::string>{".Trash-0", "all", "by-camera", "by-date", "by-place",
+                                      "import", "trash"}));
+  EXPECT_EQ(Names(tree, Tree::kDesktopTrash), (std::vector<std::string>{"files", "info"}));
   EXPECT_EQ(Names(tree, Tree::kAll), (std::vector<std::string>{"C.jpg", "a.jpg", "b.jpg"}));
   EXPECT_EQ(Names(tree, DayFolder(tree)), (std::vector<std::string>{"C.jpg", "a.jpg", "b.jpg"}));
   EXPECT_EQ(Names(tree, InoOf(tree, Tree::kByCamera, "Nikon D750")), Names(tree, Tree::kAll));
   EXPECT_TRUE(Names(tree, Tree::kByPlace).empty());
-  EXPECT_EQ(tree.SubdirCount(Tree::kRoot), 5u);
+  EXPECT_EQ(tree.SubdirCount(Tree::kRoot), 7u);
 
   const auto a = tree.Child(Tree::kAll, "a.jpg");
   ASSERT_TRUE(a);
@@ -190,12 +194,31 @@ TEST(TreeTest, AFileCopiedIntoAllShowsOverThePhotoAndKeepsItsInodeAsThePhoto) {
 
   // Imported as photo "new": all/ shows it under the copy's inode.
   tree.Remove(copy.ino);
-  tree.AdoptAllEntry("new", copy.ino);
+  tree.AdoptEntry("new", copy.ino, Tree::kAll);
   (void)tree.Rebuild({old, MakePhoto("new", "a.jpg", "2024-01-02T00:00:00Z")});
   EXPECT_EQ(InoOf(tree, Tree::kAll, "a.jpg"), photo);
   EXPECT_EQ(InoOf(tree, Tree::kAll, "a (2).jpg"), copy.ino);
   EXPECT_EQ(tree.Find(copy.ino)->photo_id, "new");
   EXPECT_FALSE(tree.Find(copy.ino)->overlay);
+}
+
+TEST(TreeTest, AnEmptiedFolderLingersUntilItExpiresOrIsRemoved) {
+  Tree tree(1000);
+  (void)tree.Rebuild({MakePhoto("p", "a.jpg", "2024-01-01T00:00:00Z")});
+  const Ino day = DayFolder(tree);
+  const Ino month = tree.Find(day)->parent;
+  tree.RemovePhoto("p");
+  // Still there, empty, for rm -r to remove (its rmdir comes next).
+  EXPECT_EQ(DayFolder(tree), day);
+  EXPECT_FALSE(tree.HasChildren(day));
+  EXPECT_TRUE(tree.Expire(std::time(nullptr)).empty());
+  tree.RemoveEmptyFolder(day);
+  EXPECT_FALSE(tree.Find(day));
+  EXPECT_TRUE(tree.Find(month));  // emptied in turn: lingers in turn
+  const auto inval = tree.Expire(std::numeric_limits<std::int64_t>::max());
+  EXPECT_FALSE(tree.Find(month));
+  EXPECT_FALSE(tree.Child(Tree::kByDate, "2024"));
+  EXPECT_TRUE(Invalidates(inval, Tree::kByDate, "2024"));
 }
 
 TEST(TreeTest, ImportedEntriesExpire) {
@@ -276,7 +299,14 @@ class RandomLibrary {
   // Changes one thing of `p`, as a rename, a corrected date or place, or a
   // new camera would.
   void Change(Photo* p) {
-    switch (Pick(4)) {
+    switch (Pick(5)) {
+      case 4:  // into the trash, or back
+        if (p->trashed_at) {
+          p->trashed_at.reset();
+        } else {
+          p->trashed_at = "2024-02-0" + std::to_string(1 + Pick(3)) + "T00:00:00.000Z";
+        }
+        break;
       case 0:
         p->filename = Name();
         break;
@@ -415,7 +445,10 @@ TEST(TreeTest, ChangesOneAtATimeGiveTheTreeARebuildGives) {
         lib.Change(&it->second);
         incremental.Upsert(it->second);
       }
-      const std::vector<Invalidation> told = incremental.TakeInvalidations();
+      std::vector<Invalidation> told = incremental.TakeInvalidations();
+      // Emptied folders linger (for rm -r); a rebuild lists none.
+      const auto swept = incremental.Expire(std::numeric_limits<std::int64_t>::max());
+      told.insert(told.end(), swept.begin(), swept.end());
       (void)rebuilt.Rebuild(lib.All());
       const Listing now = List(incremental);
       ASSERT_EQ(now, List(rebuilt)) << where;
@@ -426,6 +459,29 @@ TEST(TreeTest, ChangesOneAtATimeGiveTheTreeARebuildGives) {
       if (::testing::Test::HasFailure()) return;
     }
   }
+}
+
+TEST(TreeTest, ATrashedPhotoIsInTheTrashesOnly) {
+  Tree tree(1000, ".Trash-1000");
+  Photo p = MakePhoto("p", "a.jpg", "2024-01-01T00:00:00Z");
+  Photo q = MakePhoto("q", "a.jpg", "2024-01-01T00:00:01Z");
+  (void)tree.Rebuild({p, q});
+  p.trashed_at = "2024-03-01T10:00:00.000Z";
+  tree.Upsert(p);
+  EXPECT_EQ(Names(tree, Tree::kAll), (std::vector<std::string>{"a.jpg"}));
+  EXPECT_EQ(tree.Child(Tree::kAll, "a.jpg")->photo_id, "q");  // the name is free again
+  EXPECT_EQ(Names(tree, Tree::kTrash), (std::vector<std::string>{"a.jpg"}));
+  EXPECT_EQ(InoOf(tree, Tree::kRoot, ".Trash-1000"), Tree::kDesktopTrash);
+  const auto trashed = tree.Child(Tree::kDesktopTrashFiles, "a.jpg");
+  ASSERT_TRUE(trashed);
+  EXPECT_EQ(trashed->photo_id, "p");
+  EXPECT_EQ(trashed->trashed, 1709287200);
+  EXPECT_EQ(Names(tree, DayFolder(tree)), (std::vector<std::string>{"a.jpg"}));
+  p.trashed_at.reset();  // restored: back, after q in import order
+  tree.Upsert(p);
+  EXPECT_TRUE(Names(tree, Tree::kTrash).empty());
+  EXPECT_EQ(tree.Child(Tree::kAll, "a.jpg")->photo_id, "p");
+  EXPECT_EQ(tree.Child(Tree::kAll, "a (2).jpg")->photo_id, "q");
 }
 
 TEST(TreeTest, AFolderShowsOverAPhotoOfItsName) {
@@ -442,6 +498,7 @@ TEST(TreeTest, AFolderShowsOverAPhotoOfItsName) {
   EXPECT_EQ(Names(tree, italy), (std::vector<std::string>{"Lazio"}));
   // The photo is still in all/, and shows in Italy/ once the folder goes.
   tree.RemovePhoto("c");
+  (void)tree.Expire(std::numeric_limits<std::int64_t>::max());
   const auto now = tree.Child(italy, "Lazio");
   ASSERT_TRUE(now);
   EXPECT_EQ(now->photo_id, "r");

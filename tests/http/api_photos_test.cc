@@ -95,7 +95,7 @@ TEST_F(ApiPhotosTest, NotAnImageIs415AndStoresNothing) {
   EXPECT_EQ(StagingFiles(), 0u);
 }
 
-TEST_F(ApiPhotosTest, QuotaAtTheBoundaryThenDeleteFreesIt) {
+TEST_F(ApiPhotosTest, QuotaAtTheBoundaryThenPurgeFreesIt) {
   const std::string token = NewUser("alice");
   const std::string a = MakeJpeg(64, 48, 1);
   const std::string b = MakeJpeg(64, 48, 2);
@@ -113,6 +113,12 @@ TEST_F(ApiPhotosTest, QuotaAtTheBoundaryThenDeleteFreesIt) {
   auto del = client_->Delete(("/api/v1/photos/" + id).c_str(), Bearer(token));
   ASSERT_TRUE(del);
   EXPECT_EQ(del->status, 204);
+  // In the trash it still counts (as in Immich): its bytes are still stored.
+  EXPECT_EQ(Me(token)["used_bytes"], a.size());
+  EXPECT_EQ(Upload(token, {{"b.jpg", b}})->status, 507);
+  auto purge = client_->Delete(("/api/v1/trash/" + id).c_str(), Bearer(token));
+  ASSERT_TRUE(purge);
+  EXPECT_EQ(purge->status, 204);
   EXPECT_EQ(Me(token)["used_bytes"], 0);
   EXPECT_EQ(Get("/api/v1/photos/" + id, token)->status, 404);
   auto fits = Upload(token, {{"b.jpg", b}});
@@ -388,7 +394,7 @@ TEST_F(ApiPhotosTest, ThumbnailsAreCacheable) {
 
 // The server keeps thumbnails in memory (core/thumbnail_cache.h); a photo
 // deleted by another process must not be served from there.
-TEST_F(ApiPhotosTest, ThumbnailOfAPhotoDeletedElsewhereIsGone) {
+TEST_F(ApiPhotosTest, ThumbnailOfAPhotoPurgedElsewhereIsGone) {
   const std::string token = NewUser("alice");
   const std::string gone = UploadJpeg(token, 21)["id"];
   const std::string kept = UploadJpeg(token, 22)["id"];
@@ -406,7 +412,9 @@ TEST_F(ApiPhotosTest, ThumbnailOfAPhotoDeletedElsewhereIsGone) {
   auto alice = (*other)->FindUser("alice");
   ASSERT_TRUE(alice.ok());
   ASSERT_TRUE((*other)->DeletePhoto(alice->id, gone).ok());
-  EXPECT_EQ(thumbnail(gone), 404) << "deleted elsewhere, served from the cache";
+  EXPECT_EQ(thumbnail(gone), 200) << "in the trash, still shown";
+  ASSERT_TRUE((*other)->PurgePhoto(alice->id, gone).ok());
+  EXPECT_EQ(thumbnail(gone), 404) << "purged elsewhere, served from the cache";
   EXPECT_EQ(thumbnail(kept), 200);
 }
 
@@ -586,6 +594,56 @@ TEST_F(ApiPhotosTest, AnotherUsersPhotoIs404ForEveryVerb) {
   auto own = Upload(bob, {{"x.jpg", MakeJpeg(64, 48, 10)}});
   EXPECT_EQ(own->status, 201);
   EXPECT_NE(Json(own)["id"], id);
+}
+
+TEST_F(ApiPhotosTest, TrashListRestorePurgeAndEmpty) {
+  const std::string alice = NewUser("alice");
+  const std::string bob = NewUser("bob");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) ids.push_back(UploadJpeg(alice, 30 + i)["id"]);
+  auto del = [&](const std::string& id, const std::string& token) {
+    return client_->Delete(("/api/v1/photos/" + id).c_str(), Bearer(token))->status;
+  };
+  for (const auto& id : ids) ASSERT_EQ(del(id, alice), 204);
+  EXPECT_EQ(del(ids[0], alice), 404) << "in the trash already";
+  EXPECT_EQ(Json(Get("/api/v1/photos", alice))["photos"].size(), 0u);
+  auto trash = Json(Get("/api/v1/trash", alice));
+  ASSERT_EQ(trash["photos"].size(), 3u);
+  EXPECT_TRUE(trash["photos"][0]["trashed_at"].is_string());
+  auto page = Json(Get("/api/v1/trash?limit=2", alice));
+  EXPECT_EQ(page["photos"].size(), 2u);
+  EXPECT_TRUE(page["next_cursor"].is_string());
+  EXPECT_EQ(Get("/api/v1/trash?limit=x", alice)->status, 400);
+  // Bob sees none of it and can touch none of it.
+  EXPECT_EQ(Json(Get("/api/v1/trash", bob))["photos"].size(), 0u);
+  auto restore = [&](const std::string& id, const std::string& token) {
+    return client_->Post(("/api/v1/photos/" + id + "/restore").c_str(), Bearer(token), "",
+                         "application/json");
+  };
+  EXPECT_EQ(restore(ids[0], bob)->status, 404);
+  EXPECT_EQ(client_->Delete(("/api/v1/trash/" + ids[0]).c_str(), Bearer(bob))->status, 404);
+  EXPECT_EQ(Json(client_->Delete("/api/v1/trash", Bearer(bob)))["purged"], 0);
+  EXPECT_EQ(Json(Get("/api/v1/trash", alice))["photos"].size(), 3u);
+
+  auto back = restore(ids[0], alice);
+  ASSERT_EQ(back->status, 200) << back->body;
+  EXPECT_TRUE(Json(back)["trashed_at"].is_null());
+  EXPECT_EQ(restore(ids[0], alice)->status, 404) << "not in the trash";
+  EXPECT_EQ(client_->Delete(("/api/v1/trash/" + ids[0]).c_str(), Bearer(alice))->status, 404)
+      << "a photo of the library is never purged in one step";
+  EXPECT_EQ(Json(Get("/api/v1/photos", alice))["photos"].size(), 1u);
+  EXPECT_EQ(client_->Delete(("/api/v1/trash/" + ids[1]).c_str(), Bearer(alice))->status, 204);
+  EXPECT_EQ(Json(client_->Delete("/api/v1/trash", Bearer(alice)))["purged"], 1);
+  EXPECT_EQ(Json(Get("/api/v1/trash", alice))["photos"].size(), 0u);
+  EXPECT_EQ(Me(alice)["photo_count"], 1);
+  // Uploading bytes that are in the trash brings that photo back.
+  ASSERT_EQ(del(ids[0], alice), 204);
+  auto again = Upload(alice, {{"again.jpg", MakeJpeg(64, 48, 30)}});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200) << again->body;
+  EXPECT_EQ(Json(again)["id"], ids[0]);
+  EXPECT_EQ(Json(again)["restored"], true);
+  EXPECT_EQ(Json(Get("/api/v1/trash", alice))["photos"].size(), 0u);
 }
 
 }  // namespace

@@ -30,6 +30,13 @@ class TwoUserLibraryTest : public ::testing::Test {
     bob_ = bob->id;
   }
 
+  // Deleting as a person does moves to the trash; this is the trash emptied
+  // too: the photo gone for good.
+  Status DeleteForGood(UserId owner, const std::string& id) {
+    if (Status s = lib_->DeletePhoto(owner, id); !s.ok()) return s;
+    return lib_->PurgePhoto(owner, id);
+  }
+
   TempDir home_;
   Config config_;
   std::unique_ptr<Library> lib_;

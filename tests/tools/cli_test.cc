@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/library.h"
 #include "tests/testing/test_util.h"
 
 namespace octopus {
@@ -149,6 +150,57 @@ TEST_F(CliTest, UserManagementErrorsAreClear) {
   EXPECT_EQ(Octopus("ls --user carol").exit_code, 1);
   auto unknown = Octopus("import --user nobody /etc/hostname");
   EXPECT_NE(unknown.output.find("no such user"), std::string::npos) << unknown.output;
+}
+
+// octopus trash empty: without --user, only what is past the retention
+// time, in every user's trash; with --user, all of that user's trash.
+TEST_F(CliTest, TrashEmptyHonoursTheRetentionTime) {
+  AddUser("alice");
+  AddUser("bob");
+  const auto src = home_.path() / "src";
+  std::filesystem::create_directories(src);
+  for (int i = 0; i < 3; ++i) {
+    testing::WriteFile(src / ("t" + std::to_string(i) + ".jpg"), testing::MakeJpeg(64, 48, 60 + i));
+  }
+  ASSERT_EQ(Octopus("import --user alice " + Quote(src / "t0.jpg") + " " + Quote(src / "t1.jpg"))
+                .exit_code,
+            0);
+  ASSERT_EQ(Octopus("import --user bob " + Quote(src / "t2.jpg")).exit_code, 0);
+  {
+    auto config = LoadConfig({{"OCTOPUS_HOME", (home_.path() / "home").string()}});
+    ASSERT_TRUE(config.ok());
+    auto lib = Library::Open(*config);
+    ASSERT_TRUE(lib.ok());
+    for (const char* name : {"alice", "bob"}) {
+      auto user = (*lib)->FindUser(name);
+      ASSERT_TRUE(user.ok());
+      auto photos = (*lib)->AllPhotos(user->id);
+      ASSERT_TRUE(photos.ok());
+      for (const Photo& p : *photos) ASSERT_TRUE((*lib)->DeletePhoto(user->id, p.id).ok());
+    }
+  }
+  auto r = Octopus("trash empty");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("purged 0 photo(s)"), std::string::npos) << r.output;
+  r = Octopus("trash empty --user alice");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("purged 2 photo(s)"), std::string::npos) << r.output;
+  // A retention of 0 days: everything trashed before now goes.
+  r = RunCommand("sleep 1; OCTOPUS_TRASH_DAYS=0 " + Quote(testing::OctopusBinary()) + " --home " +
+                 Quote(home_.path() / "home") + " trash empty");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("purged 1 photo(s)"), std::string::npos) << r.output;
+  EXPECT_NE(Octopus("trash empty --user nobody").exit_code, 0);
+  auto config = LoadConfig({{"OCTOPUS_HOME", (home_.path() / "home").string()}});
+  ASSERT_TRUE(config.ok());
+  auto lib = Library::Open(*config);
+  ASSERT_TRUE(lib.ok());
+  for (const char* name : {"alice", "bob"}) {
+    auto user = (*lib)->FindUser(name);
+    ASSERT_TRUE(user.ok());
+    EXPECT_EQ(user->photo_count, 0) << name;
+    EXPECT_EQ(user->used_bytes, 0) << name;
+  }
 }
 
 }  // namespace

@@ -184,15 +184,15 @@ std::string ServiceProcess::Login(const std::string& user, const std::string& pa
   return j.is_object() ? j.value("access_token", "") : "";
 }
 
-std::vector<nlohmann::json> ListAllPhotos(httplib::Client& client, const std::string& token) {
+std::vector<nlohmann::json> ListAllPhotos(httplib::Client& client, const std::string& token,
+                                          const std::string& path) {
   std::vector<nlohmann::json> out;
   const httplib::Headers auth = {{"Authorization", "Bearer " + token}};
   std::string cursor;
   for (int page = 0; page < 10000; ++page) {
-    auto res =
-        client.Get("/api/v1/photos?limit=100" + (cursor.empty() ? "" : "&cursor=" + cursor), auth);
+    auto res = client.Get(path + "?limit=100" + (cursor.empty() ? "" : "&cursor=" + cursor), auth);
     if (!res || res->status != 200) {
-      ADD_FAILURE() << "GET /api/v1/photos: "
+      ADD_FAILURE() << "GET " << path << ": "
                     << (res ? res->body : httplib::to_string(res.error()));
       return out;
     }
@@ -201,7 +201,7 @@ std::vector<nlohmann::json> ListAllPhotos(httplib::Client& client, const std::st
     if (j.at("next_cursor").is_null()) return out;
     cursor = j.at("next_cursor").get<std::string>();
   }
-  ADD_FAILURE() << "GET /api/v1/photos: too many pages";
+  ADD_FAILURE() << "GET " << path << ": too many pages";
   return out;
 }
 

@@ -71,7 +71,10 @@ class ServiceProcess {
 
 // Every photo of the token's user through GET /api/v1/photos, following
 // next_cursor page by page. Fails the current test on a bad answer.
-std::vector<nlohmann::json> ListAllPhotos(httplib::Client& client, const std::string& token);
+// Every page of a listing: the library's photos, or (path "/api/v1/trash")
+// the trash's.
+std::vector<nlohmann::json> ListAllPhotos(httplib::Client& client, const std::string& token,
+                                          const std::string& path = "/api/v1/photos");
 
 // `octopus --home HOME` quoted for the shell, to append arguments to.
 std::string OctopusCommand(const std::filesystem::path& home);

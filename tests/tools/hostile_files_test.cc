@@ -139,6 +139,9 @@ class HostileFilesTest : public ::testing::Test {
     res = service_.Client()->Delete("/api/v1/photos/" + id, auth_);
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 204);
+    res = service_.Client()->Delete("/api/v1/trash/" + id, auth_);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 204);
     EXPECT_EQ(Usage(), before);
   }
 

@@ -72,12 +72,13 @@ TEST_F(ServiceTest, UploadsShowInTheMountAndCopiesShowInTheApi) {
   r = AuthCurl("-o /dev/null -w '%{http_code}' " + Url("/photos/" + copied_id + "/original"));
   EXPECT_EQ(r.output, "200");
 
-  // Deleted in the mount: gone from the API. Deleted through the API: gone
-  // from the mount.
+  // Deleted in the mount: in the API's trash. Deleted through the API: in
+  // the mount's trash.
   r = RunCommand("rm " + Quote((mnt_ / "all" / "copied.jpg").string()));
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  r = AuthCurl("-o /dev/null -w '%{http_code}' " + Url("/photos/" + copied_id));
-  EXPECT_EQ(r.output, "404");
+  r = AuthCurl(Url("/photos/" + copied_id));
+  EXPECT_TRUE(nlohmann::json::parse(r.output).at("trashed_at").is_string()) << r.output;
+  EXPECT_EQ(ListPhotos().size(), 1u);
   std::string uploaded_id;
   for (const auto& p : ListPhotos()) uploaded_id = p.value("id", "");
   ASSERT_FALSE(uploaded_id.empty());
@@ -85,6 +86,13 @@ TEST_F(ServiceTest, UploadsShowInTheMountAndCopiesShowInTheApi) {
   EXPECT_EQ(r.output, "204");
   EXPECT_TRUE(
       testing::PollUntil([&] { return !std::filesystem::exists(mnt_ / "all" / "uploaded.jpg"); }));
+  EXPECT_TRUE(
+      testing::PollUntil([&] { return std::filesystem::exists(mnt_ / "trash" / "uploaded.jpg"); }));
+  // Emptied through the API: gone from the mount's trash too.
+  r = AuthCurl("-X DELETE " + Url("/trash"));
+  EXPECT_EQ(nlohmann::json::parse(r.output).value("purged", -1), 2) << r.output;
+  EXPECT_TRUE(
+      testing::PollUntil([&] { return !std::filesystem::exists(mnt_ / "trash" / "copied.jpg"); }));
   // df in the mount and /users/me agree on the usage.
   r = AuthCurl(Url("/users/me"));
   EXPECT_EQ(nlohmann::json::parse(r.output).value("used_bytes", -1), 0) << r.output;

@@ -38,6 +38,7 @@ void AddUserCommands(CLI::App& app, CliContext& ctx);    // cmd_user.cc
 void AddImportCommand(CLI::App& app, CliContext& ctx);   // cmd_import.cc
 void AddLsCommand(CLI::App& app, CliContext& ctx);       // cmd_ls.cc
 void AddFsckCommand(CLI::App& app, CliContext& ctx);     // cmd_fsck.cc
+void AddTrashCommands(CLI::App& app, CliContext& ctx);   // cmd_trash.cc
 void AddReindexCommand(CLI::App& app, CliContext& ctx);  // cmd_reindex.cc
 void AddMountCommand(CLI::App& app, CliContext& ctx);    // cmd_mount.cc (needs fs/)
 void AddServeCommand(CLI::App& app, CliContext& ctx);    // cmd_serve.cc (needs http/, fs/)

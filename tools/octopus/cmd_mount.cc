@@ -17,6 +17,7 @@
 
 #include "core/log.h"
 #include "fs/mount.h"
+#include "core/trash_sweeper.h"
 #include "tools/octopus/cli.h"
 
 namespace octopus::cli {
@@ -68,6 +69,7 @@ int RunMount(CliContext& ctx, const MountArgs& args, UserId user,
     return 1;
   }
   report("");
+  TrashSweeper sweeper(**lib);  // the trash's retention time (OCTOPUS_TRASH_DAYS)
   std::thread([m = mount->get(), set] {
     int sig = 0;
     sigwait(&set, &sig);

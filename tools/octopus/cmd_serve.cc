@@ -24,6 +24,7 @@
 #include "core/places/place_index.h"
 #include "core/random.h"
 #include "http/api_server.h"
+#include "core/trash_sweeper.h"
 #include "tools/octopus/cli.h"
 #ifdef OCTOPUS_HAVE_FS
 #include "fs/mount.h"
@@ -176,6 +177,7 @@ void Serve(CliContext& ctx, const ServeArgs& args) {
 
   if (Status s = EnsureAdmin(*library, config); !s.ok()) return ctx.Fail(s.message());
   RaiseDescriptorLimit();
+  TrashSweeper sweeper(*library);  // the trash's retention time (OCTOPUS_TRASH_DAYS)
 
   http::ApiServerOptions options;
   options.bind = config.bind;

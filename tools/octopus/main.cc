@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   AddImportCommand(app, ctx);
   AddLsCommand(app, ctx);
   AddFsckCommand(app, ctx);
+  AddTrashCommands(app, ctx);
   AddReindexCommand(app, ctx);
 #ifdef OCTOPUS_HAVE_FS
   AddMountCommand(app, ctx);
