@@ -151,6 +151,9 @@ Result<Photo> Library::RenamePhoto(UserId owner, const std::string& id,
                                    const std::string& filename) {
   return impl_->photos.Rename(owner, id, filename);
 }
+Result<Photo> Library::CorrectPhoto(UserId owner, const std::string& id, const PhotoEdit& edit) {
+  return impl_->photos.Correct(owner, id, edit);
+}
 Result<int> Library::ReindexPlaces(std::optional<UserId> owner) {
   return impl_->photos.ReindexPlaces(owner);
 }

@@ -402,8 +402,8 @@ int Filesystem::RmDir(Ino parent, const std::string& name) {
   if (ReadOnly()) return EROFS;
   std::lock_guard lock(mu_);
   const auto dir = tree_.Find(parent);
-  const bool in_view = dir && (dir->area == Area::kDate || dir->area == Area::kCamera ||
-                               dir->area == Area::kPlace);
+  const bool in_view =
+      dir && (dir->area == Area::kDate || dir->area == Area::kCamera || dir->area == Area::kPlace);
   const auto n = tree_.Child(parent, name);
   // A folder of a view goes by itself with its last photo, so `rm -r
   // by-date/2013` finds it gone when it comes to remove it. The kernel asks
@@ -703,6 +703,12 @@ int Filesystem::Create(Ino parent, const std::string& name, int flags, fuse_entr
 
 int Filesystem::Write(WriteHandle& h, const char* data, std::size_t size, off_t off) {
   std::lock_guard lock(h.mu);
+  // A copy refused part-way stays refused with its own errno. The kernel
+  // splits a large write(2) into several requests and hands the program
+  // the short count of those that passed; the program then writes the rest
+  // (cp, dd and stdio all do), and that write must fail with EDQUOT too,
+  // not with EPERM as if the file were a photo.
+  if (h.done && h.result != 0) return h.result;
   if (h.done || !h.fd) return EPERM;
   const std::int64_t end = static_cast<std::int64_t>(off) + static_cast<std::int64_t>(size);
   if (end > h.quota_checked) {
@@ -879,8 +885,13 @@ int Filesystem::StatFs(struct statvfs* out) {
   out->f_blocks = static_cast<fsblkcnt_t>(quota / kBlock);
   out->f_bfree = static_cast<fsblkcnt_t>(free_bytes / kBlock);
   out->f_bavail = out->f_bfree;
-  out->f_files = static_cast<fsfilcnt_t>(user->photo_count);
-  out->f_ffree = 0;
+  // Photos have no count limit, only the quota: as many more files fit as
+  // free 4 KiB blocks (a camera photo is far larger). With none free, df -i
+  // showed every inode used and tripped disk monitors on a library with
+  // room to spare.
+  out->f_ffree = static_cast<fsfilcnt_t>(free_bytes / kBlock);
+  out->f_favail = out->f_ffree;
+  out->f_files = static_cast<fsfilcnt_t>(user->photo_count) + out->f_ffree;
   out->f_namemax = 255;
   return 0;
 }

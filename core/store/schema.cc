@@ -143,6 +143,10 @@ CREATE TABLE import_entries (
   PRIMARY KEY (owner, path)
 ) WITHOUT ROWID;
 )sql"},
+    // 6: a place the user corrected is theirs: reindexing from GPS keeps it.
+    {R"sql(
+ALTER TABLE photos ADD COLUMN place_set_by_user INTEGER NOT NULL DEFAULT 0;
+)sql"},
 };
 
 }  // namespace

@@ -359,6 +359,30 @@ TEST_F(MountTest, ChangesFromAnotherProcessShowWithoutRemount) {
   EXPECT_TRUE(Eventually([&] { return Sh("ls " + M("all")).output.empty(); }));
 }
 
+// A user's correction (the API's PATCH /photos/{id}) moves the photo
+// between the mount's folders without a remount: out of by-date/unknown
+// into its day, into by-place, with the capture time as its mtime.
+TEST_F(MountTest, ACorrectionMovesThePhotoBetweenFolders) {
+  Photo("scan.jpg", 4);
+  IngestRequest req;
+  req.source = src() / "scan.jpg";
+  auto r = lib_->Ingest(alice_, req);
+  ASSERT_TRUE(r.ok());
+  DoMount();
+  ASSERT_EQ(Sh("cd " + M() + " && find by-date by-place -type f").output,
+            "by-date/unknown/scan.jpg\n");
+  PhotoEdit edit;
+  edit.taken_at = "2024-07-14T18:30:00";
+  edit.place = std::optional<Place>(Place{"Italy", "IT", "Lazio", "Rome"});
+  ASSERT_TRUE(lib_->CorrectPhoto(alice_, r->photo.id, edit).ok());
+  EXPECT_TRUE(Eventually([&] {
+    return Sh("cd " + M() + " && find by-date by-place -type f | sort").output ==
+           "by-date/2024/2024-07/2024-07-14/scan.jpg\nby-place/Italy/Lazio/Rome/scan.jpg\n";
+  })) << Sh("cd " + M() + " && find by-date by-place -type f").output;
+  const auto want_time = Sh("date -d '2024-07-14 18:30:00' +%s").output;
+  EXPECT_EQ(Sh("stat -c %Y " + M("all/scan.jpg")).output, want_time);
+}
+
 TEST_F(MountTest, ReadOnlyRefusesEveryChange) {
   Photo("p.jpg", 1);
   IngestRequest req;
