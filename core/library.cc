@@ -32,7 +32,8 @@ class Library::Impl {
         ingestor(config, pool, blobs, places),
         photos(pool, blobs, *epoch, places),
         thumbnails(pool, blobs, *epoch),
-        fsck(config, pool, blobs, *epoch) {}
+        fsck(config, pool, blobs, *epoch),
+        import_records(pool) {}
 
   const Config config;
   ConnectionPool pool;
@@ -46,7 +47,10 @@ class Library::Impl {
   Photos photos;
   ThumbnailReader thumbnails;
   octopus::Fsck fsck;
+  ImportRecords import_records;
 };
+
+ImportRecords& Library::import_records() { return impl_->import_records; }
 
 Library::Library(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Library::~Library() = default;
@@ -149,6 +153,9 @@ Result<int> Library::PurgeExpiredTrash() {
 Result<Photo> Library::RenamePhoto(UserId owner, const std::string& id,
                                    const std::string& filename) {
   return impl_->photos.Rename(owner, id, filename);
+}
+Result<Photo> Library::CorrectPhoto(UserId owner, const std::string& id, const PhotoEdit& edit) {
+  return impl_->photos.Correct(owner, id, edit);
 }
 Result<int> Library::ReindexPlaces(std::optional<UserId> owner) {
   return impl_->photos.ReindexPlaces(owner);

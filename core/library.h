@@ -27,8 +27,10 @@
 #include "core/config.h"
 #include "core/fsck.h"
 #include "core/grouping.h"
+#include "core/import_records.h"
 #include "core/ingest.h"
 #include "core/photo.h"
+#include "core/photo_edit.h"
 #include "core/photo_query.h"
 #include "core/status.h"
 #include "core/store/change_feed.h"
@@ -129,7 +131,13 @@ class Library {
   // Purges what has been in any user's trash longer than OCTOPUS_TRASH_DAYS.
   Result<int> PurgeExpiredTrash();
   Result<Photo> RenamePhoto(UserId owner, const std::string& id, const std::string& filename);
-  // Recomputes places for the user's photos (all users when nullopt).
+  // A user's correction of a photo's name, capture time or place
+  // (core/photo_edit.h says what each takes). kInvalidArgument for an edit
+  // it refuses, kNotFound as GetPhoto. Moves the photo between the folders
+  // of the views with its feed entry, so mounts and /browse follow.
+  Result<Photo> CorrectPhoto(UserId owner, const std::string& id, const PhotoEdit& edit);
+  // Recomputes places for the user's photos (all users when nullopt),
+  // keeping places a user set.
   Result<int> ReindexPlaces(std::optional<UserId> owner);
 
   std::filesystem::path OriginalPath(const Photo& photo) const;
@@ -149,6 +157,9 @@ class Library {
 
   // Checks database against blob store; with repair, mends what it can.
   Result<FsckReport> Fsck(bool repair);
+
+  // What the mount's import/ received (core/import_records.h).
+  ImportRecords& import_records();
 
  private:
   class Impl;

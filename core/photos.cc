@@ -149,6 +149,16 @@ Result<Photo> Photos::Rename(UserId owner, const std::string& id, const std::str
   return photos.Get(owner, id);
 }
 
+Result<Photo> Photos::Correct(UserId owner, const std::string& id, const PhotoEdit& edit) {
+  // Checked before any connection or lock is taken: a refusal costs nothing.
+  ASSIGN_OR_RETURN(const PhotoCorrection correction, ValidatePhotoEdit(edit, places_));
+  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
+  ASSIGN_OR_RETURN(auto tx, db::Transaction::Begin(*db));
+  ASSIGN_OR_RETURN(Photo photo, PhotoStore(*db).Correct(owner, id, correction));
+  RETURN_IF_ERROR(tx.Commit());
+  return photo;
+}
+
 Result<int> Photos::ReindexPlaces(std::optional<UserId> owner) {
   const places::PlaceIndex* index = places_;
   ASSIGN_OR_RETURN(auto db, pool_.Acquire());
@@ -157,6 +167,7 @@ Result<int> Photos::ReindexPlaces(std::optional<UserId> owner) {
   ASSIGN_OR_RETURN(const auto positions, photos.Positions(owner));
   int changed = 0;
   for (const PhotoPosition& p : positions) {
+    if (p.place_set_by_user) continue;  // the user's word over the GPS
     std::optional<Place> place;
     if (index && p.has_gps) place = index->Nearest(p.lat, p.lon);
     if (place == p.place) continue;  // no change, no feed entry

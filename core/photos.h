@@ -13,6 +13,7 @@
 #include "core/blob_store.h"
 #include "core/grouping.h"
 #include "core/photo.h"
+#include "core/photo_edit.h"
 #include "core/photo_query.h"
 #include "core/revocation_epoch.h"
 #include "core/store/change_feed.h"
@@ -62,8 +63,13 @@ class Photos {
   // Purges every owner's photos trashed before `before` (ISO UTC).
   Result<int> PurgeTrashedBefore(const std::string& before);
   Result<Photo> Rename(UserId owner, const std::string& id, const std::string& filename);
-  // Recomputes places for the user's photos (all users when nullopt);
-  // returns how many changed.
+  // A user's correction of name, capture time or place (core/photo_edit.h):
+  // kInvalidArgument for an edit ValidatePhotoEdit refuses, kNotFound as
+  // Get. The photo moves between folders of the views, in one transaction
+  // with its feed entry and folder counts.
+  Result<Photo> Correct(UserId owner, const std::string& id, const PhotoEdit& edit);
+  // Recomputes places for the user's photos (all users when nullopt), but
+  // not those whose place the user set; returns how many changed.
   Result<int> ReindexPlaces(std::optional<UserId> owner);
 
  private:

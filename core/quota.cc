@@ -6,7 +6,15 @@ namespace octopus {
 namespace {
 
 Status QuotaError(std::int64_t needed, const Usage& usage) {
-  const std::int64_t free = std::max<std::int64_t>(0, usage.quota_bytes - usage.used_bytes);
+  // A quota lowered below what the user stores leaves them over it: say by
+  // how much, not "needs 1 B, 0 B free", which reads as a rounding error.
+  if (usage.used_bytes > usage.quota_bytes) {
+    return Status::QuotaExceeded("quota exceeded: " + FormatSize(usage.used_bytes) + " used, " +
+                                 FormatSize(usage.used_bytes - usage.quota_bytes) +
+                                 " over the quota of " + FormatSize(usage.quota_bytes) +
+                                 "; delete photos or raise the quota to store more");
+  }
+  const std::int64_t free = usage.quota_bytes - usage.used_bytes;
   return Status::QuotaExceeded("quota exceeded: needs " + FormatSize(needed) + ", " +
                                FormatSize(free) + " of " + FormatSize(usage.quota_bytes) + " free");
 }

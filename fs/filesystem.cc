@@ -58,6 +58,9 @@ Status Filesystem::Load() {
     std::lock_guard follow(follow_mu_);
     std::lock_guard lock(mu_);
     RETURN_IF_ERROR(Reload_locked());
+    // import/ lists what it received before (see core/store/import_store.h).
+    RETURN_IF_ERROR(library_.import_records().ForEach(
+        options_.user, [&](const ImportEntry& e) { AddImportEntry_locked(e); }));
     (void)tree_.TakeInvalidations();  // nothing is mounted yet
   }
   ReturnFreedMemory();
@@ -274,7 +277,7 @@ void Filesystem::UntrackOpen_locked(const Handle& h) {
 int Filesystem::SetAttr(Ino ino, const struct stat& in, int to_set, Handle* /*handle*/,
                         struct stat* out) {
   if (ReadOnly()) return EROFS;
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   const auto n = tree_.Find(ino);
   if (!n) {
     const auto info = TrashInfoByIno_locked(ino);
@@ -296,14 +299,22 @@ int Filesystem::SetAttr(Ino ino, const struct stat& in, int to_set, Handle* /*ha
   // Times on staged files are kept (rsync and cp -a set them after the
   // copy); on photos they are accepted and ignored: a photo's mtime is its
   // capture time. Modes and owners are ignored everywhere.
+  std::string recorded;  // an entry of import/ with a record to keep in step
+  std::int64_t mtime = 0;
   if (OverlayData* o = n->kind == NodeKind::kStaged ? tree_.Overlay(ino) : nullptr) {
-    if (to_set & FUSE_SET_ATTR_MTIME_NOW) {
-      o->mtime = std::time(nullptr);
-    } else if (to_set & FUSE_SET_ATTR_MTIME) {
-      o->mtime = in.st_mtim.tv_sec;
+    if (to_set & (FUSE_SET_ATTR_MTIME_NOW | FUSE_SET_ATTR_MTIME)) {
+      o->mtime = (to_set & FUSE_SET_ATTR_MTIME_NOW) ? std::time(nullptr) : in.st_mtim.tv_sec;
+      mtime = o->mtime;
+      if (!o->photo_id.empty() && n->area == Area::kImport) recorded = tree_.PathInImport(ino);
     }
   }
   FillAttr_locked(*tree_.Find(ino), out);
+  lock.unlock();
+  if (!recorded.empty()) {
+    if (Status s = library_.import_records().SetMtime(options_.user, recorded, mtime); !s.ok()) {
+      spdlog::warn("mount: cannot record the time of import/{}: {}", recorded, s.ToString());
+    }
+  }
   return 0;
 }
 
@@ -391,8 +402,8 @@ int Filesystem::RmDir(Ino parent, const std::string& name) {
   if (ReadOnly()) return EROFS;
   std::lock_guard lock(mu_);
   const auto dir = tree_.Find(parent);
-  const bool in_view = dir && (dir->area == Area::kDate || dir->area == Area::kCamera ||
-                               dir->area == Area::kPlace);
+  const bool in_view =
+      dir && (dir->area == Area::kDate || dir->area == Area::kCamera || dir->area == Area::kPlace);
   const auto n = tree_.Child(parent, name);
   // A folder of a view goes by itself with its last photo, so `rm -r
   // by-date/2013` finds it gone when it comes to remove it. The kernel asks
@@ -415,6 +426,7 @@ int Filesystem::Unlink(Ino parent, const std::string& name) {
   if (ReadOnly()) return EROFS;
   std::string photo_id;
   bool purge = false;
+  std::string forget;  // the record of an entry of import/ to remove
   {
     std::lock_guard lock(mu_);
     const auto n = tree_.Child(parent, name);
@@ -427,7 +439,11 @@ int Filesystem::Unlink(Ino parent, const std::string& name) {
     if (n->kind == NodeKind::kDir) return EISDIR;
     if (n->kind == NodeKind::kStaged || n->kind == NodeKind::kScratch) {
       // import/ lists copies, not the library: removing the entry keeps the
-      // photo. A file still being written is discarded when closed.
+      // photo (and forgets the record of the copy). A file still being
+      // written is discarded when closed.
+      if (!n->photo_id.empty() && n->area == Area::kImport) {
+        forget = tree_.PathInImport(n->ino);
+      }
       if (n->writer != 0) {
         WriteHandle* h = WriterOf(*n);
         std::lock_guard hl(h->mu);
@@ -437,12 +453,16 @@ int Filesystem::Unlink(Ino parent, const std::string& name) {
         FillAttr_locked(*n, &open->second.attr);  // its size as it goes
       }
       tree_.Remove(n->ino);
-      return 0;
+    } else {
+      photo_id = std::string(n->photo_id);
+      // rm in a view moves the photo to the trash; rm in the trash (trash/,
+      // or the desktop's .Trash-UID/files/) is for good.
+      purge = n->area == Area::kTrash;
     }
-    photo_id = std::string(n->photo_id);
-    // rm in a view moves the photo to the trash; rm in the trash (trash/,
-    // or the desktop's .Trash-UID/files/) is for good.
-    purge = n->area == Area::kTrash;
+  }
+  if (photo_id.empty()) {
+    if (!forget.empty()) ForgetImport(forget);
+    return 0;
   }
   Status s = purge ? library_.PurgePhoto(options_.user, photo_id)
                    : library_.DeletePhoto(options_.user, photo_id);
@@ -464,6 +484,7 @@ int Filesystem::Rename(Ino parent, const std::string& name, Ino new_parent,
   std::string rename_to;
   PhotoMove move = PhotoMove::kRename;
   Ino moved = 0;  // the inode the kernel renamed, when it was a photo's entry
+  std::string import_from, import_to;  // an entry (or folder) of import/ renamed
   {
     std::lock_guard lock(mu_);
     const auto n = tree_.Child(parent, name);
@@ -519,8 +540,10 @@ int Filesystem::Rename(Ino parent, const std::string& name, Ino new_parent,
       // (n's views point into the overlay's data, which a move keeps.)
       if (n->kind == NodeKind::kStaged && n->area == Area::kAll)
         photo_id = std::string(n->photo_id);
+      if (n->area == Area::kImport) import_from = tree_.PathInImport(n->ino);
       tree_.Move(n->ino, new_parent, new_name);
-      if (photo_id.empty()) return 0;
+      if (!import_from.empty()) import_to = tree_.PathInImport(n->ino);
+      if (photo_id.empty() && import_from.empty()) return 0;
     } else {
       if (n->kind != NodeKind::kPhoto) return EPERM;
       if (target) return EEXIST;  // never drops a photo silently
@@ -533,6 +556,10 @@ int Filesystem::Rename(Ino parent, const std::string& name, Ino new_parent,
         rename_to = new_name;
       }
     }
+  }
+  if (!import_from.empty()) {
+    MoveImport(import_from, import_to);  // the records follow; never the photo
+    return 0;
   }
   if (move == PhotoMove::kTrash) {
     if (Status s = library_.DeletePhoto(options_.user, photo_id); !s.ok()) return ErrnoFor(s);
@@ -676,6 +703,12 @@ int Filesystem::Create(Ino parent, const std::string& name, int flags, fuse_entr
 
 int Filesystem::Write(WriteHandle& h, const char* data, std::size_t size, off_t off) {
   std::lock_guard lock(h.mu);
+  // A copy refused part-way stays refused with its own errno. The kernel
+  // splits a large write(2) into several requests and hands the program
+  // the short count of those that passed; the program then writes the rest
+  // (cp, dd and stdio all do), and that write must fail with EDQUOT too,
+  // not with EPERM as if the file were a photo.
+  if (h.done && h.result != 0) return h.result;
   if (h.done || !h.fd) return EPERM;
   const std::int64_t end = static_cast<std::int64_t>(off) + static_cast<std::int64_t>(size);
   if (end > h.quota_checked) {
@@ -743,6 +776,7 @@ int Filesystem::Flush(Handle* handle) {
   req.consume_source = true;
   auto r = library_.Ingest(options_.user, req);
   bool imported = false;
+  ImportEntry record;
   {
     std::lock_guard lock(mu_);
     std::lock_guard hl(h.mu);
@@ -769,11 +803,18 @@ int Filesystem::Flush(Handle* handle) {
     if (o != nullptr) {
       o->photo_id = r->photo.id;
       o->size = r->photo.size;
-      o->expires_at = static_cast<std::int64_t>(std::time(nullptr)) + kImportedLingerSeconds;
+      // A copy into import/ stays listed until the user removes it (a
+      // sync target); one into all/ becomes the photo's entry (Release).
+      if (tree_.InImport(node)) {
+        record = ImportEntry{tree_.PathInImport(node), o->size, o->mtime, r->photo.id};
+      } else {
+        o->expires_at = static_cast<std::int64_t>(std::time(nullptr)) + kImportedLingerSeconds;
+      }
     }
     h.result = 0;
-    imported = r->outcome == IngestOutcome::kImported;
+    imported = r->outcome != IngestOutcome::kDuplicate;
   }
+  if (!record.path.empty()) RecordImport(record);
   if (imported) ApplyOwnChange();  // in the views when close returns
   return 0;
 }
@@ -844,8 +885,13 @@ int Filesystem::StatFs(struct statvfs* out) {
   out->f_blocks = static_cast<fsblkcnt_t>(quota / kBlock);
   out->f_bfree = static_cast<fsblkcnt_t>(free_bytes / kBlock);
   out->f_bavail = out->f_bfree;
-  out->f_files = static_cast<fsfilcnt_t>(user->photo_count);
-  out->f_ffree = 0;
+  // Photos have no count limit, only the quota: as many more files fit as
+  // free 4 KiB blocks (a camera photo is far larger). With none free, df -i
+  // showed every inode used and tripped disk monitors on a library with
+  // room to spare.
+  out->f_ffree = static_cast<fsfilcnt_t>(free_bytes / kBlock);
+  out->f_favail = out->f_ffree;
+  out->f_files = static_cast<fsfilcnt_t>(user->photo_count) + out->f_ffree;
   out->f_namemax = 255;
   return 0;
 }

@@ -201,6 +201,12 @@ class Filesystem {
   int OpenTrashInfo_locked(Ino ino, bool writes, std::unique_ptr<Handle>* out);
   // Removes the scratch file info/NAME.trashinfo, if any (not one open).
   void DropScratchInfo_locked(std::string_view trashed_name);
+  // import/ as a sync target (fs/import_entries.cc): the entries it
+  // received stay listed, recorded in the library across remounts.
+  void AddImportEntry_locked(const ImportEntry& entry);
+  void RecordImport(const ImportEntry& entry);
+  void ForgetImport(const std::string& path);
+  void MoveImport(const std::string& from, const std::string& to);
 
   Library& library_;
   const MountOptions options_;

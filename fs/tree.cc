@@ -233,6 +233,23 @@ bool Tree::InImport(Ino ino) const {
   return false;
 }
 
+std::string Tree::PathInImport(Ino ino) const {
+  std::vector<std::string_view> parts;
+  for (int depth = 0; depth < 4096 && ino != kImport; ++depth) {
+    const Slot* s = SlotOf(ino);
+    if (s == nullptr || ino == kRoot) return {};
+    parts.push_back(NameOf(static_cast<Index>(ino)));
+    ino = s->parent;
+  }
+  if (ino != kImport) return {};
+  std::string path;
+  for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
+    if (!path.empty()) path.push_back('/');
+    path.append(*it);
+  }
+  return path;
+}
+
 bool Tree::HasPhoto(std::string_view photo_id) const {
   const auto serial = ids_.Find(photo_id);
   return serial && records_[*serial].live;

@@ -147,6 +147,9 @@ class Tree {
   OverlayData* Overlay(Ino ino);
   // True for import/ and everything below it.
   bool InImport(Ino ino) const;
+  // The path of a node below import/ ("DCIM/IMG_0001.JPG"); empty for
+  // import/ itself and for anything not below it.
+  std::string PathInImport(Ino ino) const;
   std::int64_t mount_time() const { return mount_time_; }
   bool HasPhoto(std::string_view photo_id) const;
 

@@ -152,7 +152,8 @@ void ApiServer::Impl::RegisterRoutes() {
   AddMetaRoutes(table_, state_);
   ServerState* state = &state_;
   for (const Route& route : table_.routes()) {
-    const std::string pattern = TemplateToRegex(route.path);
+    const std::string pattern =
+        TemplateToRegex(route.path) + (route.trailing_slash_too ? "/?" : "");
     const Access access = route.access;
     if (route.reader_handler) {
       auto fn = route.reader_handler;

@@ -43,9 +43,12 @@ json Header(const std::string& name, const std::string& description) {
 }
 
 // An operation; `secured` adds the bearer requirement and its 401.
-json Op(const std::string& summary, const std::string& tag, bool secured, json responses,
-        json parameters = json::array(), json body = nullptr) {
-  json op = {{"summary", summary}, {"tags", {tag}}, {"responses", std::move(responses)}};
+json Op(const std::string& operation_id, const std::string& summary, const std::string& tag,
+        bool secured, json responses, json parameters = json::array(), json body = nullptr) {
+  json op = {{"operationId", operation_id},
+             {"summary", summary},
+             {"tags", {tag}},
+             {"responses", std::move(responses)}};
   if (secured) {
     op["security"] = json::array({{{"bearerAuth", json::array()}}});
     op["responses"]["401"] = Error("Missing, invalid, expired or revoked token");
@@ -184,13 +187,33 @@ json Schemas() {
   };
 }
 
+// POST /photos: `file` parts, each optionally after a `last_modified`.
+json UploadBody() {
+  const json files = {{"type", "array"},
+                      {"items", {{"type", "string"}, {"contentMediaType", "image/jpeg"}}}};
+  const json last_modified = {
+      {"type", "array"},
+      {"description",
+       "Optional, one before each file it dates: the file's modification time, as "
+       "milliseconds since 1970 (a browser's File.lastModified) or a time with its offset "
+       "(2024-07-14T18:30:00Z). A photo without an EXIF date is dated by it "
+       "(taken_at_estimated: true) instead of by the upload. Malformed: 400"},
+      {"items",
+       {{"type", "string"}, {"examples", {"1721000000000", "2024-07-14T18:30:00+02:00"}}}}};
+  const json schema = {{"type", "object"},
+                       {"required", {"file"}},
+                       {"properties", {{"file", files}, {"last_modified", last_modified}}}};
+  return {{"required", true}, {"content", {{"multipart/form-data", {{"schema", schema}}}}}};
+}
+
 }  // namespace
 
 json OpenApiDocument() {
   const json photo_id = PathParam("id", "The photo's id (32 hex digits)");
+  const json nullable_string = {{"type", json::array({"string", "null"})}};
   json paths;
   paths["/api/v1/auth/register"]["post"] =
-      Op("Create an account (the first account is an administrator)", "auth", false,
+      Op("register", "Create an account (the first account is an administrator)", "auth", false,
          {{"201", Ok("The new account", "User")},
           {"400", Error("Malformed JSON")},
           {"403", Error("Registration is closed")},
@@ -198,19 +221,20 @@ json OpenApiDocument() {
           {"422", Error("Name or password refused (passwords: at least 8 characters)")}},
          json::array(), JsonBody(Ref("Credentials")));
   paths["/api/v1/auth/login"]["post"] =
-      Op("Log in: a bearer token", "auth", false,
+      Op("login", "Log in: a bearer token", "auth", false,
          {{"200", Ok("A token", "Token")},
           {"400", Error("Malformed JSON")},
           {"401", Error("Wrong user name or password, or a disabled account")},
           {"429", Error("Too many failed logins for this user or from this address; see "
                         "Retry-After")}},
          json::array(), JsonBody(Ref("Credentials")));
-  paths["/api/v1/auth/logout"]["post"] =
-      Op("Revoke the token used for this request", "auth", true, {{"204", NoContent("Revoked")}});
-  paths["/api/v1/users/me"]["get"] =
-      Op("The caller's account and usage", "users", true, {{"200", Ok("The account", "User")}});
+  paths["/api/v1/auth/logout"]["post"] = Op("logout", "Revoke the token used for this request",
+                                            "auth", true, {{"204", NoContent("Revoked")}});
+  paths["/api/v1/users/me"]["get"] = Op("getCurrentUser", "The caller's account and usage", "users",
+                                        true, {{"200", Ok("The account", "User")}});
   paths["/api/v1/users/me/password"]["patch"] =
-      Op("Change the password; every other token of the account is revoked", "users", true,
+      Op("changePassword", "Change the password; every other token of the account is revoked",
+         "users", true,
          {{"204", NoContent("Changed")},
           {"400", Error("Malformed JSON")},
           {"403", Error("The current password is wrong")},
@@ -223,23 +247,24 @@ json OpenApiDocument() {
                     {{"current_password", {{"type", "string"}}},
                      {"new_password", {{"type", "string"}, {"minLength", 8}}}}}}));
   paths["/api/v1/admin/users"]["get"] =
-      Op("Every account (administrators only)", "admin", true,
+      Op("listUsers", "Every account (administrators only)", "admin", true,
          {{"200", Ok("The accounts", "UserList")}, {"403", Error("Not an administrator")}});
-  paths["/api/v1/admin/users/{name}"]["patch"] =
-      Op("Change an account's quota or disable it (administrators only)", "admin", true,
-         {{"200", Ok("The updated account", "User")},
-          {"400", Error("Malformed JSON or nothing to change")},
-          {"403", Error("Not an administrator")},
-          {"404", Error("No such user")},
-          {"422", Error("Refused (an administrator cannot disable themselves; bad size)")}},
-         json::array({PathParam("name", "User name")}),
-         JsonBody({{"type", "object"},
-                   {"properties",
-                    {{"quota_bytes", {{"type", "integer"}, {"minimum", 0}}},
-                     {"quota", {{"type", "string"}, {"examples", {"500M", "10G"}}}},
-                     {"disabled", {{"type", "boolean"}}}}}}));
+  paths["/api/v1/admin/users/{name}"]["patch"] = Op(
+      "updateUser", "Change an account's quota or disable it (administrators only)", "admin", true,
+      {{"200", Ok("The updated account", "User")},
+       {"400", Error("Malformed JSON or nothing to change")},
+       {"403", Error("Not an administrator")},
+       {"404", Error("No such user")},
+       {"422", Error("Refused (an administrator cannot disable themselves; bad size)")}},
+      json::array({PathParam("name", "User name")}),
+      JsonBody({{"type", "object"},
+                {"properties",
+                 {{"quota_bytes", {{"type", "integer"}, {"minimum", 0}}},
+                  {"quota", {{"type", "string"}, {"examples", {"500M", "10G"}}}},
+                  {"disabled", {{"type", "boolean"}}}}}}));
   paths["/api/v1/photos"]["post"] = Op(
-      "Upload photos (multipart, one or more `file` fields; JPEG or HEIC)", "photos", true,
+      "uploadPhotos", "Upload photos (multipart, one or more `file` fields; JPEG or HEIC)",
+      "photos", true,
       {{"201",
         {{"description", "Stored (one file: the photo record; several: UploadResults)"},
          {"content", JsonContent({{"oneOf", json::array({Ref("Photo"), Ref("UploadResults")})}})}}},
@@ -247,23 +272,15 @@ json OpenApiDocument() {
         {{"description", "Already stored: the existing record with \"duplicate\": true"},
          {"content", JsonContent(Ref("Photo"))}}},
        {"207", Ok("Several files with different outcomes", "UploadResults")},
-       {"400", Error("Not multipart, malformed, or no `file` field")},
+       {"400", Error("Not multipart, malformed, no `file` field, or a malformed "
+                     "`last_modified`")},
        {"413", Error("A file or the request is over the size limit")},
        {"415", Error("Not a JPEG or HEIC image")},
        {"507", Error("Over the account's quota (quota_exceeded), or the server's disk is full "
                      "(insufficient_storage)")}},
-      json::array(),
-      {{"required", true},
-       {"content",
-        {{"multipart/form-data",
-          {{"schema",
-            {{"type", "object"},
-             {"properties",
-              {{"file",
-                {{"type", "array"},
-                 {"items", {{"type", "string"}, {"contentMediaType", "image/jpeg"}}}}}}}}}}}}}});
+      json::array(), UploadBody());
   paths["/api/v1/photos"]["get"] = Op(
-      "List photos, newest first, a page at a time", "photos", true,
+      "listPhotos", "List photos, newest first, a page at a time", "photos", true,
       {{"200", Ok("A page", "PhotoPage")},
        {"400", Error("A malformed parameter: limit, from, to or cursor")}},
       json::array(
@@ -282,45 +299,79 @@ json OpenApiDocument() {
                       {{"type", "integer"}, {"minimum", 1}}),
            QueryParam("cursor", "next_cursor of the previous page")}));
   paths["/api/v1/photos/{id}"]["get"] =
-      Op("One photo's record", "photos", true,
+      Op("getPhoto", "One photo's record", "photos", true,
          {{"200", Ok("The record", "Photo")}, {"404", Error("No such photo of yours")}},
          json::array({photo_id}));
-  paths["/api/v1/photos/{id}"]["patch"] =
-      Op("Rename a photo", "photos", true,
-         {{"200", Ok("The updated record", "Photo")},
-          {"400", Error("Malformed JSON")},
-          {"404", Error("No such photo of yours")},
-          {"422", Error("Name refused")}},
-         json::array({photo_id}),
-         JsonBody({{"type", "object"},
-                   {"required", {"filename"}},
-                   {"properties", {{"filename", {{"type", "string"}}}}}}));
+  paths["/api/v1/photos/{id}"]["patch"] = Op(
+      "updatePhoto",
+      "Rename a photo, or correct what its camera got wrong: capture time and place. The "
+      "photo moves between the folders of /browse and of the mount",
+      "photos", true,
+      {{"200", Ok("The updated record", "Photo")},
+       {"400", Error("Malformed JSON, or a member of the wrong type")},
+       {"404", Error("No such photo of yours")},
+       {"422", Error("Refused: a blank file name, a member the API does not know, a capture "
+                     "time that is not a real date and time, an unknown country, nothing to "
+                     "change")}},
+      json::array({photo_id}),
+      JsonBody(
+          {{"type", "object"},
+           {"minProperties", 1},
+           {"additionalProperties", false},
+           {"properties",
+            {{"filename",
+              {{"type", "string"},
+               {"description", "The new name; not blank ('/' and control characters become '_')"},
+               {"minLength", 1}}},
+             {"taken_at",
+              {{"type", "string"},
+               {"description",
+                "The capture time: local (2024-07-14T18:30:00; seconds and .fff optional), or "
+                "with its offset (2024-07-14T18:30:00+02:00, or Z). Stored as taken_at and "
+                "taken_at_offset (null for a local time); taken_at_estimated becomes false"},
+               {"examples", {"2024-07-14T18:30:00+02:00", "2024-07-14T18:30:00"}}}},
+             {"place",
+              {{"type", json::array({"object", "null"})},
+               {"description",
+                "The place, or null for none. With a places index loaded, country (a name or "
+                "ISO code, any ASCII case) must be one of its countries and is stored with its "
+                "name and code; region and city are kept as given. Reindexing from GPS keeps "
+                "a place set here"},
+               {"required", {"country"}},
+               {"additionalProperties", false},
+               {"properties",
+                {{"country", {{"type", "string"}, {"examples", {"Italy", "IT"}}}},
+                 {"country_code", nullable_string},
+                 {"region", nullable_string},
+                 {"city", nullable_string}}}}}}}}));
   paths["/api/v1/photos/{id}"]["delete"] = Op(
+      "deletePhoto",
       "Move a photo to the trash (restorable until purged; it still counts against the "
       "quota)",
       "photos", true,
       {{"204", NoContent("In the trash")}, {"404", Error("No such photo of yours in the library")}},
       json::array({photo_id}));
   paths["/api/v1/photos/{id}/restore"]["post"] =
-      Op("Bring a photo back from the trash", "trash", true,
+      Op("restorePhoto", "Bring a photo back from the trash", "trash", true,
          {{"200", Ok("The restored record", "Photo")},
           {"404", Error("No such photo of yours in the trash")}},
          json::array({photo_id}));
   paths["/api/v1/trash"]["get"] =
-      Op("The trash, most recently trashed first, a page at a time", "trash", true,
+      Op("listTrash", "The trash, most recently trashed first, a page at a time", "trash", true,
          {{"200", Ok("A page", "PhotoPage")}, {"400", Error("A malformed limit or cursor")}},
          json::array({QueryParam("limit", "Page size (default 50, at most 200)",
                                  {{"type", "integer"}, {"minimum", 1}}),
                       QueryParam("cursor", "next_cursor of the previous page")}));
   paths["/api/v1/trash"]["delete"] =
-      Op("Empty the trash: purge every photo in it for good, freeing their quota", "trash", true,
-         {{"200", Ok("How many were purged", "Purged")}});
-  paths["/api/v1/trash/{id}"]["delete"] =
-      Op("Purge one photo of the trash for good, freeing its quota", "trash", true,
-         {{"204", NoContent("Purged")}, {"404", Error("No such photo of yours in the trash")}},
-         json::array({photo_id}));
+      Op("emptyTrash", "Empty the trash: purge every photo in it for good, freeing their quota",
+         "trash", true, {{"200", Ok("How many were purged", "Purged")}});
+  paths["/api/v1/trash/{id}"]["delete"] = Op(
+      "purgeTrashedPhoto", "Purge one photo of the trash for good, freeing its quota", "trash",
+      true, {{"204", NoContent("Purged")}, {"404", Error("No such photo of yours in the trash")}},
+      json::array({photo_id}));
   paths["/api/v1/photos/{id}/original"]["get"] =
-      Op("The original file. ETag is the SHA-256 of the content; supports If-None-Match and a "
+      Op("getPhotoOriginal",
+         "The original file. ETag is the SHA-256 of the content; supports If-None-Match and a "
          "single byte Range",
          "photos", true,
          {{"200",
@@ -335,7 +386,7 @@ json OpenApiDocument() {
       json::array({photo_id, Header("If-None-Match", "A previous ETag"),
                    Header("Range", "bytes=first-last"), Header("If-Range", "An ETag")});
   paths["/api/v1/photos/{id}/thumbnail"]["get"] = Op(
-      "A JPEG thumbnail (long-lived Cache-Control, ETag)", "photos", true,
+      "getPhotoThumbnail", "A JPEG thumbnail (long-lived Cache-Control, ETag)", "photos", true,
       {{"200", {{"description", "The thumbnail"}, {"content", {{"image/jpeg", json::object()}}}}},
        {"304", NoContent("Not modified")},
        {"400", Error("Bad size")},
@@ -346,26 +397,39 @@ json OpenApiDocument() {
                    Header("If-None-Match", "A previous ETag")}));
   for (const char* view : {"dates", "cameras", "places"}) {
     paths[std::string("/api/v1/browse/") + view]["get"] =
-        Op(std::string("The by-") + view +
+        Op(std::string("browse") + static_cast<char>(view[0] - 'a' + 'A') + (view + 1),
+           std::string("The by-") + view +
                " folder tree with photo counts, as the mount shows it. The ETag changes "
                "with the user's photos: send it back in If-None-Match for a 304",
            "browse", true, {{"200", Ok("The tree", "Folder")}, {"304", NoContent("Not modified")}},
            json::array({Header("If-None-Match", "A previous ETag")}));
   }
-  paths["/health"]["get"] = Op("Liveness", "meta", false, {{"200", Ok("Alive", "Health")}});
+  // Public pages take no body: sending one is their only client error.
+  const json body_on_get = Error("A body was sent; this request takes none");
+  const json html = {{"text/html", json::object()}};
+  paths["/"]["get"] =
+      Op("getHomePage", "A page for people: links to the documentation and the API", "meta", false,
+         {{"200", {{"description", "HTML"}, {"content", html}}}, {"400", body_on_get}});
+  paths["/health"]["get"] = Op("getHealth", "Liveness", "meta", false,
+                               {{"200", Ok("Alive", "Health")}, {"400", body_on_get}});
+  paths["/api/v1/health"]["get"] =
+      Op("getApiHealth", "Liveness, under the API's base path (the same as /health)", "meta", false,
+         {{"200", Ok("Alive", "Health")}, {"400", body_on_get}});
   paths["/openapi.json"]["get"] =
-      Op("This document", "meta", false,
+      Op("getOpenApiDocument", "This document", "meta", false,
          {{"200",
-           {{"description", "OpenAPI 3.1"}, {"content", {{"application/json", json::object()}}}}}});
+           {{"description", "OpenAPI 3.1"}, {"content", {{"application/json", json::object()}}}}},
+          {"400", body_on_get}});
   paths["/docs"]["get"] =
-      Op("Interactive documentation (Swagger UI when installed)", "meta", false,
-         {{"200", {{"description", "HTML"}, {"content", {{"text/html", json::object()}}}}}});
+      Op("getDocs", "Interactive documentation (Swagger UI when installed); also at /docs/", "meta",
+         false, {{"200", {{"description", "HTML"}, {"content", html}}}, {"400", body_on_get}});
 
   return {
       {"openapi", "3.1.0"},
       {"info",
        {{"title", "Octopus Photos API"},
         {"version", "1.0.0"},
+        {"license", {{"name", "MIT"}, {"identifier", "MIT"}}},
         {"description",
          "A self-hosted photo library. Log in for a bearer token (JWT) and send it as "
          "`Authorization: Bearer <token>`. Every photo is private to its owner: another "

@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
+#include <ctime>
 #include <nlohmann/json.hpp>
 #include <utility>
 #include <vector>
 
 #include "core/config.h"
+#include "core/timestamps.h"
 
 namespace octopus::http {
 namespace {
@@ -175,12 +178,84 @@ bool ParseUserPatchRequest(std::string_view body, UserPatchRequest* out, HttpErr
 bool ParsePhotoPatchRequest(std::string_view body, PhotoPatchRequest* out, HttpError* error) {
   nlohmann::json j;
   if (!ParseObject(body, &j, error)) return false;
-  const auto name = j.find("filename");
-  if (name == j.end() || !name->is_string()) {
-    return Malformed(error, "expected {\"filename\": string}");
+  *out = PhotoPatchRequest{};
+  const auto unknown = [&](const std::string& where, const std::string& key, const char* known) {
+    *error = Refusal(422, "unknown member " + where + key + " (" + known + ")");
+    return false;
+  };
+  const auto text = [&](const nlohmann::json& value, const std::string& name, std::string* to) {
+    if (!value.is_string()) return Malformed(error, name + " must be a string");
+    *to = value.get<std::string>();
+    return true;
+  };
+  for (const auto& [key, value] : j.items()) {
+    if (key == "filename") {
+      if (!text(value, key, &out->edit.filename.emplace())) return false;
+    } else if (key == "taken_at") {
+      if (value.is_null()) {
+        *error = Refusal(422, "taken_at cannot be removed, only corrected");
+        return false;
+      }
+      if (!text(value, key, &out->edit.taken_at.emplace())) return false;
+    } else if (key == "place") {
+      auto& place = out->edit.place.emplace();
+      if (value.is_null()) continue;  // no place
+      if (!value.is_object()) return Malformed(error, "place must be an object or null");
+      Place& p = place.emplace();
+      for (const auto& [name, part] : value.items()) {
+        std::string* to = name == "country"        ? &p.country
+                          : name == "country_code" ? &p.country_code
+                          : name == "region"       ? &p.region
+                          : name == "city"         ? &p.city
+                                                   : nullptr;
+        if (to == nullptr) return unknown("place.", name, "country, country_code, region, city");
+        // null for a level the place does not have, as the API writes it
+        if (!part.is_null() && !text(part, "place." + name, to)) return false;
+      }
+    } else {
+      return unknown("", key, "filename, taken_at, place");
+    }
   }
-  out->filename = name->get<std::string>();
+  if (!out->edit.filename && !out->edit.taken_at && !out->edit.place) {
+    *error = Refusal(422, "nothing to change: give filename, taken_at or place");
+    return false;
+  }
   return true;
+}
+
+std::optional<std::int64_t> ParseLastModified(std::string_view text) {
+  text = TrimOws(text);
+  constexpr std::int64_t kLastSecond = 253402300799;  // 9999-12-31T23:59:59Z
+  if (IsDecimal(text)) {
+    std::int64_t ms = 0;
+    if (std::from_chars(text.data(), text.data() + text.size(), ms).ec != std::errc() ||
+        ms / 1000 > kLastSecond) {
+      return std::nullopt;
+    }
+    return ms / 1000;
+  }
+  const std::optional<std::int64_t> utc = UtcSeconds(text);
+  if (!utc || *utc < 0 || *utc > kLastSecond) return std::nullopt;
+  // UtcSeconds takes 2024-02-30 for March 1st: the day must be real.
+  const std::time_t at = static_cast<std::time_t>(*utc);
+  std::tm tm{};
+  gmtime_r(&at, &tm);
+  char day[48];
+  std::snprintf(day, sizeof day, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  if (text.substr(0, 10) != day) return std::nullopt;
+  std::string_view rest = text.substr(19);
+  if (!rest.empty() && rest.front() == '.') {
+    rest.remove_prefix(1);
+    const std::size_t digits = std::min(rest.find_first_not_of("0123456789"), rest.size());
+    if (digits == 0) return std::nullopt;
+    rest.remove_prefix(digits);
+  }
+  if (rest == "Z" || rest == "z") return *utc;
+  const std::optional<std::int64_t> offset = OffsetSeconds(rest);
+  if (!offset || *offset > 14 * 3600 || *offset < -14 * 3600) return std::nullopt;
+  const std::int64_t seconds = *utc - *offset;
+  if (seconds < 0 || seconds > kLastSecond) return std::nullopt;
+  return seconds;
 }
 
 std::optional<HttpError> CheckBodyFraming(BodyKind kind, std::string_view /*method*/,

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/photo_edit.h"
 #include "http/error_map.h"
 
 namespace octopus::http {
@@ -62,8 +63,13 @@ struct UserPatchRequest {                   // PATCH /admin/users/{name}; at lea
   std::optional<std::int64_t> quota_bytes;  // from "quota_bytes" or "quota": "2G"
   std::optional<bool> disabled;
 };
-struct PhotoPatchRequest {  // PATCH /photos/{id}
-  std::string filename;
+// PATCH /photos/{id}: {"filename": string, "taken_at": string, "place":
+// {"country", "country_code", "region", "city"} or null}, each optional.
+// Only the shape is checked here (400 for a wrong type, 422 for a member
+// the API does not know, which would otherwise be dropped in silence); the
+// values are the core's to judge (ValidatePhotoEdit, core/photo_edit.h).
+struct PhotoPatchRequest {
+  PhotoEdit edit;
 };
 
 bool ParseCredentialsRequest(std::string_view body, CredentialsRequest* out, HttpError* error);
@@ -71,6 +77,17 @@ bool ParsePasswordChangeRequest(std::string_view body, PasswordChangeRequest* ou
                                 HttpError* error);
 bool ParseUserPatchRequest(std::string_view body, UserPatchRequest* out, HttpError* error);
 bool ParsePhotoPatchRequest(std::string_view body, PhotoPatchRequest* out, HttpError* error);
+
+// ---------------------------------------------------------------------------
+// Upload form fields.
+
+// The `last_modified` field of an upload, which dates the `file` part that
+// follows it: the file's modification time as a browser's
+// File.lastModified gives it (milliseconds since the epoch, "1721000000000"),
+// or an RFC 3339 time with its offset ("2024-07-14T18:30:00Z",
+// "2024-07-14T18:30:00.250+02:00"). Seconds since the epoch; nullopt when
+// malformed, before 1970 or after 9999.
+std::optional<std::int64_t> ParseLastModified(std::string_view text);
 
 // ---------------------------------------------------------------------------
 // multipart/form-data (RFC 7578 over RFC 2046 section 5.1), streamed.

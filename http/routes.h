@@ -39,6 +39,9 @@ struct Route {
   Access access = Access::kUser;
   Handler handler;
   ReaderHandler reader_handler;  // set instead of `handler` for streamed bodies
+  // Also answers at `path` + "/" (a page people type: /docs/). Documented
+  // once, without the slash, as OpenAPI linters require.
+  bool trailing_slash_too = false;
 };
 
 // Shared by every handler; immutable after start except where noted.

@@ -1,4 +1,5 @@
-// GET /health, /openapi.json and /docs.
+// GET / (a page for people), /health (also under /api/v1), /openapi.json
+// and /docs.
 #include <filesystem>
 
 #include "http/error_map.h"
@@ -33,14 +34,46 @@ the npm package <code>swagger-ui-dist</code> is installed; see the README.)</p>
 )";
 }
 
+// What a browser gets at the server's root: where to go from here. A
+// placeholder route of its own, for a web gallery to replace.
+constexpr const char* kHomePage = R"(<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Octopus Photos</title></head>
+<body><h1>Octopus Photos</h1>
+<p>This server speaks a JSON API under <code>/api/v1</code>; log in at
+<code>POST /api/v1/auth/login</code> for a bearer token.</p>
+<ul>
+<li><a href="/docs">API documentation</a></li>
+<li><a href="/openapi.json">OpenAPI document</a></li>
+<li><a href="/api/v1/health">Health</a></li>
+</ul>
+<p>Your photos are also a folder: see <code>octopus mount</code>.</p>
+</body></html>
+)";
+
+void SendHtml(httplib::Response& res, const std::string& page) {
+  res.status = 200;
+  res.set_header("Cache-Control", "no-cache");
+  res.set_content(page, "text/html; charset=utf-8");
+}
+
 }  // namespace
 
 void AddMetaRoutes(RouteTable& table, ServerState& state) {
-  table.Add({"GET", "/health", Access::kPublic,
+  table.Add({"GET", "/", Access::kPublic,
              [](const httplib::Request&, httplib::Response& res, const Caller&) {
-               SendJson(res, 200, {{"status", "ok"}});
+               SendHtml(res, kHomePage);
              },
              nullptr});
+  // At the root for load balancers and scripts, and under /api/v1 beside
+  // the rest of the API, where a client configured with the API's base
+  // URL looks for it.
+  for (const char* path : {"/health", "/api/v1/health"}) {
+    table.Add({"GET", path, Access::kPublic,
+               [](const httplib::Request&, httplib::Response& res, const Caller&) {
+                 SendJson(res, 200, {{"status", "ok"}});
+               },
+               nullptr});
+  }
   const std::string document = OpenApiDocument().dump(2);
   table.Add({"GET", "/openapi.json", Access::kPublic,
              [document](const httplib::Request&, httplib::Response& res, const Caller&) {
@@ -53,11 +86,9 @@ void AddMetaRoutes(RouteTable& table, ServerState& state) {
   const std::string page = DocsPage(swagger);
   table.Add({"GET", "/docs", Access::kPublic,
              [page](const httplib::Request&, httplib::Response& res, const Caller&) {
-               res.status = 200;
-               res.set_header("Cache-Control", "no-cache");
-               res.set_content(page, "text/html; charset=utf-8");
+               SendHtml(res, page);
              },
-             nullptr});
+             nullptr, /*trailing_slash_too=*/true});
 }
 
 }  // namespace octopus::http

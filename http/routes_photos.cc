@@ -1,4 +1,5 @@
-// Photos of the caller: list, get, original, thumbnail, rename, delete.
+// Photos of the caller: list, get, original, thumbnail, correct (rename,
+// capture time, place), delete.
 // Every lookup goes through the library's owner-scoped calls, so another
 // user's id is "not found" for every verb here.
 #include <fcntl.h>
@@ -184,12 +185,13 @@ void GetThumbnail(ServerState& state, const httplib::Request& req, httplib::Resp
   res.set_header("Content-Type", "image/jpeg");
 }
 
-void RenamePhoto(ServerState& state, const httplib::Request& req, httplib::Response& res,
-                 const Caller& caller) {
+// Renames, or corrects what the camera got wrong: capture time, place.
+void PatchPhoto(ServerState& state, const httplib::Request& req, httplib::Response& res,
+                const Caller& caller) {
   PhotoPatchRequest request;
   HttpError error;
   if (!ParsePhotoPatchRequest(req.body, &request, &error)) return SendError(res, error);
-  auto photo = state.library.RenamePhoto(caller.user.id, PathParam(req, 0), request.filename);
+  auto photo = state.library.CorrectPhoto(caller.user.id, PathParam(req, 0), request.edit);
   if (!photo.ok()) return SendStatus(res, photo.status());
   SendJson(res, 200, PhotoToJson(*photo));
 }
@@ -222,7 +224,7 @@ void AddPhotoRoutes(RouteTable& table, ServerState& state) {
              nullptr});
   table.Add({"PATCH", "/api/v1/photos/{id}", Access::kUser,
              [s](const httplib::Request& req, httplib::Response& res, const Caller& c) {
-               RenamePhoto(*s, req, res, c);
+               PatchPhoto(*s, req, res, c);
              },
              nullptr});
   table.Add({"DELETE", "/api/v1/photos/{id}", Access::kUser,

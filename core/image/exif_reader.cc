@@ -45,7 +45,19 @@ std::optional<double> Number(const Exiv2::ExifData& exif, const char* key, long 
   if (d == nullptr || n >= d->count()) return std::nullopt;
   double v = 0;
   const Exiv2::TypeId type = d->typeId();
-  if (type == Exiv2::unsignedRational || type == Exiv2::signedRational) {
+  if (type == Exiv2::unsignedRational) {
+    // EXIF's RATIONAL is two unsigned 32-bit numbers. Exiv2's toRational
+    // hands them over as signed ones, so a numerator above 2^31 (an iPhone
+    // writes GPS seconds as 2564660003/100000000) came out negative and the
+    // position was dropped: read the unsigned pair itself.
+    const auto* value = dynamic_cast<const Exiv2::URationalValue*>(&d->value());
+    if (value == nullptr || static_cast<std::size_t>(n) >= value->value_.size()) {
+      return std::nullopt;
+    }
+    const Exiv2::URational r = value->value_[static_cast<std::size_t>(n)];
+    if (r.second == 0) return std::nullopt;
+    v = static_cast<double>(r.first) / static_cast<double>(r.second);
+  } else if (type == Exiv2::signedRational) {
     const Exiv2::Rational r = d->toRational(n);
     if (r.second == 0) return std::nullopt;
     v = static_cast<double>(r.first) / r.second;

@@ -1,5 +1,7 @@
 #include "core/places/place_index.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <numbers>
@@ -40,6 +42,28 @@ class MappedPlaceIndex final : public PlaceIndex {
         strings_(reinterpret_cast<const char*>(countries_ + h->countries)) {}
 
   std::size_t size() const override { return header_->count; }
+
+  std::optional<Place> FindCountry(std::string_view name_or_code) const override {
+    const auto same = [](std::string_view a, std::string_view b) {
+      return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+             });
+    };
+    // A few hundred countries: a scan is cheap, and edits are rare.
+    for (std::uint32_t i = 0; i < header_->countries; ++i) {
+      const IndexCountry& c = countries_[i];
+      const std::string_view code(c.code, 2);
+      const std::string_view name(strings_ + c.name);
+      if (same(name_or_code, code) || same(name_or_code, name)) {
+        Place place;
+        place.country = std::string(name);
+        place.country_code = std::string(code);
+        return place;
+      }
+    }
+    return std::nullopt;
+  }
 
   std::optional<Place> Nearest(double lat, double lon) const override {
     double q[3];

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <string_view>
 
 #include "core/photo.h"
 #include "core/status.h"
@@ -22,6 +23,10 @@ class PlaceIndex {
   // the benchmark compare the spatial index with.
   virtual std::optional<Place> NearestBruteForce(double lat, double lon) const = 0;
   virtual std::size_t size() const = 0;
+  // Thread-safe. The country named `name_or_code` (its name or ISO 3166-1
+  // code, in any ASCII case), as a Place with only country and
+  // country_code set; nullopt when the index has no such country.
+  virtual std::optional<Place> FindCountry(std::string_view name_or_code) const = 0;
 };
 
 // Opens an index file. A missing or corrupt file is a clear error; callers

@@ -20,6 +20,9 @@ constexpr const char* kPhotoColumns =
     "taken_at_offset, taken_at_estimated, camera_make, camera_model, iso, exposure_time, "
     "f_number, focal_length_mm, lens, gps_lat, gps_lon, gps_alt, place_country, "
     "place_country_code, place_region, place_city, imported_at, trashed_at";
+// How many they are: a query may select more after them. (Not
+// place_set_by_user: migrations' recounts read photos with this list
+// before that column exists; only reindexing needs it.)
 constexpr int kPhotoColumnCount = 28;
 
 std::string SelectPhotos(std::string_view where) {
@@ -326,9 +329,10 @@ Status PhotoStore::ForEachInLibrary(const std::function<void(const Photo&)>& vis
 }
 
 Result<std::vector<PhotoPosition>> PhotoStore::Positions(std::optional<UserId> owner) {
-  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("SELECT id, owner, gps_lat, gps_lon, place_country, "
-                                          "place_country_code, place_region, place_city "
-                                          "FROM photos WHERE (:owner IS NULL OR owner = :owner)"));
+  ASSIGN_OR_RETURN(auto stmt,
+                   db_.Prepare("SELECT id, owner, gps_lat, gps_lon, place_country, "
+                               "place_country_code, place_region, place_city, place_set_by_user "
+                               "FROM photos WHERE (:owner IS NULL OR owner = :owner)"));
   stmt.Bind(":owner", owner);
   std::vector<PhotoPosition> out;
   while (true) {
@@ -343,6 +347,7 @@ Result<std::vector<PhotoPosition>> PhotoStore::Positions(std::optional<UserId> o
       p.lon = stmt.Double(3);
     }
     if (!stmt.IsNull(4)) p.place = Place{stmt.Text(4), stmt.Text(5), stmt.Text(6), stmt.Text(7)};
+    p.place_set_by_user = stmt.Int(8) != 0;
     out.push_back(std::move(p));
   }
   return out;
@@ -420,6 +425,47 @@ Status PhotoStore::SetPlace(UserId owner, const std::string& id,
   photo.place = place;
   RETURN_IF_ERROR(counts.Add(photo, 1));
   return ChangeFeed(db_).Append(owner, id, ChangeKind::kUpdated);
+}
+
+Result<Photo> PhotoStore::Correct(UserId owner, const std::string& id,
+                                  const PhotoCorrection& correction) {
+  ASSIGN_OR_RETURN(const Photo before, Get(owner, id));
+  Photo after = before;
+  if (correction.filename) after.filename = *correction.filename;
+  if (correction.taken_at) {
+    after.meta.taken_at = correction.taken_at->local;
+    after.meta.taken_at_offset = correction.taken_at->offset;
+    after.meta.taken_at_estimated = false;
+  }
+  if (correction.place) after.place = *correction.place;
+  // A place given, even the one it has, marks the place as the user's.
+  if (!correction.place && after.filename == before.filename &&
+      after.meta.taken_at == before.meta.taken_at &&
+      after.meta.taken_at_offset == before.meta.taken_at_offset &&
+      after.meta.taken_at_estimated == before.meta.taken_at_estimated) {
+    return after;  // no change, no feed entry
+  }
+  ASSIGN_OR_RETURN(auto stmt,
+                   db_.Prepare("UPDATE photos SET filename = :filename, taken_at = :taken_at, "
+                               "taken_at_offset = :offset, taken_at_estimated = :estimated, "
+                               "place_country = :country, place_country_code = :country_code, "
+                               "place_region = :region, place_city = :city, "
+                               "place_set_by_user = (place_set_by_user OR :by_user) "
+                               "WHERE owner = :owner AND id = :id"));
+  stmt.Bind(":filename", after.filename).Bind(":taken_at", after.meta.taken_at);
+  stmt.Bind(":offset", after.meta.taken_at_offset);
+  stmt.Bind(":estimated", after.meta.taken_at_estimated ? 1 : 0);
+  BindPlace(stmt, after.place);
+  stmt.Bind(":by_user", correction.place ? 1 : 0);
+  stmt.Bind(":owner", owner).Bind(":id", id);
+  RETURN_IF_ERROR(stmt.Run());
+  // The date and the place decide the photo's folders: out of the old,
+  // into the new, in this transaction.
+  FolderCounts counts(db_);
+  RETURN_IF_ERROR(counts.Add(before, -1));
+  RETURN_IF_ERROR(counts.Add(after, 1));
+  RETURN_IF_ERROR(ChangeFeed(db_).Append(owner, id, ChangeKind::kUpdated));
+  return after;
 }
 
 Result<Photo> PhotoStore::Trash(UserId owner, const std::string& id, const std::string& at) {

@@ -14,6 +14,7 @@
 
 #include "core/db/database.h"
 #include "core/photo.h"
+#include "core/photo_edit.h"
 #include "core/photo_query.h"
 
 namespace octopus {
@@ -24,7 +25,8 @@ struct PhotoPosition {
   UserId owner = 0;
   double lat = 0, lon = 0;
   bool has_gps = false;
-  std::optional<Place> place;  // the place it has now
+  std::optional<Place> place;      // the place it has now
+  bool place_set_by_user = false;  // the user set it: reindexing keeps it
 };
 
 class PhotoStore {
@@ -50,6 +52,10 @@ class PhotoStore {
   // kNotFound when there is no such photo of `owner`.
   Status Rename(UserId owner, const std::string& id, const std::string& filename);
   Status SetPlace(UserId owner, const std::string& id, const std::optional<Place>& place);
+  // Applies a user's correction: the row read, changed, its folders
+  // counted out of the old ones and into the new, one kUpdated entry. A
+  // correction that changes nothing writes nothing. kNotFound as Get.
+  Result<Photo> Correct(UserId owner, const std::string& id, const PhotoCorrection& correction);
   // Moves a photo of the library to the trash at `at` (ISO UTC), and back.
   // kNotFound when there is no such photo in the library (in the trash).
   Result<Photo> Trash(UserId owner, const std::string& id, const std::string& at);

@@ -132,6 +132,21 @@ ALTER TABLE photos ADD COLUMN trashed_at TEXT;
 CREATE INDEX photos_trash ON photos (owner, trashed_at DESC, id DESC) WHERE trashed_at IS NOT NULL;
 )sql",
      RecountFolders},
+    // 5: what the mount's import/ received (core/store/import_store.h).
+    {R"sql(
+CREATE TABLE import_entries (
+  owner    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  path     TEXT NOT NULL,
+  size     INTEGER NOT NULL,
+  mtime    INTEGER NOT NULL,
+  photo_id TEXT NOT NULL,
+  PRIMARY KEY (owner, path)
+) WITHOUT ROWID;
+)sql"},
+    // 6: a place the user corrected is theirs: reindexing from GPS keeps it.
+    {R"sql(
+ALTER TABLE photos ADD COLUMN place_set_by_user INTEGER NOT NULL DEFAULT 0;
+)sql"},
 };
 
 }  // namespace

@@ -265,5 +265,42 @@ TEST(MetadataReaderTest, MalformedGpsIsDroppedNotGuessed) {
   }
 }
 
+// EXIF rationals are unsigned 32/32. An iPhone 11 Pro stores GPS seconds
+// as 2564660003/100000000, a numerator above 2^31, where exiftool reads
+// 47.207124, 106.243105: the same position from a JPEG and from a HEIC made
+// of it with heif-enc (which carries the Exif block over).
+TEST(MetadataReaderTest, GpsRationalsAboveTwoToThe31AreUnsigned) {
+  constexpr auto R = Exiv2::unsignedRational;
+  const std::string jpeg =
+      JpegWithGps({{"Exif.GPSInfo.GPSLatitudeRef", Exiv2::asciiString, "N"},
+                   {"Exif.GPSInfo.GPSLatitude", R, "47/1 12/1 2564660003/100000000"},
+                   {"Exif.GPSInfo.GPSLongitudeRef", Exiv2::asciiString, "E"},
+                   {"Exif.GPSInfo.GPSLongitude", R, "106/1 14/1 3517800000/100000000"}});
+  auto meta = ReadMetadata(AsBytes(jpeg), MediaType::kJpeg);
+  ASSERT_TRUE(meta.ok()) << meta.status().ToString();
+  ASSERT_TRUE(meta->gps.has_value()) << "a numerator above 2^31 lost the position";
+  EXPECT_NEAR(meta->gps->lat, 47.207124, 1e-6);
+  EXPECT_NEAR(meta->gps->lon, 106.243105, 1e-6);
+
+  if (testing::RunCommand("command -v heif-enc").exit_code != 0) {
+    GTEST_SKIP() << "heif-enc (libheif-examples, installed by tools/setup.sh) is missing: "
+                    "the HEIC half of this test did not run";
+  }
+  testing::TempDir dir;
+  testing::WriteFile(dir / "gps.jpg", jpeg);
+  const auto made =
+      testing::RunCommand("heif-enc -q 50 -o " + testing::Quote((dir / "gps.heic").string()) + " " +
+                          testing::Quote((dir / "gps.jpg").string()));
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  const std::string heic = ReadFile(dir / "gps.heic");
+  meta = ReadMetadata(AsBytes(heic), DetectMediaType(AsBytes(heic)));
+  ASSERT_TRUE(meta.ok()) << meta.status().ToString();
+  EXPECT_EQ(meta->mime, "image/heic");
+  EXPECT_EQ(meta->camera.make, "Octopus") << "heif-enc did not carry the Exif block over";
+  ASSERT_TRUE(meta->gps.has_value()) << "a numerator above 2^31 lost the position";
+  EXPECT_NEAR(meta->gps->lat, 47.207124, 1e-6);
+  EXPECT_NEAR(meta->gps->lon, 106.243105, 1e-6);
+}
+
 }  // namespace
 }  // namespace octopus::image

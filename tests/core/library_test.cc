@@ -120,6 +120,25 @@ TEST_F(LibraryTest, QuotaAtTheBoundary) {
   EXPECT_TRUE(lib_->Fsck(false)->clean());
 }
 
+// A quota lowered below the usage: the refusal says by how much the user
+// is over, not "needs 1 B, 0 B of 8 MB free".
+TEST_F(LibraryTest, QuotaErrorOfAUserAlreadyOverSaysByHowMuch) {
+  const auto a = Jpeg("a.jpg", 10);
+  ASSERT_TRUE(Import(alice_, a).ok());
+  const auto used = lib_->GetUser(alice_)->used_bytes;
+  ASSERT_GT(used, 2000);
+  ASSERT_TRUE(lib_->SetQuota("alice", used - 1500).ok());
+  const Status early = lib_->CheckQuota(alice_, 1);
+  EXPECT_EQ(early.code(), Code::kQuotaExceeded);
+  const std::string want = "quota exceeded: " + FormatSize(used) +
+                           " used, 1.5 kB over the quota of " + FormatSize(used - 1500);
+  EXPECT_EQ(early.message().rfind(want, 0), 0u) << early.message();
+  auto r = Import(alice_, Jpeg("b.jpg", 11));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message().rfind(want, 0), 0u) << r.status().message();
+  EXPECT_EQ(r.status().message().find("needs"), std::string::npos) << r.status().message();
+}
+
 TEST_F(LibraryTest, TwoProcessesImportingAtOnceNeverExceedTheQuota) {
   constexpr int kPerProcess = 12;
   std::vector<std::filesystem::path> files[2];
@@ -289,6 +308,104 @@ TEST_F(LibraryTest, RenameSanitizesHostileNames) {
   EXPECT_EQ(renamed->filename.find('/'), std::string::npos);
   EXPECT_EQ(renamed->filename.find('\0'), std::string::npos);
   EXPECT_EQ(renamed->filename, ".._.._etc_pass_wd");
+}
+
+// Issue 16, item 11: a user corrects what the camera got wrong. A photo
+// without EXIF sits in by-date/unknown; given its capture time and place it
+// moves to their folders, with one feed entry, so that mounts and /browse
+// follow; the listing's filters and text search find it by them.
+TEST_F(LibraryTest, CorrectingTimeAndPlaceMovesThePhotoBetweenFolders) {
+  auto r = Import(alice_, Jpeg("scan.jpg", 45));
+  ASSERT_TRUE(r.ok());
+  const std::string id = r->photo.id;
+  ASSERT_TRUE(r->photo.meta.taken_at_estimated);
+  const auto dates = [&] { return lib_->Folders(alice_, View::kDate).value(); };
+  const auto places = [&] { return lib_->Folders(alice_, View::kPlace).value(); };
+  EXPECT_EQ(dates().children.count("unknown"), 1u);
+  EXPECT_EQ(places().count, 0);
+  const auto head = lib_->ChangeFeedPosition(alice_)->head;
+
+  PhotoEdit edit;
+  edit.taken_at = "2024-07-14T18:30:00+02:00";
+  edit.place = std::optional<Place>(Place{"Italy", "it", "Lazio", "Rome"});
+  auto corrected = lib_->CorrectPhoto(alice_, id, edit);
+  ASSERT_TRUE(corrected.ok()) << corrected.status().ToString();
+  EXPECT_EQ(corrected->meta.taken_at, "2024-07-14T18:30:00");
+  EXPECT_EQ(corrected->meta.taken_at_offset, "+02:00");
+  EXPECT_FALSE(corrected->meta.taken_at_estimated);
+  EXPECT_EQ(corrected->place, (Place{"Italy", "IT", "Lazio", "Rome"}));
+  EXPECT_EQ(corrected->filename, "scan.jpg");
+  // What is stored, not only what was answered.
+  auto stored = lib_->GetPhoto(alice_, id);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->meta.taken_at, "2024-07-14T18:30:00");
+  EXPECT_EQ(stored->meta.taken_at_offset, "+02:00");
+  EXPECT_FALSE(stored->meta.taken_at_estimated);
+  EXPECT_EQ(stored->place, corrected->place);
+
+  const FolderNode by_date = dates();
+  EXPECT_EQ(by_date.children.count("unknown"), 0u);
+  EXPECT_EQ(by_date.children.at("2024").children.at("2024-07").children.at("2024-07-14").count, 1);
+  EXPECT_EQ(places().children.at("Italy").children.at("Lazio").children.at("Rome").count, 1);
+  auto feed = lib_->ChangesSince(alice_, head, 10);
+  ASSERT_TRUE(feed.ok());
+  ASSERT_EQ(feed->changes.size(), 1u) << "one edit, one entry";
+  EXPECT_EQ(feed->changes[0].photo_id, id);
+  EXPECT_EQ(feed->changes[0].kind, ChangeKind::kUpdated);
+
+  PhotoQuery q;
+  q.from = q.to = "2024-07-14";
+  q.city = "rome";
+  EXPECT_EQ(lib_->ListPhotos(alice_, q)->photos.size(), 1u);
+  PhotoQuery text;
+  text.text = "lazio";  // the trigram index follows the place
+  EXPECT_EQ(lib_->ListPhotos(alice_, text)->photos.size(), 1u);
+
+  // The same edit again changes nothing and appends nothing.
+  edit.place.reset();
+  ASSERT_TRUE(lib_->CorrectPhoto(alice_, id, edit).ok());
+  EXPECT_EQ(lib_->ChangeFeedPosition(alice_)->head, feed->position.head);
+
+  // No place: out of by-place, the date kept.
+  PhotoEdit no_place;
+  no_place.place = std::optional<Place>();
+  auto placeless = lib_->CorrectPhoto(alice_, id, no_place);
+  ASSERT_TRUE(placeless.ok());
+  EXPECT_FALSE(placeless->place.has_value());
+  EXPECT_EQ(placeless->meta.taken_at, "2024-07-14T18:30:00");
+  EXPECT_EQ(places().count, 0);
+  EXPECT_EQ(dates().count, 1);
+  auto report = lib_->Fsck(false);
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->clean()) << report->problems.front();
+}
+
+// A refused edit changes nothing, not even the parts that were fine.
+TEST_F(LibraryTest, ARefusedCorrectionChangesNothing) {
+  auto r = Import(alice_, Jpeg("keep.jpg", 46));
+  ASSERT_TRUE(r.ok());
+  const std::string id = r->photo.id;
+  const auto head = lib_->ChangeFeedPosition(alice_)->head;
+  PhotoEdit blank;
+  blank.filename = "   ";
+  blank.taken_at = "2024-07-14T18:30:00";
+  EXPECT_EQ(lib_->CorrectPhoto(alice_, id, blank).status().code(), Code::kInvalidArgument);
+  PhotoEdit bad_time;
+  bad_time.filename = "new.jpg";
+  bad_time.taken_at = "2024-02-30T12:00:00";
+  EXPECT_EQ(lib_->CorrectPhoto(alice_, id, bad_time).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(lib_->CorrectPhoto(alice_, id, PhotoEdit{}).status().code(), Code::kInvalidArgument);
+  PhotoEdit fine;
+  fine.filename = "mine.jpg";
+  EXPECT_EQ(lib_->CorrectPhoto(bob_, id, fine).status().code(), Code::kNotFound);
+  EXPECT_EQ(lib_->CorrectPhoto(alice_, std::string(32, 'a'), fine).status().code(),
+            Code::kNotFound);
+  auto same = lib_->GetPhoto(alice_, id);
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(same->filename, "keep.jpg");
+  EXPECT_EQ(same->meta.taken_at, r->photo.meta.taken_at);
+  EXPECT_TRUE(same->meta.taken_at_estimated);
+  EXPECT_EQ(lib_->ChangeFeedPosition(alice_)->head, head);
 }
 
 TEST_F(LibraryTest, ConsumedStagedFileIsMovedAndRemovedOnRefusal) {

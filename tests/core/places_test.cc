@@ -2,13 +2,16 @@
 // the places within 60 km of the points below plus a 0.4% sample of the
 // world, cut from the data tools/setup.sh installs), looked up at known
 // points, across the antimeridian, near the pole and at sea; malformed
-// coordinates; missing and corrupt index files; ingest and reindex.
+// coordinates; missing and corrupt index files; ingest and reindex;
+// countries found by name or code for a user's correction, and a place a
+// user set kept by reindexing.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <random>
 
 #include "core/library.h"
+#include "core/photo_edit.h"
 #include "core/places/geonames.h"
 #include "core/places/index_format.h"
 #include "core/places/place_index.h"
@@ -195,6 +198,106 @@ TEST_F(PlacesTest, IngestAndReindex) {
   ASSERT_TRUE(rome.ok());
   ASSERT_TRUE(rome->place.has_value());
   EXPECT_EQ(rome->place->country_code, "IT");
+}
+
+// A user names a country by its name or code, in any case: the photo gets
+// the index's own names, so it joins the folder of the photos placed from
+// their GPS.
+TEST_F(PlacesTest, CountriesFoundByNameOrCodeInAnyCase) {
+  for (const char* given : {"IT", "it", "Italy", "ITALY", "italy"}) {
+    auto found = index_->FindCountry(given);
+    ASSERT_TRUE(found.has_value()) << given;
+    EXPECT_EQ(Describe(found), "Italy (IT) /  / ") << given;
+  }
+  EXPECT_EQ(Describe(index_->FindCountry("united states")), "United States (US) /  / ");
+  for (const char* absent : {"", "I", "ITA", "Atlantis", "Ital", "Italy "}) {
+    EXPECT_FALSE(index_->FindCountry(absent).has_value()) << "'" << absent << "'";
+  }
+
+  PhotoEdit edit;
+  edit.place = std::optional<Place>(Place{"it", "", "Lazio", "Rome"});
+  auto rome = ValidatePhotoEdit(edit, index_);
+  ASSERT_TRUE(rome.ok()) << rome.status().ToString();
+  EXPECT_EQ(Describe(*rome->place), "Italy (IT) / Lazio / Rome");
+  edit.place = std::optional<Place>(Place{"Italy", "fr", "", ""});
+  auto disagree = ValidatePhotoEdit(edit, index_);
+  ASSERT_FALSE(disagree.ok());
+  EXPECT_EQ(disagree.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(disagree.status().message().find("not the code of Italy"), std::string::npos)
+      << disagree.status().message();
+  edit.place = std::optional<Place>(Place{"Atlantis", "", "", ""});
+  auto unknown = ValidatePhotoEdit(edit, index_);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("unknown country: Atlantis"), std::string::npos)
+      << unknown.status().message();
+}
+
+// Reindexing recomputes places from GPS, but a place the user set (or
+// removed) is theirs: the camera's GPS may be the thing that was wrong.
+TEST_F(PlacesTest, ReindexKeepsAPlaceTheUserSet) {
+  const auto photos = testing::SamplePhotos();
+  if (photos.empty()) GTEST_SKIP() << "no sample photos";
+  testing::TempDir home;
+  auto config = LoadConfig({{"OCTOPUS_HOME", (home / "home").string()}});
+  ASSERT_TRUE(config.ok());
+  auto lib = Library::Open(*config);
+  ASSERT_TRUE(lib.ok());
+  auto alice = (*lib)->CreateUser("alice", "correct horse", 1'000'000'000);
+  ASSERT_TRUE(alice.ok());
+  (*lib)->SetPlaceIndex(index_);
+  const auto ingest = [&](const char* name) {
+    IngestRequest req;
+    req.source = photos / name;
+    auto r = (*lib)->Ingest(alice->id, req);
+    EXPECT_TRUE(r.ok()) << name;
+    return r.ok() ? r->photo.id : std::string();
+  };
+  const std::string florence = ingest("nikon_d70s_gps.jpg");
+  const std::string rome = ingest("apple_iphone4_gps.jpg");
+  const std::string other = ingest("fujifilm_s2pro_gps_uk.jpg");
+  const auto place_of = [&](const std::string& id) {
+    auto p = (*lib)->GetPhoto(alice->id, id);
+    EXPECT_TRUE(p.ok());
+    return p.ok() ? Describe(p->place) : "?";
+  };
+  const std::string other_place = place_of(other);
+  ASSERT_NE(other_place, "none");
+
+  PhotoEdit to_paris;
+  to_paris.place = std::optional<Place>(Place{"fr", "", "Île-de-France", "Paris"});
+  auto corrected = (*lib)->CorrectPhoto(alice->id, florence, to_paris);
+  ASSERT_TRUE(corrected.ok()) << corrected.status().ToString();
+  EXPECT_EQ(Describe(corrected->place), "France (FR) / Île-de-France / Paris");
+  PhotoEdit no_place;
+  no_place.place = std::optional<Place>();
+  ASSERT_TRUE((*lib)->CorrectPhoto(alice->id, rome, no_place).ok());
+  EXPECT_EQ(place_of(rome), "none");
+
+  // Another user's photo is not found, and stays as it was.
+  auto bob = (*lib)->CreateUser("bob", "battery staple", 1'000'000'000);
+  ASSERT_TRUE(bob.ok());
+  EXPECT_EQ((*lib)->CorrectPhoto(bob->id, other, no_place).status().code(), Code::kNotFound);
+
+  // Every photo is looked up again, as after new place data; the photo the
+  // user did not touch is recomputed, the two corrected ones are not.
+  (*lib)->SetPlaceIndex(nullptr);
+  auto cleared = (*lib)->ReindexPlaces(alice->id);
+  ASSERT_TRUE(cleared.ok());
+  EXPECT_EQ(*cleared, 1);
+  EXPECT_EQ(place_of(other), "none");
+  (*lib)->SetPlaceIndex(index_);
+  auto n = (*lib)->ReindexPlaces(std::nullopt);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 1);
+  EXPECT_EQ(place_of(other), other_place);
+  EXPECT_EQ(place_of(florence), "France (FR) / Île-de-France / Paris");
+  EXPECT_EQ(place_of(rome), "none");
+  auto by_place = (*lib)->Folders(alice->id, View::kPlace);
+  ASSERT_TRUE(by_place.ok());
+  EXPECT_EQ(by_place->count, 2);
+  EXPECT_EQ(by_place->children.count("France"), 1u);
+  EXPECT_TRUE((*lib)->Fsck(false)->clean());
+  (*lib)->SetPlaceIndex(nullptr);
 }
 
 }  // namespace

@@ -171,6 +171,64 @@ TEST_F(MountTest, RsyncOfACardWithRefusedFilesCopiesTheRestAndExits23) {
   EXPECT_EQ(StagedFiles(), 0u);
 }
 
+// import/ remembers what it received, across remounts, until the user
+// removes an entry: copying a card in again is a sync that sends nothing.
+TEST_F(MountTest, ImportIsASyncTargetThatRemembersAcrossRemounts) {
+  Photo("DCIM/100/IMG_0001.JPG", 1);
+  Photo("DCIM/100/IMG_0002.JPG", 2);
+  Photo("DCIM/101/IMG_0003.JPG", 3);
+  const std::string card = Quote((src() / "DCIM").string() + "/");
+  DoMount();
+  auto r = Sh("rsync -a " + card + " " + M("import/DCIM/"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  ASSERT_EQ(PhotoCount(), 3u);
+  const auto used = Used();
+  auto transferred = [&] {
+    auto again = Sh("rsync -a --stats " + card + " " + M("import/DCIM/"));
+    EXPECT_EQ(again.exit_code, 0) << again.output;
+    return again.output.find("Total transferred file size: 0 bytes") != std::string::npos
+               ? std::string("nothing")
+               : again.output;
+  };
+  EXPECT_EQ(transferred(), "nothing");
+  // Across a remount too; and cp -n copies nothing either.
+  mount_.reset();
+  DoMount();
+  EXPECT_EQ(Sh("ls -R " + M("import/DCIM")).exit_code, 0);
+  EXPECT_EQ(Sh("ls " + M("import/DCIM/100")).output, "IMG_0001.JPG\nIMG_0002.JPG\n");
+  EXPECT_EQ(transferred(), "nothing");
+  r = Sh("cp -rnv " + Quote((src() / "DCIM").string()) + " " + M("import/"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output.find("->"), std::string::npos) << r.output;
+  EXPECT_EQ(Used(), used);
+  // The entry reads as the photo.
+  EXPECT_EQ(Sh("cmp " + M("import/DCIM/100/IMG_0001.JPG") + " " +
+               Quote((src() / "DCIM/100/IMG_0001.JPG").string()))
+                .exit_code,
+            0);
+
+  // Renaming or removing an entry changes the entry only, and is remembered.
+  r = Sh("mv " + M("import/DCIM/100/IMG_0001.JPG") + " " + M("import/DCIM/100/renamed.jpg") +
+         " && mv " + M("import/DCIM/101") + " " + M("import/DCIM/moved") + " && rm " +
+         M("import/DCIM/100/IMG_0002.JPG"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  mount_.reset();
+  DoMount();
+  EXPECT_EQ(Sh("ls " + M("import/DCIM/100")).output, "renamed.jpg\n");
+  EXPECT_EQ(Sh("ls " + M("import/DCIM/moved")).output, "IMG_0003.JPG\n");
+  EXPECT_EQ(Sh("ls " + M("all")).output, "IMG_0001.JPG\nIMG_0002.JPG\nIMG_0003.JPG\n");
+  EXPECT_EQ(PhotoCount(), 3u);
+
+  // A duplicate under another name: listed under its own name, linked to
+  // the photo that was there, which keeps its name.
+  r = Sh("cp " + Quote((src() / "DCIM/100/IMG_0002.JPG").string()) + " " + M("import/dupe.jpg"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(PhotoCount(), 3u);
+  EXPECT_EQ(Sh("mv " + M("import/dupe.jpg") + " " + M("import/dupe2.jpg")).exit_code, 0);
+  EXPECT_TRUE(Sh("test -e " + M("all/IMG_0002.JPG")).exit_code == 0);
+  EXPECT_NE(Sh("test -e " + M("all/dupe2.jpg")).exit_code, 0);
+}
+
 TEST_F(MountTest, OverQuotaFailsTheWriteAndStoresNothing) {
   ASSERT_TRUE(lib_->SetQuota("alice", 300'000).ok());
   DoMount();
@@ -299,6 +357,30 @@ TEST_F(MountTest, ChangesFromAnotherProcessShowWithoutRemount) {
   ASSERT_TRUE(all.ok());
   ASSERT_TRUE(lib_->DeletePhoto(alice_, (*all)[0].id).ok());
   EXPECT_TRUE(Eventually([&] { return Sh("ls " + M("all")).output.empty(); }));
+}
+
+// A user's correction (the API's PATCH /photos/{id}) moves the photo
+// between the mount's folders without a remount: out of by-date/unknown
+// into its day, into by-place, with the capture time as its mtime.
+TEST_F(MountTest, ACorrectionMovesThePhotoBetweenFolders) {
+  Photo("scan.jpg", 4);
+  IngestRequest req;
+  req.source = src() / "scan.jpg";
+  auto r = lib_->Ingest(alice_, req);
+  ASSERT_TRUE(r.ok());
+  DoMount();
+  ASSERT_EQ(Sh("cd " + M() + " && find by-date by-place -type f").output,
+            "by-date/unknown/scan.jpg\n");
+  PhotoEdit edit;
+  edit.taken_at = "2024-07-14T18:30:00";
+  edit.place = std::optional<Place>(Place{"Italy", "IT", "Lazio", "Rome"});
+  ASSERT_TRUE(lib_->CorrectPhoto(alice_, r->photo.id, edit).ok());
+  EXPECT_TRUE(Eventually([&] {
+    return Sh("cd " + M() + " && find by-date by-place -type f | sort").output ==
+           "by-date/2024/2024-07/2024-07-14/scan.jpg\nby-place/Italy/Lazio/Rome/scan.jpg\n";
+  })) << Sh("cd " + M() + " && find by-date by-place -type f").output;
+  const auto want_time = Sh("date -d '2024-07-14 18:30:00' +%s").output;
+  EXPECT_EQ(Sh("stat -c %Y " + M("all/scan.jpg")).output, want_time);
 }
 
 TEST_F(MountTest, ReadOnlyRefusesEveryChange) {

@@ -13,13 +13,17 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <functional>
 #include <future>
+#include <map>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "tests/fs/mount_fixture.h"
+#include "tests/testing/hostile_files.h"
 
 namespace octopus::fs {
 namespace {
@@ -529,7 +533,7 @@ TEST_F(PosixTest, AttributeChanges) {
   EXPECT_EQ(copied.st_mtim.tv_sec, 1'000'000'000);
 }
 
-// statfs: the user's quota in 4 KiB blocks, the photo count as files.
+// statfs: the user's quota in 4 KiB blocks, the photo count as files used.
 TEST_F(PosixTest, StatfsFigures) {
   const std::string a = Add("a.jpg", 1);
   const std::string b = Add("b.jpg", 2);
@@ -541,8 +545,18 @@ TEST_F(PosixTest, StatfsFigures) {
   EXPECT_EQ(st.f_blocks, static_cast<fsblkcnt_t>(quota_ / 4096));
   EXPECT_EQ(st.f_bfree, static_cast<fsblkcnt_t>((quota_ - Used()) / 4096));
   EXPECT_EQ(st.f_bavail, st.f_bfree);
-  EXPECT_EQ(st.f_files, 2u);
-  EXPECT_EQ(st.f_ffree, 0u);
+  // Files: the photos, plus as many free as 4 KiB blocks are free (df -i
+  // showed every inode used when none were said to be free).
+  EXPECT_EQ(st.f_ffree, st.f_bfree);
+  EXPECT_EQ(st.f_files, 2u + st.f_ffree);
+  auto df = Sh("df --output=iused,iavail,ipcent " + M() + " | tail -1");
+  std::istringstream figures(df.output);
+  std::uint64_t iused = 0, iavail = 0;
+  std::string ipcent;
+  figures >> iused >> iavail >> ipcent;
+  EXPECT_EQ(iused, 2u) << df.output;
+  EXPECT_EQ(iavail, st.f_ffree) << df.output;
+  EXPECT_EQ(ipcent, "1%") << df.output;
   EXPECT_EQ(st.f_namemax, 255u);
   EXPECT_EQ(st.f_flag & ST_RDONLY, 0u);
   EXPECT_EQ(Used(), static_cast<std::int64_t>(a.size() + b.size()));
@@ -550,11 +564,11 @@ TEST_F(PosixTest, StatfsFigures) {
   // file of the mount, in trash/, and still stored.)
   ASSERT_EQ(::unlink(P("all/a.jpg").c_str()), 0);
   ASSERT_EQ(::statvfs(P("all").c_str(), &st), 0);
-  EXPECT_EQ(st.f_files, 2u);
+  EXPECT_EQ(st.f_files - st.f_ffree, 2u);
   EXPECT_EQ(st.f_bfree, static_cast<fsblkcnt_t>((quota_ - Used()) / 4096));
   ASSERT_EQ(::unlink(P("trash/a.jpg").c_str()), 0);
   ASSERT_EQ(::statvfs(P("all").c_str(), &st), 0);
-  EXPECT_EQ(st.f_files, 1u);
+  EXPECT_EQ(st.f_files - st.f_ffree, 1u);
   EXPECT_EQ(st.f_bfree,
             static_cast<fsblkcnt_t>((quota_ - static_cast<std::int64_t>(b.size())) / 4096));
 }
@@ -650,6 +664,185 @@ TEST_F(PosixTest, UnmountWhileAFileIsOpen) {
   stopped.wait();
   EXPECT_TRUE(ended) << "Mount's destructor waited for a file to be closed";
   EXPECT_NE(Sh("mountpoint -q " + M()).exit_code, 0);
+}
+
+// The README's table of refused operations, row by row: its first cell and
+// the errno its second cell names.
+std::vector<std::pair<std::string, std::string>> ReadmeErrnoTable() {
+  std::istringstream in(testing::ReadFile(std::filesystem::path(OCTOPUS_SOURCE_DIR) / "README.md"));
+  std::vector<std::pair<std::string, std::string>> rows;
+  bool in_table = false;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("| Operation | errno |", 0) == 0) {
+      in_table = true;
+      continue;
+    }
+    if (!in_table || line.rfind("|---", 0) == 0) continue;
+    if (line.rfind("| ", 0) != 0) {
+      if (!rows.empty()) break;  // the end of the table
+      continue;
+    }
+    // Cells are split on '|' that is not escaped ("O_CREAT \| O_EXCL").
+    std::vector<std::string> cells(1);
+    for (std::size_t i = 1; i < line.size(); ++i) {
+      if (line[i] == '|' && line[i - 1] != '\\') {
+        cells.emplace_back();
+      } else {
+        cells.back() += line[i];
+      }
+    }
+    const auto trim = [](std::string t) {
+      while (!t.empty() && t.front() == ' ') t.erase(t.begin());
+      while (!t.empty() && t.back() == ' ') t.pop_back();
+      return t;
+    };
+    const std::string err = cells.size() > 1 ? cells[1] : "";
+    const auto tick = err.find('`');
+    rows.emplace_back(
+        trim(cells[0]),
+        tick == std::string::npos ? "" : err.substr(tick + 1, err.find('`', tick + 1) - tick - 1));
+  }
+  return rows;
+}
+
+// Every row of the README's errno table, seen as a program sees it: each
+// row has a case here (a row added to the README without one fails), and
+// each case must get exactly the errno the README promises. The other
+// tests of this file go through each row's variants.
+TEST_F(PosixTest, EveryErrnoOfTheReadmeTableIsWhatAProgramSees) {
+  const std::string p = Add("p.jpg", 1);
+  Add("q.jpg", 2);
+  Add("r.jpg", 5);
+  DoMount();
+  ASSERT_EQ(CopyIn("import/a.jpg", testing::MakeJpeg(64, 48, 3), O_WRONLY | O_CREAT), 0);
+  ASSERT_EQ(::unlink(P("all/r.jpg").c_str()), 0);  // to the trash
+  ASSERT_EQ(::mkdir(P("import/x").c_str(), 0755), 0);
+  ASSERT_EQ(::mkdir(P("import/x/y").c_str(), 0755), 0);
+  const auto rename2 = [this](const std::string& from, const std::string& to, unsigned flags) {
+    return Err(::renameat2(AT_FDCWD, P(from).c_str(), AT_FDCWD, P(to).c_str(), flags));
+  };
+  // Writes all of `bytes` as cp does (a short count is followed by a write
+  // of the rest), then closes: the errno of the first call that failed.
+  const auto copy_in = [this](const std::string& rel, const std::string& bytes) {
+    Fd fd(::open(P(rel).c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644));
+    if (fd.get() < 0) return errno;
+    for (std::size_t done = 0; done < bytes.size();) {
+      const ssize_t n = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
+      if (n < 0) {
+        const int err = errno;
+        EXPECT_EQ(ErrName(fd.Close()), ErrName(err)) << rel << ": close reports it again";
+        return err;
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    return fd.Close();
+  };
+
+  // Keyed by the row's first cell, as written in the README.
+  std::map<std::string, std::function<int()>> cases = {
+      {"open a photo for writing, with `O_TRUNC` or `O_APPEND`; truncate a photo",
+       [&] { return Err(OpenClose(P("all/p.jpg"), O_WRONLY | O_APPEND)); }},
+      {"create a file outside all/ and import/",
+       [&] { return Err(OpenClose(P("by-camera/new.jpg"), O_WRONLY | O_CREAT)); }},
+      {"`O_CREAT \\| O_EXCL` on a name that exists",
+       [&] { return Err(OpenClose(P("import/a.jpg"), O_WRONLY | O_CREAT | O_EXCL)); }},
+      {"open an entry of import/ for writing without `O_TRUNC`",
+       [&] { return Err(OpenClose(P("import/a.jpg"), O_WRONLY)); }},
+      {"open for writing (or create over) a file of import/ that another program is still "
+       "writing",
+       [&] {
+         Fd writer(::open(P("import/w.jpg").c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644));
+         EXPECT_GE(writer.get(), 0) << ErrName(errno);
+         const int err = Err(OpenClose(P("import/w.jpg"), O_WRONLY | O_TRUNC));
+         EXPECT_EQ(ErrName(Err(OpenClose(P("import/w.jpg"), O_WRONLY | O_CREAT | O_TRUNC))),
+                   ErrName(err));
+         (void)writer.Close();  // an empty copy: refused, not our concern here
+         return err;
+       }},
+      {"`mkdir` outside import/ (e.g. a folder under by-camera/)",
+       [&] { return Err(::mkdir(P("by-camera/Leica M6").c_str(), 0755)); }},
+      {"`rmdir` of a top folder (all/, by-date/, by-camera/, by-place/, import/, trash/, "
+       ".Trash-UID/ and its two)",
+       [&] {
+         EXPECT_EQ(ErrName(Err(::rmdir(P("trash").c_str()))), "EPERM");
+         return Err(::rmdir(P("import").c_str()));
+       }},
+      {"create a file in trash/ or .Trash-UID/files/; write to an info file of .Trash-UID/info/",
+       [&] { return Err(OpenClose(P("trash/new.jpg"), O_WRONLY | O_CREAT)); }},
+      {"restore (rename out of the trash) onto a name in use",
+       [&] { return rename2("trash/r.jpg", "all/p.jpg", 0); }},
+      {"`rmdir` of a folder of a view, or of import/, that is not empty",
+       [&] {
+         EXPECT_EQ(ErrName(Err(::rmdir(P("import/x").c_str()))), "ENOTEMPTY");
+         return Err(::rmdir(P("by-date/unknown").c_str()));
+       }},
+      {"rename of a photo out of all/, into a view or import/, between date (camera, place) "
+       "folders, or of a generated folder",
+       [&] { return rename2("all/p.jpg", "import/p.jpg", 0); }},
+      {"rename onto an existing photo (with or without `RENAME_NOREPLACE`)",
+       [&] { return rename2("all/p.jpg", "all/q.jpg", RENAME_NOREPLACE); }},
+      {"`RENAME_EXCHANGE`", [&] { return rename2("all/p.jpg", "all/q.jpg", RENAME_EXCHANGE); }},
+      {"rename from import/ to all/", [&] { return rename2("import/a.jpg", "all/a2.jpg", 0); }},
+      {"rename of a folder into itself", [&] { return rename2("import/x", "import/x/y/z", 0); }},
+      {"`symlink`, `link` (hard link), `mknod`, `mkfifo`",
+       [&] { return Err(::link(P("all/p.jpg").c_str(), P("all/h.jpg").c_str())); }},
+      {"`setxattr`, `getxattr`, `listxattr`, `removexattr`",
+       [&] {
+         char names[64];
+         return Err(::listxattr(P("all/p.jpg").c_str(), names, sizeof names));
+       }},
+      {"a copy that is not a JPEG or HEIF image (reported by `close`; for rsync's temporary "
+       "`.NAME.XXXXXX`, by the rename to NAME, since rsync stops the whole transfer at a failed "
+       "close but goes on after a failed rename and exits 23)",
+       [&] { return copy_in("import/notes.jpg", testing::TextFile()); }},
+      {"a copy over the quota (reported by `write` or `close`)",
+       [&] {
+         // 2.5 MB left and 8 MiB written in one write(2): the kernel passes
+         // it on in pieces (of 1 MiB here), the first ones fit, the write
+         // returns their short count, and cp writes the rest.
+         EXPECT_TRUE(lib_->SetQuota("alice", Used() + 2'500'000).ok());
+         std::string big = testing::MakeJpeg(64, 48, 4);
+         big.resize(8 << 20, '\x5a');
+         const int err = copy_in("import/big.jpg", big);
+         EXPECT_TRUE(lib_->SetQuota("alice", quota_).ok());
+         return err;
+       }},
+      {"a copy of an image over the pixel limit (`OCTOPUS_MAX_PIXELS`)",
+       [&] { return copy_in("import/bomb.jpg", testing::DecompressionBombJpeg(20000)); }},
+      // Last: it needs the mount again, read-only.
+      {"any change on a `--read-only` mount (create, write, truncate, unlink, rename, mkdir, "
+       "rmdir, symlink, link, mknod, chmod, chown, utime, setxattr)",
+       [&] {
+         mount_.reset();
+         DoMount(/*read_only=*/true);
+         return Err(::unlink(P("all/p.jpg").c_str()));
+       }},
+  };
+
+  const auto rows = ReadmeErrnoTable();
+  ASSERT_GE(rows.size(), 19u) << "the README's errno table was not found";
+  std::set<std::string> in_readme;
+  for (const auto& row : rows) in_readme.insert(row.first);
+  for (const auto& [operation, call] : cases) {
+    EXPECT_TRUE(in_readme.count(operation)) << "a case for no README row: " << operation;
+  }
+  // The read-only row remounts: it goes last.
+  auto ordered = rows;
+  std::stable_partition(ordered.begin(), ordered.end(), [](const auto& row) {
+    return row.first.find("--read-only") == std::string::npos;
+  });
+  for (const auto& [operation, err] : ordered) {
+    const auto it = cases.find(operation);
+    if (it == cases.end()) {
+      ADD_FAILURE() << "no case for the README row: " << operation;
+      continue;
+    }
+    EXPECT_EQ(ErrName(it->second()), err) << operation;
+  }
+  // Nothing refused was kept.
+  EXPECT_EQ(PhotoCount(), 3u);
+  EXPECT_EQ(StagedFiles(), 0u);
+  EXPECT_EQ(testing::ReadFile(P("all/p.jpg")), p);
 }
 
 }  // namespace

@@ -64,7 +64,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     CheckRefusal(error);
   }
 
-  PhotoPatchRequest rename;
-  if (!ParsePhotoPatchRequest(body, &rename, &error)) CheckRefusal(error);
+  PhotoPatchRequest photo;
+  if (ParsePhotoPatchRequest(body, &photo, &error)) {
+    Check(photo.edit.filename || photo.edit.taken_at || photo.edit.place);
+  } else {
+    CheckRefusal(error);
+  }
   return 0;
 }

@@ -1,9 +1,11 @@
 // Photos through a real server: upload outcomes, listing, browsing,
-// originals and thumbnails with their caching headers, rename, delete, and
-// other users' ids.
+// originals and thumbnails with their caching headers, rename and
+// corrections, delete, and other users' ids.
+#include <ctime>
 #include <filesystem>
 #include <set>
 
+#include "core/file_util.h"
 #include "core/grouping.h"
 #include "tests/http/api_fixture.h"
 
@@ -427,7 +429,7 @@ TEST_F(ApiPhotosTest, RenameAndGet) {
   auto got = Get("/api/v1/photos/" + id, token);
   EXPECT_EQ(Json(got)["filename"], "Holiday.jpg");
   EXPECT_EQ(client_
-                ->Patch(("/api/v1/photos/" + id).c_str(), Bearer(token), R"({"name":1})",
+                ->Patch(("/api/v1/photos/" + id).c_str(), Bearer(token), R"({"filename":1})",
                         "application/json")
                 ->status,
             400);
@@ -435,6 +437,129 @@ TEST_F(ApiPhotosTest, RenameAndGet) {
       client_->Patch(("/api/v1/photos/" + id).c_str(), Bearer(token), "{oops", "application/json")
           ->status,
       400);
+}
+
+// Issue 16, item 11: "" became "_", "   " was accepted, unknown members
+// were ignored. Each is now 422 and changes nothing.
+TEST_F(ApiPhotosTest, PatchRefusesBlankNamesAndUnknownMembers) {
+  const std::string token = NewUser("alice");
+  const std::string id = UploadJpeg(token, 11)["id"];
+  const std::string path = "/api/v1/photos/" + id;
+  for (const char* body :
+       {R"({"filename": ""})", R"({"filename": "   "})", R"({"filename": ".."})",
+        R"({"name": "x.jpg"})", R"({"filename": "x.jpg", "title": "Beach"})",
+        R"({"place": {"country": "Italy", "zip": "00100"}})", "{}",
+        R"({"taken_at": "2024-02-30T12:00:00"})", R"({"taken_at": "14/07/2024 18:30"})",
+        R"({"taken_at": null})", R"({"place": {"city": "Rome"}})"}) {
+    auto r = client_->Patch(path.c_str(), Bearer(token), body, "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 422) << body << ": " << r->body;
+    EXPECT_EQ(ErrorCode(r), "invalid_argument") << body;
+  }
+  const auto record = Json(Get(path, token));
+  EXPECT_EQ(record["filename"], "img11.jpg");
+  EXPECT_EQ(record["taken_at_estimated"], true);
+  EXPECT_TRUE(record["place"].is_null());
+}
+
+// A photo without EXIF is corrected: capture time with its offset, then a
+// place. It moves out of dates/unknown at once in /browse (whose answers
+// are kept per feed position) and the listing's filters find it.
+TEST_F(ApiPhotosTest, PatchCorrectsCaptureTimeAndPlace) {
+  const std::string token = NewUser("alice");
+  const std::string id = UploadJpeg(token, 12)["id"];
+  const std::string path = "/api/v1/photos/" + id;
+  const auto dates = [&] { return Json(Get("/api/v1/browse/dates", token)); };
+  const auto folder_names = [](const nlohmann::json& tree) {
+    std::set<std::string> names;
+    for (const auto& f : tree["folders"]) names.insert(f["name"].get<std::string>());
+    return names;
+  };
+  EXPECT_EQ(folder_names(dates()), std::set<std::string>{"unknown"});
+
+  auto r = client_->Patch(path.c_str(), Bearer(token),
+                          R"({"taken_at": "2024-07-14T18:30:00+02:00"})", "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  auto record = Json(r);
+  EXPECT_EQ(record["taken_at"], "2024-07-14T18:30:00");
+  EXPECT_EQ(record["taken_at_offset"], "+02:00");
+  EXPECT_EQ(record["taken_at_estimated"], false);
+  EXPECT_EQ(record["filename"], "img12.jpg");
+  EXPECT_EQ(folder_names(dates()), std::set<std::string>{"2024"});
+  auto day = Json(Get("/api/v1/photos?from=2024-07-14&to=2024-07-14", token));
+  ASSERT_EQ(day["photos"].size(), 1u);
+  EXPECT_EQ(day["photos"][0]["id"], id);
+
+  r = client_->Patch(path.c_str(), Bearer(token),
+                     R"({"filename": "Rome.jpg", "place": {"country": "Italy", "country_code": "it",
+                         "region": "Lazio", "city": "Rome"}})",
+                     "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  record = Json(r);
+  EXPECT_EQ(record["filename"], "Rome.jpg");
+  EXPECT_EQ(record["taken_at"], "2024-07-14T18:30:00") << "kept";
+  EXPECT_EQ(record["place"]["country"], "Italy");
+  EXPECT_EQ(record["place"]["country_code"], "IT");
+  EXPECT_EQ(record["place"]["city"], "Rome");
+  EXPECT_EQ(Json(Get("/api/v1/photos?city=rome", token))["photos"].size(), 1u);
+  EXPECT_EQ(Json(Get("/api/v1/browse/places", token))["count"], 1);
+
+  r = client_->Patch(path.c_str(), Bearer(token), R"({"place": null})", "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_TRUE(Json(r)["place"].is_null());
+  EXPECT_EQ(Json(Get("/api/v1/browse/places", token))["count"], 0);
+}
+
+// Issue 16, item 11: an upload of a photo without an EXIF date was dated
+// by its arrival. A `last_modified` field before a file dates it, as a
+// browser's File.lastModified or a time with its offset.
+TEST_F(ApiPhotosTest, UploadTakesTheClientsLastModified) {
+  const std::string token = NewUser("alice");
+  httplib::MultipartFormDataItems items = {
+      {"last_modified", "1721000000000", "", ""},
+      {"file", MakeJpeg(64, 48, 21), "first.jpg", "image/jpeg"},
+      {"file", MakeJpeg(64, 48, 22), "undated.jpg", "image/jpeg"},
+      {"last_modified", "2023-01-02T03:04:05+01:00", "", ""},
+      {"file", MakeJpeg(64, 48, 23), "third.jpg", "image/jpeg"},
+  };
+  auto r = client_->Post("/api/v1/photos", Bearer(token), items);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 201) << r->body;
+  const auto results = Json(r)["results"];
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0]["result"]["taken_at"], LocalTimeIso8601(1721000000));
+  EXPECT_EQ(results[0]["result"]["taken_at_estimated"], true);
+  EXPECT_EQ(results[2]["result"]["taken_at"], LocalTimeIso8601(1672625045));
+  // The file without one is dated by its arrival, as before, not by the
+  // field of the file before it.
+  const std::string undated = results[1]["result"]["taken_at"];
+  EXPECT_GE(undated, LocalTimeIso8601(std::time(nullptr) - 3600));
+
+  // A malformed or misplaced field refuses the whole request: nothing stored.
+  const std::vector<httplib::MultipartFormDataItems> refused = {
+      {{"last_modified", "last tuesday", "", ""},
+       {"file", MakeJpeg(64, 48, 24), "a.jpg", "image/jpeg"}},
+      {{"file", MakeJpeg(64, 48, 25), "b.jpg", "image/jpeg"},
+       {"last_modified", "1721000000000", "", ""}},
+      {{"last_modified", "1721000000000", "", ""},
+       {"last_modified", "1721000000000", "", ""},
+       {"file", MakeJpeg(64, 48, 26), "c.jpg", "image/jpeg"}},
+      {{"last_modified", std::string(100, '1'), "", ""},
+       {"file", MakeJpeg(64, 48, 27), "d.jpg", "image/jpeg"}},
+  };
+  for (const auto& body : refused) {
+    auto bad = client_->Post("/api/v1/photos", Bearer(token), body);
+    ASSERT_TRUE(bad);
+    EXPECT_EQ(bad->status, 400) << bad->body;
+    EXPECT_NE(Json(bad)["error"]["message"].get<std::string>().find("last_modified"),
+              std::string::npos)
+        << bad->body;
+  }
+  EXPECT_EQ(Me(token)["photo_count"], 3);
+  EXPECT_EQ(StagingFiles(), 0u);
 }
 
 TEST_F(ApiPhotosTest, AnotherUsersPhotoIs404ForEveryVerb) {

@@ -1,5 +1,5 @@
 // The OpenAPI document against the server's route table, both ways, and
-// the /docs page.
+// through a real OpenAPI linter; the pages for people: /, /docs.
 #include <set>
 
 #include "tests/http/api_fixture.h"
@@ -50,6 +50,93 @@ TEST_F(ApiTest, EveryRouteIsInTheOpenApiDocumentAndBack) {
     const auto start = at + std::string("#/components/schemas/").size();
     const std::string name = text.substr(start, text.find('"', start) - start);
     EXPECT_TRUE(doc["components"]["schemas"].contains(name)) << name;
+  }
+}
+
+// The document as served, through Redocly's linter (@redocly/cli, which
+// tools/setup.sh installs into web/node_modules) with its recommended
+// rules: not one error or warning (it found 24: operations without an
+// operationId or a 4xx answer, no licence).
+TEST_F(ApiTest, OpenApiDocumentPassesALinterWithoutAWarning) {
+  const auto redocly =
+      std::filesystem::path(OCTOPUS_SOURCE_DIR) / "web" / "node_modules" / ".bin" / "redocly";
+  if (!std::filesystem::exists(redocly)) {
+    GTEST_SKIP() << "the OpenAPI linter is not installed (no " << redocly.string()
+                 << "): run tools/setup.sh, which installs @redocly/cli with npm";
+  }
+  auto r = client_->Get("/openapi.json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  testing::WriteFile(dir_ / "openapi.json", r->body);
+  // No telemetry, no update check: the test talks to nothing but itself.
+  const auto lint =
+      testing::RunCommand("cd " + testing::Quote(dir_.path().string()) +
+                              " && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true " +
+                              testing::Quote(redocly.string()) +
+                              " lint --extends recommended --format json openapi.json 2>lint.log",
+                          300);
+  const auto report = nlohmann::json::parse(lint.output, nullptr, false);
+  ASSERT_TRUE(report.is_object() && report.contains("totals"))
+      << "exit " << lint.exit_code << ": " << lint.output << testing::ReadFile(dir_ / "lint.log");
+  for (const auto& problem : report["problems"]) {
+    ADD_FAILURE() << problem.value("severity", "") << " " << problem.value("ruleId", "") << " at "
+                  << problem["location"][0].value("pointer", "") << ": "
+                  << problem.value("message", "");
+  }
+  EXPECT_EQ(report["totals"]["errors"], 0);
+  EXPECT_EQ(report["totals"]["warnings"], 0);
+  EXPECT_EQ(lint.exit_code, 0) << testing::ReadFile(dir_ / "lint.log");
+}
+
+// Every path the README documents answers: the API's, the pages for
+// people, /health at the root and under /api/v1 (a browser at / used to get
+// a JSON 404, /api/v1/health and /docs/ were 404).
+TEST_F(ApiTest, EveryDocumentedPathAnswers) {
+  const std::string token = NewUser("alice");
+  const std::string id = UploadJpeg(token, 1).value("id", "");
+  ASSERT_FALSE(id.empty());
+  struct Case {
+    std::string path;
+    std::string content_type;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"/", "text/html"},
+           {"/health", "application/json"},
+           {"/api/v1/health", "application/json"},
+           {"/openapi.json", "application/json"},
+           {"/docs", "text/html"},
+           {"/docs/", "text/html"},
+           {"/api/v1/users/me", "application/json"},
+           {"/api/v1/photos", "application/json"},
+           {"/api/v1/photos/" + id, "application/json"},
+           {"/api/v1/photos/" + id + "/original", "image/jpeg"},
+           {"/api/v1/photos/" + id + "/thumbnail", "image/jpeg"},
+           {"/api/v1/photos/" + id + "/thumbnail?size=preview", "image/jpeg"},
+           {"/api/v1/browse/dates", "application/json"},
+           {"/api/v1/browse/cameras", "application/json"},
+           {"/api/v1/browse/places", "application/json"},
+           {"/api/v1/admin/users", "application/json"},  // the first account is an admin
+       }) {
+    auto r = Get(c.path, token);
+    ASSERT_TRUE(r) << c.path;
+    EXPECT_EQ(r->status, 200) << c.path << ": " << r->body;
+    EXPECT_EQ(r->get_header_value("Content-Type").rfind(c.content_type, 0), 0u)
+        << c.path << ": " << r->get_header_value("Content-Type");
+  }
+  // The page at / leads to the documentation and the API.
+  auto home = client_->Get("/");
+  ASSERT_TRUE(home);
+  for (const char* link : {"href=\"/docs\"", "href=\"/openapi.json\"", "href=\"/api/v1/health\""}) {
+    EXPECT_NE(home->body.find(link), std::string::npos) << link;
+  }
+  EXPECT_EQ(Json(client_->Get("/api/v1/health")), nlohmann::json({{"status", "ok"}}));
+  // Still a JSON 404 elsewhere, a trailing slash included where none is
+  // offered.
+  for (const char* path : {"/nope", "/api/v1/health/", "/docs//", "/api/v1"}) {
+    auto r = client_->Get(path);
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->status, 404) << path;
+    EXPECT_EQ(ErrorCode(r), "not_found") << path;
   }
 }
 

@@ -215,7 +215,19 @@ TEST_F(CliTest, QuotaIsEnforcedWithAClearMessage) {
   EXPECT_NE(list.output.find("bob"), std::string::npos);
   auto quota = Octopus("user quota bob 10G");
   EXPECT_EQ(quota.exit_code, 0) << quota.output;
+  EXPECT_EQ(quota.output.find("warning"), std::string::npos) << quota.output;
   EXPECT_EQ(Octopus("import --user bob " + Quote(big)).exit_code, 0);
+  // Below the usage: accepted, with a warning that says by how much, and
+  // the next import says bob is over.
+  quota = Octopus("user quota bob 20K");
+  EXPECT_EQ(quota.exit_code, 0) << quota.output;
+  EXPECT_NE(quota.output.find("warning: bob already stores"), std::string::npos) << quota.output;
+  EXPECT_NE(quota.output.find("over the new quota"), std::string::npos) << quota.output;
+  const auto small = home_ / "small.jpg";
+  testing::WriteFile(small, testing::MakeJpeg(16, 16, 2));
+  r = Octopus("import --user bob " + Quote(small));
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("over the quota of 20 kB"), std::string::npos) << r.output;
 }
 
 TEST_F(CliTest, UserManagementErrorsAreClear) {

@@ -197,7 +197,17 @@ TEST_F(CrashTest, KilledAtRandomMomentsLosesNothingAcknowledged) {
                                  [&](const Source& s) { return s.name == name; });
     EXPECT_EQ(testing::Sha256OfFile(mnt_ / "all" / name), it->sha256) << name;
   }
-  EXPECT_TRUE(fs::is_empty(mnt_ / "import"));
+  // import/ lists what it received and recorded (a sync target): only
+  // copies that were imported, each reading back whole; never a staging
+  // name or a half-written file.
+  for (const auto& e : fs::directory_iterator(mnt_ / "import")) {
+    const std::string name = e.path().filename().string();
+    const auto it = std::find_if(sources.begin(), sources.end(),
+                                 [&](const Source& s) { return s.name == name; });
+    ASSERT_NE(it, sources.end()) << "not a copy: " << name;
+    EXPECT_TRUE(shown.count(name)) << "listed in import/ but not stored: " << name;
+    EXPECT_EQ(testing::Sha256OfFile(e.path()), it->sha256) << name;
+  }
   auto res = client->Get("/api/v1/users/me", auth);
   ASSERT_TRUE(res && res->status == 200);
   const auto me = nlohmann::json::parse(res->body);

@@ -78,6 +78,15 @@ void AddUserCommands(CLI::App& app, CliContext& ctx) {
     if (!lib) return;
     if (Status s = lib->SetQuota(quota_args->name, *size); !s.ok()) return ctx.Fail(s.message());
     std::cout << "quota of " << quota_args->name << " set to " << FormatSize(*size) << "\n";
+    // Accepted below the usage (an administrator may mean to stop a user's
+    // growth), but never silently: nothing is deleted, new photos are
+    // refused until the user is back under it.
+    if (auto u = lib->FindUser(quota_args->name); u.ok() && u->used_bytes > u->quota_bytes) {
+      std::cerr << "warning: " << u->name << " already stores " << FormatSize(u->used_bytes) << ", "
+                << FormatSize(u->used_bytes - u->quota_bytes)
+                << " over the new quota: their photos stay, and every new photo is refused "
+                   "until they delete that much or the quota is raised\n";
+    }
   });
 
   struct PasswdArgs {

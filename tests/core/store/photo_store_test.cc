@@ -10,6 +10,7 @@
 #include <random>
 
 #include "core/photo_cursor.h"
+#include "core/store/change_feed.h"
 #include "core/store/folder_counts.h"
 #include "tests/testing/store_fixture.h"
 
@@ -163,8 +164,8 @@ TEST_F(PhotoStoreTest, BadQueriesAreRefusedSayingWhy) {
   }
 }
 
-// The folder counts after any sequence of changes are what grouping every
-// photo gives.
+// The folder counts after any sequence of changes (a user's corrections of
+// date and place among them) are what grouping every photo gives.
 TEST_F(PhotoStoreTest, FolderCountsFollowEveryChange) {
   std::mt19937 rng(11);
   std::map<std::string, Photo> live;
@@ -174,7 +175,7 @@ TEST_F(PhotoStoreTest, FolderCountsFollowEveryChange) {
     const auto pick = [&] {
       return std::next(live.begin(), static_cast<std::ptrdiff_t>(rng() % live.size()));
     };
-    const unsigned op = rng() % 4;
+    const unsigned op = rng() % 5;
     if (op == 0 || live.size() < 3) {
       const auto& camera = kCameras[rng() % 3];
       Photo p = Row(alice_, 'p' + std::to_string(step), "a.jpg",
@@ -192,9 +193,28 @@ TEST_F(PhotoStoreTest, FolderCountsFollowEveryChange) {
       auto it = pick();
       it->second.place = kPlaces[rng() % 4];
       ASSERT_TRUE(photos.SetPlace(alice_, it->first, it->second.place).ok());
-    } else {
+    } else if (op == 3) {
       auto it = pick();
       ASSERT_TRUE(photos.Rename(alice_, it->first, "b.jpg").ok());
+    } else {
+      // A user's correction: a date, a place or both, out of an estimate.
+      auto it = pick();
+      PhotoCorrection correction;
+      if (rng() % 2 == 0) {
+        correction.taken_at = CaptureTime{"2024-08-0" + std::to_string(1 + rng() % 3) + "T09:00:00",
+                                          std::string("+02:00")};
+        it->second.meta.taken_at = correction.taken_at->local;
+        it->second.meta.taken_at_offset = correction.taken_at->offset;
+        it->second.meta.taken_at_estimated = false;
+      }
+      if (!correction.taken_at || rng() % 2 == 0) {
+        correction.place = kPlaces[rng() % 4];
+        it->second.place = *correction.place;
+      }
+      auto corrected = photos.Correct(alice_, it->first, correction);
+      ASSERT_TRUE(corrected.ok()) << corrected.status().ToString();
+      EXPECT_EQ(corrected->meta.taken_at, it->second.meta.taken_at);
+      EXPECT_EQ(corrected->place, it->second.place);
     }
     ASSERT_TRUE(tx->Commit().ok());
     std::vector<Photo> all;
@@ -222,6 +242,42 @@ TEST_F(PhotoStoreTest, FolderCountsFollowEveryChange) {
   auto after = FolderCounts(*db_).Tree(alice_, View::kPlace);
   EXPECT_EQ(before->count, after->count);
   EXPECT_EQ(before->children.size(), after->children.size());
+}
+
+// A correction is one feed entry in the caller's transaction; one that
+// changes nothing is none; an absent photo is kNotFound.
+TEST_F(PhotoStoreTest, ACorrectionAppendsOneFeedEntryAndMarksAPlaceAsTheUsers) {
+  PhotoStore photos(*db_);
+  ASSERT_TRUE(photos.Insert(Row(alice_, "p1", "a.jpg", "2024-07-01T10:00:00")).ok());
+  const auto head = [&] { return ChangeFeed(*db_).Position(alice_)->head; };
+  const std::int64_t before = head();
+  PhotoCorrection rename;
+  rename.filename = "a.jpg";
+  ASSERT_TRUE(photos.Correct(alice_, "p1", rename).ok());
+  EXPECT_EQ(head(), before) << "the same name: nothing written";
+  rename.filename = "b.jpg";
+  auto renamed = photos.Correct(alice_, "p1", rename);
+  ASSERT_TRUE(renamed.ok());
+  EXPECT_EQ(renamed->filename, "b.jpg");
+  EXPECT_EQ(head(), before + 1);
+  EXPECT_EQ(photos.Correct(bob_, "p1", rename).status().code(), Code::kNotFound);
+  EXPECT_EQ(photos.Correct(alice_, "absent", rename).status().code(), Code::kNotFound);
+
+  const auto set_by_user = [&] {
+    auto positions = photos.Positions(alice_);
+    EXPECT_TRUE(positions.ok());
+    return positions.ok() && positions->size() == 1 && positions->front().place_set_by_user;
+  };
+  EXPECT_FALSE(set_by_user());
+  // The place it already has, given: no move, but now the user's.
+  PhotoCorrection none;
+  none.place = std::optional<Place>();
+  ASSERT_TRUE(photos.Correct(alice_, "p1", none).ok());
+  EXPECT_TRUE(set_by_user());
+  EXPECT_EQ(head(), before + 2);
+  // Setting a place by GPS later (reindexing skips these) leaves the mark.
+  ASSERT_TRUE(photos.SetPlace(alice_, "p1", kPlaces[1]).ok());
+  EXPECT_TRUE(set_by_user());
 }
 
 }  // namespace
