@@ -78,6 +78,14 @@ Status Accounts::SetDisabled(const std::string& name, bool disabled) {
   return UserStore(*db).SetDisabled(name, disabled);
 }
 
+Status Accounts::SetAdmin(const std::string& name, bool is_admin) {
+  // Granting moves the epoch too: a session cached before it would go on
+  // being refused the admin routes until the cache happened to refresh.
+  ASSIGN_OR_RETURN(auto revoking, epoch_.BeginWrite());
+  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
+  return UserStore(*db).SetAdmin(name, is_admin);
+}
+
 Status Accounts::Remove(const std::string& name) {
   ASSIGN_OR_RETURN(const User user, Find(name));
   {

@@ -1,6 +1,6 @@
 // User accounts: names, passwords, quotas, admin and disabled flags.
 // Writes that can invalidate a cached session (a password change,
-// disabling, removal, taking admin away) move the home's revocation epoch
+// disabling, removal, granting or taking admin) move the home's revocation epoch
 // (core/revocation_epoch.h), so every process re-checks on the next request.
 //
 // Thread-safe.
@@ -32,6 +32,10 @@ class Accounts {
   Status SetQuota(const std::string& name, std::int64_t quota_bytes);
   Status SetPassword(const std::string& name, const std::string& password);
   Status SetDisabled(const std::string& name, bool disabled);
+  // Grants or revokes administration. Both directions move the epoch:
+  // cached sessions carry is_admin, and the next request must see the
+  // change either way.
+  Status SetAdmin(const std::string& name, bool is_admin);
   // Removes the user, their photos, blobs and thumbnails.
   Status Remove(const std::string& name);
   // kUnauthenticated for an unknown user, a wrong password or a disabled

@@ -153,7 +153,7 @@ class Settings {
 
 }  // namespace
 
-Result<Config> LoadConfig(const Overrides& flags) {
+Result<Config> LoadConfig(const Overrides& flags, HomeUse use) {
   Config c;
   {
     Settings pre(flags, {});
@@ -161,6 +161,14 @@ Result<Config> LoadConfig(const Overrides& flags) {
     c.home = (home && !home->empty()) ? fs::path(*home) : DefaultHome();
   }
   c.home = fs::absolute(c.home).lexically_normal();
+  if (use == HomeUse::kExisting) {
+    // The database is what makes a folder a library: the layout alone is
+    // made by any first use, before there is anything in it.
+    std::error_code ec;
+    const bool present = fs::exists(c.database_path(), ec);
+    if (ec) return Status::IoError("cannot read " + c.database_path().string(), ec.value());
+    if (!present) return Status::NotFound("no library at " + c.home.string());
+  }
   for (const auto& dir : {c.storage_dir(), c.logs_dir(), c.instance_dir()}) {
     if (Status s = MakeDir(dir); !s.ok()) return s;
   }
@@ -199,6 +207,7 @@ Result<Config> LoadConfig(const Overrides& flags) {
            s.String("OCTOPUS_ACCEL_REDIRECT", c.accel_redirect),
            s.Path("OCTOPUS_MOUNT", c.mount_point),
            s.Path("OCTOPUS_PLACES_INDEX", c.places_index),
+           s.Path("OCTOPUS_PLACES_DATA", c.places_data),
            s.Integer("OCTOPUS_TRASH_DAYS", c.trash_days, 0, 36500),
        }) {
     if (!st.ok()) return st;

@@ -45,6 +45,9 @@ struct Config {
   std::string accel_redirect;          // OCTOPUS_ACCEL_REDIRECT
   std::filesystem::path mount_point;   // OCTOPUS_MOUNT
   std::filesystem::path places_index;  // OCTOPUS_PLACES_INDEX
+  // GeoNames data to build places_index from (dump files or npm packages);
+  // empty: the front end's default (the CLI: web/node_modules of its source tree).
+  std::filesystem::path places_data;  // OCTOPUS_PLACES_DATA
   // Days a deleted photo stays in the trash before it is purged for good
   // (0: purged at the next sweep).
   int trash_days = 30;  // OCTOPUS_TRASH_DAYS
@@ -59,11 +62,20 @@ struct Config {
 // Flags given on the command line, by setting name ("OCTOPUS_PORT" -> "9000").
 using Overrides = std::map<std::string, std::string>;
 
+// Whether LoadConfig may make a new library home.
+enum class HomeUse {
+  kCreate,    // commands that set a library up (user add, serve)
+  kExisting,  // every other command: a mistyped --home is an error, not a
+              // new empty library
+};
+
 // Resolves the home (flag "OCTOPUS_HOME", env OCTOPUS_HOME, ~/.OctopusPhotos),
 // creates its layout on first use (data/storage, data/logs, instance, and a
 // `.env` with a fresh random OCTOPUS_SECRET_KEY, mode 0600), then reads every
 // setting by precedence. Bad values are an error naming the setting.
-Result<Config> LoadConfig(const Overrides& flags);
+// With HomeUse::kExisting, a home without a database is kNotFound ("no
+// library at DIR") and nothing is created.
+Result<Config> LoadConfig(const Overrides& flags, HomeUse use = HomeUse::kCreate);
 
 // Parses "500M", "10G", "1.5T", "123" (bytes). Decimal units (1G = 10^9),
 // "GiB"-style binary units accepted too.

@@ -100,13 +100,12 @@ Result<IngestResult> Ingestor::Ingest(UserId owner, const IngestRequest& request
       request.filename.empty() ? request.source.filename().string() : request.filename);
   ASSIGN_OR_RETURN(const MappedFile file, MappedFile::Open(request.source));
   const auto bytes = file.bytes();
-  if (bytes.empty()) {
-    return Status::UnsupportedMedia("not a supported image: " + shown + " is empty");
-  }
+  // Every front end names the file beside the message: it is not repeated.
+  if (bytes.empty()) return Status::UnsupportedMedia("not a supported image: the file is empty");
   const auto type =
       image::DetectMediaType(bytes.subspan(0, std::min<std::size_t>(bytes.size(), 64)));
   if (type == image::MediaType::kUnknown) {
-    return Status::UnsupportedMedia("not a supported image: " + shown + " is not JPEG or HEIC");
+    return Status::UnsupportedMedia("not a supported image: not JPEG or HEIC");
   }
   // The header and EXIF first: they are cheap and refuse a broken file or a
   // decompression bomb before its bytes are even hashed.

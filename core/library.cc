@@ -93,6 +93,9 @@ Status Library::SetPassword(const std::string& name, const std::string& password
 Status Library::SetDisabled(const std::string& name, bool disabled) {
   return impl_->accounts.SetDisabled(name, disabled);
 }
+Status Library::SetAdmin(const std::string& name, bool is_admin) {
+  return impl_->accounts.SetAdmin(name, is_admin);
+}
 Status Library::RemoveUser(const std::string& name) { return impl_->accounts.Remove(name); }
 Result<User> Library::Authenticate(const std::string& name, const std::string& password) {
   return impl_->accounts.Authenticate(name, password);

@@ -69,6 +69,10 @@ class Library {
   Status SetQuota(const std::string& name, std::int64_t quota_bytes);
   Status SetPassword(const std::string& name, const std::string& password);
   Status SetDisabled(const std::string& name, bool disabled);
+  // Grants or revokes administration. Either moves the epoch like
+  // SetDisabled: cached sessions carry is_admin, and the next API request
+  // must see the change.
+  Status SetAdmin(const std::string& name, bool is_admin);
   // Removes the user, their photos, blobs and thumbnails.
   Status RemoveUser(const std::string& name);
   // kUnauthenticated for an unknown user, a wrong password or a disabled
@@ -76,7 +80,7 @@ class Library {
   Result<User> Authenticate(const std::string& name, const std::string& password);
 
   // --- sessions (API tokens, by their JWT id) ---
-  // SetPassword, SetDisabled, RemoveUser and the Revoke calls below move the
+  // SetPassword, SetDisabled, SetAdmin, RemoveUser and the Revoke calls below move the
   // home's revocation epoch (core/revocation_epoch.h), which every process
   // checks before trusting a session it cached.
   Status AddSession(UserId user, const std::string& jti, std::int64_t expires_at);

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Builds and starts the service: the HTTP API and the FUSE mount of the
-# admin's library, over the library home (~/.OctopusPhotos by default).
+# Builds what the service runs (the octopus binary only: tests, fuzzers and
+# benchmarks are built by tools/test.sh) and starts it: the HTTP API and the
+# FUSE mount of the admin's library, over the library home
+# (~/.OctopusPhotos by default). On its first start the service builds the
+# places index from the GeoNames data tools/setup.sh installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tools/build.sh
-# The places index, built once from the GeoNames data set-up installed.
-tools/places/build_index.sh || echo "start: no places index; photos get no place" >&2
+BUILD_TARGETS="octopus" tools/build.sh
 exec build/tools/octopus serve "$@"

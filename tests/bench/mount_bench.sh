@@ -97,8 +97,9 @@ drop_caches
 t0=$(now); cp -r "$work/copy/DCIM" "$work/mnt-copier/import/"; t1=$(now)
 drop_caches
 t2=$(now); $octo import --user importer "$work/copy/DCIM" >/dev/null; t3=$(now)
-copied=$($octo ls --user copier | wc -l)
-imported=$($octo ls --user importer | wc -l)
+count() { $octo ls --user "$1" --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+copied=$(count copier)
+imported=$(count importer)
 
 awk -v nr="$N_READ" -v mb="$bytes" -v dc="$direct_cold" -v mc="$mount_cold" \
     -v dw="$direct_warm" -v mw="$mount_warm" -v nl="$N_LIST" -v ln="$ls_native" \

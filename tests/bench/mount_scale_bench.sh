@@ -49,6 +49,8 @@ sqlite3 -separator ' ' "$db" "SELECT filename || '.' || rowid, size FROM photos"
   (cd "$work/native" && perl -ne '($f, $s) = split; open(F, ">", $f) or die; truncate(F, $s); close(F)')
 
 status() { awk -v k="$1:" '$1 == k { printf "%.1f", $2 / 1024 }' "/proc/$pid/status"; }
+# Built beforehand: a first use would build it inside the measured process.
+$octo places build >/dev/null 2>&1 || true
 $octo mount --user bench "$work/mnt" -f 2>"$work/mount.log" &
 pid=$!
 for _ in $(seq 1 600); do

@@ -27,6 +27,29 @@ TEST(ConfigTest, FirstUseCreatesTheLayoutAndAPrivateSecret) {
   EXPECT_EQ(again->secret_key, c->secret_key);
 }
 
+// Read-only commands load the config this way: a mistyped home must be an
+// error, never a new empty library.
+TEST(ConfigTest, ExistingHomeOnlyIsRequiredWithoutCreatingOne) {
+  testing::TempDir dir;
+  const auto home = dir / "typo";
+  auto missing = LoadConfig({{"OCTOPUS_HOME", home.string()}}, HomeUse::kExisting);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), Code::kNotFound);
+  EXPECT_EQ(missing.status().message(), "no library at " + home.string());
+  EXPECT_FALSE(std::filesystem::exists(home));
+
+  // The layout alone (left by a first use that made no database) is not a
+  // library either, and is left as it is.
+  ASSERT_TRUE(LoadConfig({{"OCTOPUS_HOME", home.string()}}).ok());
+  auto empty = LoadConfig({{"OCTOPUS_HOME", home.string()}}, HomeUse::kExisting);
+  EXPECT_EQ(empty.status().code(), Code::kNotFound);
+
+  testing::WriteFile(home / "instance" / "octopus.db", "");
+  auto found = LoadConfig({{"OCTOPUS_HOME", home.string()}}, HomeUse::kExisting);
+  ASSERT_TRUE(found.ok()) << found.status().message();
+  EXPECT_EQ(found->home, home);
+}
+
 TEST(ConfigTest, FlagsBeatEnvironmentWhichBeatsDotEnv) {
   testing::TempDir dir;
   const auto home = (dir / "h").string();

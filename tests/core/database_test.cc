@@ -19,7 +19,7 @@ class DatabaseTest : public ::testing::Test {
     for (int k = 1; k <= 3; ++k) {
       auto ins = db_->Prepare("INSERT INTO t(k, v) VALUES (:k, :v)");
       ASSERT_TRUE(ins.ok());
-      const std::string v = "v" + std::to_string(k);
+      const std::string v = 'v' + std::to_string(k);
       ASSERT_TRUE(ins->Bind(":k", k).Bind(":v", v).Run().ok());
     }
   }

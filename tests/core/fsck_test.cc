@@ -25,7 +25,7 @@ class FsckTest : public ::testing::Test {
     owner_ = lib_->CreateUser("alice", "long enough password")->id;
   }
   Photo Import(int seed) {
-    const auto src = dir_ / ("p" + std::to_string(seed) + ".jpg");
+    const auto src = dir_ / ('p' + std::to_string(seed) + ".jpg");
     testing::WriteFile(src, testing::MakeJpeg(200, 100, seed));
     IngestRequest req;
     req.source = src;

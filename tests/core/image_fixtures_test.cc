@@ -38,7 +38,7 @@ TEST(ImageFixturesTest, EveryOrientationWrittenByExiv2) {
   TempDir dir;
   for (int o = 1; o <= 8; ++o) {
     SCOPED_TRACE(o);
-    const auto file = dir / ("o" + std::to_string(o) + ".jpg");
+    const auto file = dir / ('o' + std::to_string(o) + ".jpg");
     WriteFile(file, MakeJpeg(600, 400, o));
     Exiv2Set(file, "-M'set Exif.Image.Orientation Short " + std::to_string(o) + "'");
     const std::string bytes = ReadFile(file);

@@ -145,7 +145,7 @@ TEST_F(LibraryTest, TwoProcessesImportingAtOnceNeverExceedTheQuota) {
   std::int64_t one = 0;
   for (int p = 0; p < 2; ++p) {
     for (int i = 0; i < kPerProcess; ++i) {
-      files[p].push_back(Jpeg("p" + std::to_string(p) + "-" + std::to_string(i) + ".jpg",
+      files[p].push_back(Jpeg('p' + std::to_string(p) + "-" + std::to_string(i) + ".jpg",
                               100 + p * 1000 + i, 64, 64));
       one = std::max<std::int64_t>(one, std::filesystem::file_size(files[p].back()));
     }
@@ -425,7 +425,7 @@ TEST_F(LibraryTest, ConsumedStagedFileIsMovedAndRemovedOnRefusal) {
 TEST_F(LibraryTest, ListPhotosPagesWithAnOpaqueCursor) {
   for (int i = 0; i < 7; ++i) {
     IngestRequest req;
-    req.source = Jpeg("p" + std::to_string(i) + ".jpg", 60 + i, 32, 32);
+    req.source = Jpeg('p' + std::to_string(i) + ".jpg", 60 + i, 32, 32);
     req.mtime = 1'700'000'000 + i * 86400;  // distinct estimated dates
     ASSERT_TRUE(lib_->Ingest(alice_, req).ok());
   }

@@ -100,6 +100,22 @@ TEST_F(SessionRevocationTest, DisableInAnotherProcessIsHonouredAtOnce) {
   EXPECT_TRUE(lib_->SessionUser(alice_, "a1").ok()) << "re-enabled: the sessions count again";
 }
 
+// The cached identity carries is_admin: a grant or a revocation made by
+// another process (`octopus user admin`) counts on the very next call.
+TEST_F(SessionRevocationTest, AdminGrantAndRevocationInAnotherProcessCountAtOnce) {
+  InChild([](Library& lib) { return lib.SetAdmin("alice", true); });
+  auto granted = lib_->SessionUser(alice_, "a1");
+  ASSERT_TRUE(granted.ok());
+  EXPECT_TRUE(granted->is_admin);
+  EXPECT_TRUE(lib_->SessionUser(alice_, "a1")->is_admin) << "and cached so";
+  InChild([](Library& lib) { return lib.SetAdmin("alice", false); });
+  auto revoked = lib_->SessionUser(alice_, "a1");
+  ASSERT_TRUE(revoked.ok()) << "still signed in, no longer an administrator";
+  EXPECT_FALSE(revoked->is_admin);
+  EXPECT_FALSE(lib_->SessionUser(bob_, "b1")->is_admin);
+  EXPECT_EQ(lib_->SetAdmin("nobody", true).code(), Code::kNotFound);
+}
+
 TEST_F(SessionRevocationTest, LogoutInAnotherProcessIsHonouredAtOnce) {
   InChild([](Library& lib) { return lib.RevokeSession("a1"); });
   EXPECT_FALSE(lib_->SessionUser(alice_, "a1").ok());

@@ -50,7 +50,7 @@ TEST(ThumbnailCacheTest, ReadsUnderAnOlderEpochAreNotKept) {
 TEST(ThumbnailCacheTest, StaysWithinItsBudgetDroppingTheLeastRecentlyUsed) {
   ThumbnailCache cache(800);  // entries up to 100 bytes are kept
   for (int i = 0; i < 8; ++i) {
-    cache.Insert(1, "p" + std::to_string(i), ThumbnailSize::kSmall, Bytes('x', 100), 1);
+    cache.Insert(1, 'p' + std::to_string(i), ThumbnailSize::kSmall, Bytes('x', 100), 1);
   }
   EXPECT_EQ(cache.bytes(), 800u);
   ASSERT_NE(cache.Find(1, "p0", ThumbnailSize::kSmall, 1), nullptr);  // p0 is now recent

@@ -279,7 +279,7 @@ TEST_F(MountTest, RemovingAPhotoAnywhereTrashesItAndPurgingFreesQuota) {
 
 TEST_F(MountTest, RemovingAViewFolderRecursivelyDeletesItsPhotosAndSucceeds) {
   DoMount();
-  for (int i = 0; i < 5; ++i) Photo("r" + std::to_string(i) + ".jpg", 10 + i);
+  for (int i = 0; i < 5; ++i) Photo('r' + std::to_string(i) + ".jpg", 10 + i);
   Photo("keep.jpg", 20);
   auto r = Sh("cp " + Quote(src().string()) + "/r*.jpg " + M("all/"));
   ASSERT_EQ(r.exit_code, 0) << r.output;

@@ -289,7 +289,7 @@ class RandomLibrary {
 
   Photo New() {
     Photo p;
-    p.id = "p" + std::to_string(next_id_++);
+    p.id = 'p' + std::to_string(next_id_++);
     p.imported_at =
         "2024-01-01T00:00:0" + std::to_string(Pick(4)) + "." + std::to_string(100 + Pick(3)) + "Z";
     Reshape(&p);

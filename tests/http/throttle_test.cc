@@ -54,7 +54,7 @@ TEST_F(ThrottleTest, MemoryIsBounded) {
   // max_entries is 4: a fifth key evicts the oldest window, never grows.
   for (int i = 0; i < 100; ++i) {
     now_ += std::chrono::seconds(0);
-    throttle_.RecordFailure("u" + std::to_string(i), "a" + std::to_string(i));
+    throttle_.RecordFailure('u' + std::to_string(i), 'a' + std::to_string(i));
   }
   // Still consistent: a recent user keeps its count.
   throttle_.RecordFailure("u99", "a99");

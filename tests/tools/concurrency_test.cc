@@ -92,7 +92,7 @@ TEST_F(ConcurrencyTest, QuotaRaceNeverExceedsTheQuotaAndRefusesCleanly) {
   std::int64_t total = 0;
   for (int w = 0; w < kWriters; ++w) {
     for (int i = 0; i < kPerWriter; ++i) {
-      const auto p = Photo("w" + std::to_string(w) + "-" + std::to_string(i) + ".jpg", w * 100 + i,
+      const auto p = Photo('w' + std::to_string(w) + "-" + std::to_string(i) + ".jpg", w * 100 + i,
                            400 + i, 300);
       files[w].push_back(p);
       const auto size = static_cast<std::int64_t>(fs::file_size(p));
@@ -256,7 +256,7 @@ TEST_F(ConcurrencyTest, MixedLoadOf64ConnectionsAndCopies) {
             break;
           }
           case 2: {  // upload a new photo
-            const std::string name = "c" + std::to_string(c) + "-" + std::to_string(op) + ".jpg";
+            const std::string name = 'c' + std::to_string(c) + "-" + std::to_string(op) + ".jpg";
             fs::path p;
             {
               std::lock_guard lock(mu);  // the source files share a folder

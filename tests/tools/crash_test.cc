@@ -101,7 +101,7 @@ TEST_F(CrashTest, KilledAtRandomMomentsLosesNothingAcknowledged) {
   std::vector<Source> sources;
   for (int i = 0; i < photo_count; ++i) {
     Source s;
-    s.name = "p" + std::to_string(1000 + i) + ".jpg";
+    s.name = 'p' + std::to_string(1000 + i) + ".jpg";
     s.path = dir_ / "src" / s.name;
     testing::WriteFile(s.path, testing::MakeDistinctJpeg(160 + i % 7, 120, i));
     s.sha256 = testing::Sha256OfFile(s.path);

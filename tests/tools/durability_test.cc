@@ -95,7 +95,7 @@ TEST(DurabilityTest, BlobsAreDurableBeforeTheRowThatNamesThem) {
                                " user add alice --password-stdin");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   for (int i = 0; i < 3; ++i) {
-    testing::WriteFile(dir / ("p" + std::to_string(i) + ".jpg"), testing::MakeJpeg(300, 200, i));
+    testing::WriteFile(dir / ('p' + std::to_string(i) + ".jpg"), testing::MakeJpeg(300, 200, i));
   }
   // -ff: one trace file per thread, so no line is split by another thread.
   // Each photo is ingested by one thread from start to commit, so each

@@ -98,5 +98,26 @@ TEST_F(ServiceTest, UploadsShowInTheMountAndCopiesShowInTheApi) {
   EXPECT_EQ(nlohmann::json::parse(r.output).value("used_bytes", -1), 0) << r.output;
 }
 
+// The README's order, `user add alice` then `serve`, leaves no
+// administrator: serve says so, and the CLI's grant and revocation count on
+// alice's next request to the running server (her session is cached there
+// with its admin flag).
+TEST_F(ServiceTest, NoAdministratorIsWarnedAndTheCliGrantsAndRevokesOne) {
+  EXPECT_NE(service_.Output().find("no administrator"), std::string::npos) << service_.Output();
+  auto status = [&] {
+    return AuthCurl("-o /dev/null -w '%{http_code}' " + Url("/admin/users")).output;
+  };
+  EXPECT_EQ(status(), "403");
+  EXPECT_EQ(status(), "403") << "and cached";
+  const std::string octopus = testing::OctopusCommand(dir_ / "home");
+  auto r = RunCommand(octopus + " user admin alice");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(status(), "200");
+  EXPECT_EQ(status(), "200");
+  r = RunCommand(octopus + " user admin alice --revoke");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(status(), "403");
+}
+
 }  // namespace
 }  // namespace octopus

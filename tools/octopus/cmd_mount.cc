@@ -4,8 +4,9 @@
 // Without -f the command returns once the mount is ready (or failed), so a
 // script can use it at once: it forks before any thread exists, the child
 // mounts and reports through a pipe, the parent prints the outcome and
-// exits. SIGINT, SIGTERM and SIGHUP unmount cleanly; so does
-// `fusermount3 -u MOUNTPOINT`.
+// exits. SIGINT, SIGTERM and SIGHUP unmount cleanly; so do `octopus umount
+// MOUNTPOINT` and `fusermount3 -u MOUNTPOINT`. The mount point must be an
+// empty folder: mounting over files would hide them.
 #ifdef OCTOPUS_HAVE_FS
 
 #include <fcntl.h>
@@ -45,7 +46,7 @@ int RunMount(CliContext& ctx, const MountArgs& args, UserId user,
   sigaddset(&set, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 
-  auto config = ctx.LoadConfig();
+  auto config = ctx.LoadConfig(HomeUse::kExisting);
   if (!config.ok()) {
     report(config.status().ToString());
     return 1;
@@ -56,7 +57,10 @@ int RunMount(CliContext& ctx, const MountArgs& args, UserId user,
     report(lib.status().ToString());
     return 1;
   }
-  auto places = LoadPlaces(**lib);  // photos copied in get their place
+  // Photos copied in get their place. Before report(): a background mount
+  // still has the terminal's stderr here. In the foreground the log goes
+  // to stderr already.
+  auto places = LoadPlaces(**lib, /*tell_stderr=*/!args.foreground);
   fs::MountOptions options;
   options.mountpoint = args.mountpoint;
   options.user = user;
@@ -89,6 +93,7 @@ void Run(CliContext& ctx, const MountArgs& args) {
     user = u->id;
   }  // closed before fork: a child must not inherit open SQLite handles
   const std::string where = std::filesystem::absolute(args.mountpoint).string();
+  if (Status s = CheckMountPoint(where); !s.ok()) return ctx.Fail(s.message());
   if (args.foreground) {
     ctx.exit_code = RunMount(ctx, args, user, [&](const std::string& err) {
       if (err.empty()) {
@@ -128,7 +133,8 @@ void Run(CliContext& ctx, const MountArgs& args) {
   while ((n = ::read(fds[0], buf, sizeof buf)) > 0) msg.append(buf, static_cast<std::size_t>(n));
   ::close(fds[0]);
   if (msg == "ok") {
-    std::cout << "mounted " << args.user << "'s library on " << where << " (pid " << pid << ")\n";
+    std::cout << "mounted " << args.user << "'s library on " << where << " (pid " << pid
+              << "); stop it with `octopus umount " << where << "`\n";
     return;
   }
   ctx.Fail(msg.empty() ? "the mount process died before mounting" : msg);
@@ -139,7 +145,7 @@ void Run(CliContext& ctx, const MountArgs& args) {
 void AddMountCommand(CLI::App& app, CliContext& ctx) {
   auto args = std::make_shared<MountArgs>();
   CLI::App* cmd = app.add_subcommand("mount", "Show a user's library as folders (FUSE)");
-  cmd->add_option("--user", args->user, "Whose library")->required();
+  cmd->add_option("--user,-u", args->user, "Whose library")->required();
   cmd->add_option("mountpoint", args->mountpoint, "An existing empty directory")->required();
   cmd->add_flag("-f,--foreground", args->foreground, "Stay in the foreground, log to stderr too");
   cmd->add_flag("--allow-other", args->allow_other, "Let other local users see the mount");

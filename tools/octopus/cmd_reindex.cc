@@ -17,12 +17,12 @@ void AddReindexCommand(CLI::App& app, CliContext& ctx) {
       ->required();
   cmd->add_option("--user,-u", args->user, "Only this user's photos");
   cmd->callback([&ctx, args] {
-    auto lib = ctx.OpenLibrary();
+    // Builds the index first when the home has none (LoadPlaces).
+    auto lib = ctx.OpenLibrary({.places = true});
     if (!lib) return;
     if (ctx.places == nullptr) {
-      auto index = places::OpenPlaceIndex(lib->config().places_index);
-      return ctx.Fail("places index: " + index.status().message() +
-                      " (build it with tools/places/build_index.sh)");
+      return ctx.Fail("no usable places index at " + lib->config().places_index.string() +
+                      "; nothing recomputed");
     }
     std::optional<UserId> owner;
     if (!args->user.empty()) {

@@ -91,6 +91,20 @@ Status EnsureAdmin(Library& library, const Config& config) {
   return Status::Ok();
 }
 
+// A home whose users were all made with `octopus user add` (without
+// --admin) has no administrator: EnsureAdmin only acts on a home without
+// users, and nobody could then manage accounts through the API.
+void WarnWithoutAdmin(Library& library) {
+  auto users = library.ListUsers();
+  if (!users.ok()) return;
+  for (const User& u : *users) {
+    if (u.is_admin && !u.disabled) return;
+  }
+  spdlog::warn(
+      "this library has no administrator, so no one can manage users through the API; make one "
+      "with `octopus user admin NAME`");
+}
+
 // Each connection holds two descriptors (the library's and the connection
 // guard's), and refusing one needs a third for a moment; the usual soft
 // limit of 1,024 would make accept() fail long before the guard's caps.
@@ -130,6 +144,10 @@ std::unique_ptr<fs::Mount> StartMount(Library& library, const Config& config,
   options.user = user->id;
   std::error_code ec;
   stdfs::create_directories(options.mountpoint, ec);
+  if (Status s = CheckMountPoint(options.mountpoint); !s.ok()) {
+    spdlog::warn("not mounting: {}; serving the API only", s.message());
+    return nullptr;
+  }
   auto mount = fs::Mount::Start(library, options);
   if (!mount.ok()) {
     // The API is still useful without the mount (a container without
@@ -164,18 +182,15 @@ void Serve(CliContext& ctx, const ServeArgs& args) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 
-  auto library = ctx.OpenLibrary();
+  // Loads the places index (ctx.places), building it on first use.
+  auto library = ctx.OpenLibrary(
+      {.home = HomeUse::kCreate, .places = true, .log = "server", .log_to_stderr = true});
   if (!library) return;
   const Config& config = library->config();
-  InitLogging(config, "server", /*also_stderr=*/true);
   FlushLogsEverySecond();  // after the signal mask above: the thread inherits it
 
-  // OpenLibrary loaded the places index when there is one (ctx.places).
-  if (ctx.places == nullptr) {
-    spdlog::info("no usable places index at {}; photos get no place", config.places_index.string());
-  }
-
   if (Status s = EnsureAdmin(*library, config); !s.ok()) return ctx.Fail(s.message());
+  WarnWithoutAdmin(*library);
   RaiseDescriptorLimit();
   TrashSweeper sweeper(*library);  // the trash's retention time (OCTOPUS_TRASH_DAYS)
 
@@ -231,7 +246,7 @@ void AddServeCommand(CLI::App& app, CliContext& ctx) {
       ->check(CLI::Range(0, 65535));
   cmd->add_option("--mount", args->mount,
                   "Where to mount the library (default ~/OctopusPhotos, OCTOPUS_MOUNT)");
-  cmd->add_option("--user", args->user, "Whose library to mount (default: the administrator)");
+  cmd->add_option("--user,-u", args->user, "Whose library to mount (default: the administrator)");
   cmd->add_flag("--no-mount", args->no_mount, "Serve the API only");
   cmd->add_option("--tls-cert", args->tls_cert, "Serve HTTPS with this certificate (PEM)");
   cmd->add_option("--tls-key", args->tls_key, "The certificate's private key (PEM)");

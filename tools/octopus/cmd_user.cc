@@ -1,6 +1,10 @@
-// octopus user add|list|quota|passwd|remove
+// octopus user add|list|quota|passwd|admin|remove
+//
+// Every subcommand but `add` needs an existing library ("no library at
+// DIR", exit 1); `add` creates the home on first use.
 #include <unistd.h>
 
+#include <algorithm>
 #include <iomanip>
 #include <iostream>
 
@@ -22,9 +26,10 @@ void AddUserCommands(CLI::App& app, CliContext& ctx) {
   add->add_option("NAME", add_args->name, "User name")->required();
   add->add_option("--quota", add_args->quota, "Storage quota (500M, 10G, 1.5T)");
   add->add_flag("--password-stdin", add_args->password_stdin, "Read the password from stdin");
-  add->add_flag("--admin", add_args->admin, "Make the user an administrator");
+  add->add_flag("--admin", add_args->admin,
+                "Make the user an administrator (manages users through the API)");
   add->callback([&ctx, add_args] {
-    auto lib = ctx.OpenLibrary();
+    auto lib = ctx.OpenLibrary({.home = HomeUse::kCreate});
     if (!lib) return;
     std::int64_t quota = -1;
     if (!add_args->quota.empty()) {
@@ -37,8 +42,8 @@ void AddUserCommands(CLI::App& app, CliContext& ctx) {
     if (!password) return ctx.Fail(error);
     auto created = lib->CreateUser(add_args->name, *password, quota, add_args->admin);
     if (!created.ok()) return ctx.Fail(created.status().message());
-    std::cout << "created user " << created->name << " (quota " << FormatSize(created->quota_bytes)
-              << ")\n";
+    std::cout << "created " << (created->is_admin ? "administrator " : "user ") << created->name
+              << " (quota " << FormatSize(created->quota_bytes) << ")\n";
   });
 
   auto* list = user->add_subcommand("list", "List users");
@@ -107,6 +112,32 @@ void AddUserCommands(CLI::App& app, CliContext& ctx) {
     // (the API's own change keeps the session that made it).
     if (Status s = lib->RevokeOtherSessions(u->id, ""); !s.ok()) return ctx.Fail(s.message());
     std::cout << "password of " << passwd_args->name << " changed; their sessions are signed out\n";
+  });
+
+  struct AdminArgs {
+    std::string name;
+    bool revoke = false;
+  };
+  auto admin_args = std::make_shared<AdminArgs>();
+  auto* admin = user->add_subcommand("admin", "Make a user an administrator, or no longer one");
+  admin->add_option("NAME", admin_args->name)->required();
+  admin->add_flag("--revoke", admin_args->revoke, "Take administration away");
+  admin->callback([&ctx, admin_args] {
+    auto lib = ctx.OpenLibrary();
+    if (!lib) return;
+    // Takes effect on the user's next API request, from any process.
+    if (Status s = lib->SetAdmin(admin_args->name, !admin_args->revoke); !s.ok()) {
+      return ctx.Fail(s.message());
+    }
+    std::cout << admin_args->name << (admin_args->revoke ? " is no longer" : " is now")
+              << " an administrator\n";
+    auto users = lib->ListUsers();
+    if (admin_args->revoke && users.ok() &&
+        std::none_of(users->begin(), users->end(),
+                     [](const User& u) { return u.is_admin && !u.disabled; })) {
+      std::cerr << "octopus: warning: the library has no administrator left; make one with "
+                   "`octopus user admin NAME`\n";
+    }
   });
 
   struct RemoveArgs {

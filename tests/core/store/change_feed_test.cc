@@ -105,7 +105,7 @@ TEST_F(ChangeFeedTest, PrunedEntriesPutReadersBehindTheHorizon) {
   ChangeFeed feed(*db_);
   const std::int64_t total = ChangeFeed::kKeep + 2048;
   for (std::int64_t i = 0; i < total; ++i) {
-    ASSERT_TRUE(feed.Append(alice_, "p" + std::to_string(i % 7), ChangeKind::kUpdated).ok());
+    ASSERT_TRUE(feed.Append(alice_, 'p' + std::to_string(i % 7), ChangeKind::kUpdated).ok());
   }
   ASSERT_TRUE(tx->Commit().ok());
   const FeedPosition position = *feed.Position(alice_);

@@ -178,7 +178,7 @@ TEST_F(PhotoStoreTest, FolderCountsFollowEveryChange) {
     const unsigned op = rng() % 5;
     if (op == 0 || live.size() < 3) {
       const auto& camera = kCameras[rng() % 3];
-      Photo p = Row(alice_, "p" + std::to_string(step), "a.jpg",
+      Photo p = Row(alice_, 'p' + std::to_string(step), "a.jpg",
                     rng() % 5 == 0 ? "" : "2024-07-1" + std::to_string(rng() % 3) + "T10:00:00",
                     {camera[0], camera[1]}, kPlaces[rng() % 4]);
       p.meta.taken_at_estimated = p.meta.taken_at.empty();
