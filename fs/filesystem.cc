@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <ctime>
 
+#include "core/companion_files.h"
 #include "core/copy_names.h"
 #include "core/random.h"
 #include "fs/errno_map.h"
@@ -24,6 +25,15 @@ WriteHandle* WriterOf(const Node& n) { return reinterpret_cast<WriteHandle*>(n.w
 // chunks for reuse, so without this the mount would stay at its rebuild
 // peak. Called with no lock held: it walks the whole heap.
 void ReturnFreedMemory() { (void)::malloc_trim(0); }
+
+// A companion's name, or rsync's temporary name for one (rsync drops the
+// leading dot of a dot-file's name in its temporary name: ".DS_Store" is
+// written as ".DS_Store.XXXXXX").
+bool IsCompanion(const std::string& name) {
+  const std::string behind = NameBehindTemporary(name);
+  return IsCompanionFile(name) || IsCompanionFile(behind) ||
+         (behind != name && IsCompanionFile("." + behind));
+}
 
 bool IsView(Area a) {
   return a == Area::kAll || a == Area::kDate || a == Area::kCamera || a == Area::kPlace;
@@ -493,6 +503,16 @@ int Filesystem::Rename(Ino parent, const std::string& name, Ino new_parent,
     const auto target = tree_.Child(new_parent, new_name);
     if (target && target->ino == n->ino) return 0;
     if (target && (flags & RENAME_NOREPLACE)) return EEXIST;
+    if (n->kind == NodeKind::kScratch && n->area == Area::kImport) {
+      // A companion file copied in (rsync's temporary name to the final
+      // one): the entry moves, within import/ only.
+      if (!tree_.InImport(new_parent)) return EXDEV;
+      if (target && target->kind == NodeKind::kDir) return EISDIR;
+      if (target && target->writer != 0) return EBUSY;
+      if (target && !target->overlay) return EEXIST;
+      tree_.Move(n->ino, new_parent, new_name);
+      return 0;
+    }
     if (n->kind == NodeKind::kScratch) {
       // A desktop writing an info file (see trash_info.h): a temporary
       // file renamed over NAME.trashinfo. It stays a scratch file (hidden
@@ -672,7 +692,12 @@ int Filesystem::Create(Ino parent, const std::string& name, int flags, fuse_entr
   std::lock_guard lock(mu_);
   if (!tree_.Find(parent)) return ENOENT;
   const bool in_import = tree_.InImport(parent);
-  const bool scratch = parent == Tree::kDesktopTrashInfo;  // see trash_info.h
+  // Scratch files are accepted and their bytes dropped: what a desktop
+  // writes into the trash's info/ (trash_info.h), and a camera's companion
+  // files copied into import/ (videos, sidecars, ._* and .DS_Store: see
+  // core/companion_files.h), so that copying a whole card in is not a list
+  // of errors, and rsync and cp go on and succeed.
+  const bool scratch = parent == Tree::kDesktopTrashInfo || (in_import && IsCompanion(name));
   if (!in_import && !scratch && parent != Tree::kAll) return EPERM;  // views follow the metadata
   if (scratch && (flags & O_EXCL) && TrashInfoByName_locked(name)) return EEXIST;
   if (const auto existing = tree_.Child(parent, name)) {
@@ -688,9 +713,9 @@ int Filesystem::Create(Ino parent, const std::string& name, int flags, fuse_entr
   if (int err = NewStaging(h.get()); err != 0) return err;
   const Ino ino = tree_
                       .AddOverlay(parent, name, scratch ? NodeKind::kScratch : NodeKind::kStaged,
-                                  scratch ? Area::kTrashInfo
-                                  : in_import ? Area::kImport
-                                              : Area::kAll)
+                                  in_import ? Area::kImport
+                                  : scratch ? Area::kTrashInfo
+                                            : Area::kAll)
                       .ino;
   tree_.Overlay(ino)->writer = reinterpret_cast<std::uint64_t>(h.get());
   h->ino = ino;

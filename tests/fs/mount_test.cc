@@ -229,6 +229,26 @@ TEST_F(MountTest, ImportIsASyncTargetThatRemembersAcrossRemounts) {
   EXPECT_NE(Sh("test -e " + M("all/dupe2.jpg")).exit_code, 0);
 }
 
+// A camera card's companions (videos, sidecars, the system's files) are
+// accepted and dropped: cp and rsync of a whole card succeed.
+TEST_F(MountTest, CameraCompanionsAreAcceptedAndDropped) {
+  DoMount();
+  Photo("card/IMG_0001.JPG", 1);
+  for (const char* f : {"IMG_0001.MOV", "IMG_0001.AAE", "IMG_0001.THM", "._IMG_0001.JPG",
+                        ".DS_Store", "IMG_0001.xmp"}) {
+    testing::WriteFile(src() / "card" / f, std::string("companion ") + f);
+  }
+  auto r = Sh("rsync -a " + Quote((src() / "card").string() + "/") + " " + M("import/r/"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  r = Sh("cp -r " + Quote((src() / "card").string()) + " " + M("import/c"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(PhotoCount(), 1u);
+  EXPECT_EQ(Sh("ls " + M("all")).output, "IMG_0001.JPG\n");
+  EXPECT_EQ(StagedFiles(), 0u);
+  // A companion is not a way to store bytes: it reads empty.
+  EXPECT_EQ(Sh("cat " + M("import/c/IMG_0001.MOV")).output, "");
+}
+
 TEST_F(MountTest, OverQuotaFailsTheWriteAndStoresNothing) {
   ASSERT_TRUE(lib_->SetQuota("alice", 300'000).ok());
   DoMount();
