@@ -24,8 +24,7 @@ Status ImportRecords::Move(UserId owner, const std::string& from, const std::str
   return tx.Commit();
 }
 
-Status ImportRecords::ForEach(UserId owner,
-                              const std::function<void(const ImportEntry&)>& visit) {
+Status ImportRecords::ForEach(UserId owner, const std::function<void(const ImportEntry&)>& visit) {
   ASSIGN_OR_RETURN(auto db, pool_.Acquire());
   return ImportStore(*db).ForEach(owner, visit);
 }

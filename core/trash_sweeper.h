@@ -16,8 +16,7 @@ namespace octopus {
 
 class TrashSweeper {
  public:
-  explicit TrashSweeper(Library& library,
-                        std::chrono::milliseconds every = std::chrono::hours(1));
+  explicit TrashSweeper(Library& library, std::chrono::milliseconds every = std::chrono::hours(1));
   ~TrashSweeper();  // stops the thread and waits for it
   TrashSweeper(const TrashSweeper&) = delete;
   TrashSweeper& operator=(const TrashSweeper&) = delete;

@@ -14,7 +14,8 @@ Attr Filesystem::TrashInfoAttrOf(const Node& files_entry) {
   Attr a;
   a.ino = TrashInfoIno(files_entry.ino);
   a.nlink = 1;
-  a.size = static_cast<std::int64_t>(TrashInfoContent(files_entry.name, files_entry.trashed).size());
+  a.size =
+      static_cast<std::int64_t>(TrashInfoContent(files_entry.name, files_entry.trashed).size());
   a.mtime = files_entry.trashed;
   return a;
 }

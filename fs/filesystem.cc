@@ -47,7 +47,8 @@ bool IsView(Area a) {
 enum class PhotoMove { kNone, kRename, kTrash, kRestore };
 PhotoMove PhotoMoveFor(Area from, Ino parent, Area to, Ino new_parent) {
   if (from == Area::kTrash) return IsView(to) ? PhotoMove::kRestore : PhotoMove::kNone;
-  if (to == Area::kTrash) return new_parent == Tree::kDesktopTrash ? PhotoMove::kNone : PhotoMove::kTrash;
+  if (to == Area::kTrash)
+    return new_parent == Tree::kDesktopTrash ? PhotoMove::kNone : PhotoMove::kTrash;
   if (parent == Tree::kAll && new_parent == Tree::kAll) return PhotoMove::kRename;
   return PhotoMove::kNone;
 }
@@ -493,7 +494,7 @@ int Filesystem::Rename(Ino parent, const std::string& name, Ino new_parent,
   std::string photo_id;
   std::string rename_to;
   PhotoMove move = PhotoMove::kRename;
-  Ino moved = 0;  // the inode the kernel renamed, when it was a photo's entry
+  Ino moved = 0;                       // the inode the kernel renamed, when it was a photo's entry
   std::string import_from, import_to;  // an entry (or folder) of import/ renamed
   {
     std::lock_guard lock(mu_);

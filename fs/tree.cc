@@ -818,8 +818,7 @@ std::vector<Invalidation> Tree::Expire(std::int64_t now) {
   for (const auto& [ino, o] : overlay_) {
     const Slot* s = SlotOf(ino);
     if (s != nullptr && (s->kind == NodeKind::kStaged || s->kind == NodeKind::kScratch) &&
-        o.writer == 0 && o.expires_at != 0 &&
-        o.expires_at <= now) {
+        o.writer == 0 && o.expires_at != 0 && o.expires_at <= now) {
       done.push_back(ino);
     }
   }

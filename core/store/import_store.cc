@@ -11,10 +11,9 @@ std::string BelowEnd(const std::string& path) { return path + "0"; }
 }  // namespace
 
 Status ImportStore::Put(UserId owner, const ImportEntry& entry) {
-  ASSIGN_OR_RETURN(auto stmt, db_.Prepare(
-                                  "INSERT OR REPLACE INTO import_entries "
-                                  "(owner, path, size, mtime, photo_id) "
-                                  "VALUES (:owner, :path, :size, :mtime, :photo_id)"));
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("INSERT OR REPLACE INTO import_entries "
+                                          "(owner, path, size, mtime, photo_id) "
+                                          "VALUES (:owner, :path, :size, :mtime, :photo_id)"));
   stmt.Bind(":owner", owner)
       .Bind(":path", entry.path)
       .Bind(":size", entry.size)
@@ -44,10 +43,10 @@ Status ImportStore::Remove(UserId owner, const std::string& path) {
 Status ImportStore::Move(UserId owner, const std::string& from, const std::string& to) {
   if (from == to) return Status::Ok();
   RETURN_IF_ERROR(Remove(owner, to));
-  ASSIGN_OR_RETURN(auto stmt,
-                   db_.Prepare("UPDATE import_entries SET path = :to || substr(path, :from_size + 1) "
-                               "WHERE owner = :owner AND "
-                               "(path = :from OR (path >= :below AND path < :below_end))"));
+  ASSIGN_OR_RETURN(
+      auto stmt, db_.Prepare("UPDATE import_entries SET path = :to || substr(path, :from_size + 1) "
+                             "WHERE owner = :owner AND "
+                             "(path = :from OR (path >= :below AND path < :below_end))"));
   stmt.Bind(":to", to)
       .Bind(":from_size", static_cast<std::int64_t>(from.size()))
       .Bind(":owner", owner)

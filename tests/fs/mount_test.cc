@@ -156,7 +156,8 @@ TEST_F(MountTest, NonPhotoIsRefusedAndTheRestOfTheCopyGoesOn) {
 TEST_F(MountTest, RsyncOfACardWithRefusedFilesCopiesTheRestAndExits23) {
   DoMount();
   Photo("card/IMG_0001.JPG", 1);
-  testing::WriteFile(src() / "card" / "IMG_0002.JPG", testing::MakeJpeg(320, 240, 2).substr(0, 300));
+  testing::WriteFile(src() / "card" / "IMG_0002.JPG",
+                     testing::MakeJpeg(320, 240, 2).substr(0, 300));
   testing::WriteFile(src() / "card" / "notes.txt", "shot list\n");
   Photo("card/IMG_0003.JPG", 3);
   auto r = Sh("rsync -a " + Quote((src() / "card").string() + "/") + " " + M("import/card/"));

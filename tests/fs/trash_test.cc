@@ -130,13 +130,13 @@ TEST_F(MountTrashTest, GioTrashUsesOurTrashAndAFileManagerCanRestore) {
   // A file manager's "Restore": the entry of files/ back where info/ says,
   // then the info file removed (gone with the entry already: no error
   // matters to it).
-  r = Sh("mv " + M(DesktopTrash() + "/files/holiday photo.jpg") + " " +
-         M("all/holiday photo.jpg"));
+  r = Sh("mv " + M(DesktopTrash() + "/files/holiday photo.jpg") + " " + M("all/holiday photo.jpg"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(Exists("all/holiday photo.jpg"));
   // (info/ follows files/ as another process's change would: within a
   // second, when the kernel is told to forget what it cached.)
-  EXPECT_TRUE(Eventually([&] { return !Exists(DesktopTrash() + "/info/holiday photo.jpg.trashinfo"); }));
+  EXPECT_TRUE(
+      Eventually([&] { return !Exists(DesktopTrash() + "/info/holiday photo.jpg.trashinfo"); }));
   EXPECT_EQ(Trashed(), 1u);
   // "Empty Trash" from the desktop: rm of files/ entries purges.
   r = Sh("rm " + M(DesktopTrash() + "/files/keep.jpg"));

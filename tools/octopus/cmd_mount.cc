@@ -17,8 +17,8 @@
 #include <thread>
 
 #include "core/log.h"
-#include "fs/mount.h"
 #include "core/trash_sweeper.h"
+#include "fs/mount.h"
 #include "tools/octopus/cli.h"
 
 namespace octopus::cli {

@@ -23,8 +23,8 @@
 #include "core/log.h"
 #include "core/places/place_index.h"
 #include "core/random.h"
-#include "http/api_server.h"
 #include "core/trash_sweeper.h"
+#include "http/api_server.h"
 #include "tools/octopus/cli.h"
 #ifdef OCTOPUS_HAVE_FS
 #include "fs/mount.h"
