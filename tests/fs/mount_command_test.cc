@@ -66,14 +66,14 @@ TEST_F(MountCommandTest, ForegroundUnmountsOnSigterm) {
                                " > " + Quote((dir_ / "out").string()) + " 2>&1 & echo $! )");
   const pid_t pid = std::stoi(r.output);
   bool up = false;
-  for (int i = 0; i < 100 && !up; ++i) {
+  for (int i = 0; i < 1200 && !up; ++i) {  // up to a minute: the first use builds the places index
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     up = Mounted();
   }
   ASSERT_TRUE(up) << testing::ReadFile(dir_ / "out");
   ::kill(pid, SIGTERM);
   bool gone = false;
-  for (int i = 0; i < 100 && !gone; ++i) {
+  for (int i = 0; i < 1200 && !gone; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     gone = ::kill(pid, 0) != 0;
   }
