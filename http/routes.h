@@ -7,6 +7,7 @@
 #include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -78,6 +79,13 @@ class RouteTable {
  private:
   std::vector<Route> routes_;
 };
+
+// A listing's `limit` parameter: the default when absent, capped at the
+// maximum; nothing (a 400 sent) when it is not a positive integer.
+std::optional<int> PageLimit(const ServerState& state, const httplib::Request& req,
+                             httplib::Response& res);  // routes_photos.cc
+// A page of photos as every listing answers it: {photos, next_cursor}.
+void SendPhotoPage(httplib::Response& res, const PhotoPage& page);  // routes_photos.cc
 
 void AddAuthRoutes(RouteTable& table, ServerState& state);    // routes_auth.cc
 void AddUserRoutes(RouteTable& table, ServerState& state);    // routes_users.cc

@@ -63,28 +63,16 @@ void ListPhotos(ServerState& state, const httplib::Request& req, httplib::Respon
   q.city = req.get_param_value("city");
   q.text = req.get_param_value("q");
   q.cursor = req.get_param_value("cursor");
-  q.limit = state.options.default_page_size;
-  if (req.has_param("limit")) {
-    const std::string v = req.get_param_value("limit");
-    int limit = 0;
-    const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), limit);
-    if (ec != std::errc() || p != v.data() + v.size() || limit < 1) {
-      return SendError(res, 400, "bad_request", "limit must be a positive integer");
-    }
-    q.limit = std::min(limit, state.options.max_page_size);
-  }
+  const std::optional<int> limit = PageLimit(state, req, res);
+  if (!limit) return;
+  q.limit = *limit;
   // Malformed parameters are the request's fault, like a bad limit: 400.
   if (Status bad = ValidatePhotoQuery(q); !bad.ok()) {
     return SendError(res, 400, "bad_request", bad.message());
   }
   auto page = state.library.ListPhotos(caller.user.id, q);
   if (!page.ok()) return SendStatus(res, page.status());
-  nlohmann::json photos = nlohmann::json::array();
-  for (const Photo& p : page->photos) photos.push_back(PhotoToJson(p));
-  SendJson(res, 200,
-           {{"photos", std::move(photos)},
-            {"next_cursor", page->next_cursor.empty() ? nlohmann::json(nullptr)
-                                                      : nlohmann::json(page->next_cursor)}});
+  SendPhotoPage(res, *page);
 }
 
 // Serves `length` bytes of the open file from `offset` without holding the
@@ -197,6 +185,28 @@ void PatchPhoto(ServerState& state, const httplib::Request& req, httplib::Respon
 }
 
 }  // namespace
+
+std::optional<int> PageLimit(const ServerState& state, const httplib::Request& req,
+                             httplib::Response& res) {
+  if (!req.has_param("limit")) return state.options.default_page_size;
+  const std::string v = req.get_param_value("limit");
+  int limit = 0;
+  const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), limit);
+  if (ec != std::errc() || p != v.data() + v.size() || limit < 1) {
+    SendError(res, 400, "bad_request", "limit must be a positive integer");
+    return std::nullopt;
+  }
+  return std::min(limit, state.options.max_page_size);
+}
+
+void SendPhotoPage(httplib::Response& res, const PhotoPage& page) {
+  nlohmann::json photos = nlohmann::json::array();
+  for (const Photo& p : page.photos) photos.push_back(PhotoToJson(p));
+  SendJson(res, 200,
+           {{"photos", std::move(photos)},
+            {"next_cursor", page.next_cursor.empty() ? nlohmann::json(nullptr)
+                                                     : nlohmann::json(page.next_cursor)}});
+}
 
 void AddPhotoRoutes(RouteTable& table, ServerState& state) {
   ServerState* s = &state;

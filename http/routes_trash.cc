@@ -2,8 +2,6 @@
 // there, restorable until purged. GET /trash lists it, most recently
 // trashed first; POST /photos/{id}/restore brings one back; DELETE
 // /trash/{id} purges one and DELETE /trash all of them, for good.
-#include <charconv>
-
 #include "core/photo_json.h"
 #include "http/error_map.h"
 #include "http/routes.h"
@@ -12,33 +10,20 @@ namespace octopus::http {
 
 void AddTrashRoutes(RouteTable& table, ServerState& state) {
   ServerState* s = &state;
-  table.Add(
-      {"GET", "/api/v1/trash", Access::kUser,
-       [s](const httplib::Request& req, httplib::Response& res, const Caller& c) {
-         int limit = s->options.default_page_size;
-         if (req.has_param("limit")) {
-           const std::string v = req.get_param_value("limit");
-           const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), limit);
-           if (ec != std::errc() || p != v.data() + v.size() || limit < 1) {
-             return SendError(res, 400, "bad_request", "limit must be a positive integer");
-           }
-           limit = std::min(limit, s->options.max_page_size);
-         }
-         auto page = s->library.ListTrash(c.user.id, limit, req.get_param_value("cursor"));
-         if (!page.ok()) {
-           if (page.status().code() == Code::kInvalidArgument) {
-             return SendError(res, 400, "bad_request", page.status().message());
-           }
-           return SendStatus(res, page.status());
-         }
-         nlohmann::json photos = nlohmann::json::array();
-         for (const Photo& p : page->photos) photos.push_back(PhotoToJson(p));
-         SendJson(res, 200,
-                  {{"photos", std::move(photos)},
-                   {"next_cursor", page->next_cursor.empty() ? nlohmann::json(nullptr)
-                                                             : nlohmann::json(page->next_cursor)}});
-       },
-       nullptr});
+  table.Add({"GET", "/api/v1/trash", Access::kUser,
+             [s](const httplib::Request& req, httplib::Response& res, const Caller& c) {
+               const std::optional<int> limit = PageLimit(*s, req, res);
+               if (!limit) return;
+               auto page = s->library.ListTrash(c.user.id, *limit, req.get_param_value("cursor"));
+               if (!page.ok()) {
+                 if (page.status().code() == Code::kInvalidArgument) {
+                   return SendError(res, 400, "bad_request", page.status().message());
+                 }
+                 return SendStatus(res, page.status());
+               }
+               SendPhotoPage(res, *page);
+             },
+             nullptr});
   table.Add({"POST", "/api/v1/photos/{id}/restore", Access::kUser,
              [s](const httplib::Request& req, httplib::Response& res, const Caller& c) {
                auto photo = s->library.RestorePhoto(c.user.id, PathParam(req, 0));
