@@ -4,6 +4,8 @@
 #   tools/sanitize.sh address   # AddressSanitizer + UndefinedBehaviorSanitizer (+ LeakSanitizer), into build-asan/
 #   tools/sanitize.sh thread    # ThreadSanitizer, into build-tsan/
 # Extra arguments go to ctest (e.g. -L fuse, -R Concurrency).
+# SANITIZE_TARGETS="a b" builds only those targets (CI: the TSan run builds
+# only the programs of the labels it runs); the benchmarks are never built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind="${1:-address}"
@@ -30,6 +32,8 @@ esac
 export OCTOPUS_RSS_SLACK_MB="${OCTOPUS_RSS_SLACK_MB:-2048}"
 source tools/ccache.sh
 CC=clang CXX=clang++ cmake -S . -B "$dir" -G Ninja "${LAUNCHER[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DOCTOPUS_SANITIZE="$flags" >/dev/null
-cmake --build "$dir" -j"$(nproc)"
+  -DOCTOPUS_SANITIZE="$flags" -DOCTOPUS_BENCH=OFF >/dev/null
+targets=()
+for t in ${SANITIZE_TARGETS:-}; do targets+=(--target "$t"); done
+cmake --build "$dir" -j"$(nproc)" "${targets[@]}"
 ctest --test-dir "$dir" --output-on-failure --timeout 1200 -j"$(nproc)" "$@"
