@@ -2,10 +2,13 @@
 
 #include <fcntl.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstddef>
 
 #include "core/file_util.h"
@@ -60,6 +63,38 @@ void Refuse(int fd) {
     if (::recvfrom(fd, sink, sizeof sink, MSG_DONTWAIT, nullptr, nullptr) <= 0) break;
   }
   ::close(fd);
+}
+
+// nginx's lingering close, for a connection the library has finished with
+// (its descriptor is closed; ours still holds the socket). A client may
+// still be sending a body the server answered without reading (a 413 on
+// its Content-Length): closing with unread bytes makes the kernel reset
+// the connection, the client's next send fails, and it never reads the
+// answer waiting for it (curl printed 000 for a refused 2 GB upload). So
+// the write side is shut first (FIN after the answer), and what still
+// arrives is read and dropped until the client closes, is quiet for
+// kLingerIdle, or kLingerTotal has passed: bounded, so a client that never
+// closes holds a pool thread for at most kLingerTotal.
+constexpr auto kLingerIdle = std::chrono::milliseconds(1000);
+constexpr auto kLingerTotal = std::chrono::milliseconds(5000);
+
+void LingeringClose(int fd) {
+  ::shutdown(fd, SHUT_WR);
+  const auto end = std::chrono::steady_clock::now() + kLingerTotal;
+  char sink[64 * 1024];
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        end - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return;
+    pollfd p{fd, POLLIN, 0};
+    const int ready = ::poll(&p, 1, static_cast<int>(std::min(left, kLingerIdle).count()));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) return;  // quiet, or an error
+    // recvfrom, not recv: recv is ours (socket_hooks) for the library's use.
+    const ssize_t n = ::recvfrom(fd, sink, sizeof sink, MSG_DONTWAIT, nullptr, nullptr);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) continue;
+    if (n <= 0) return;  // the client closed (or reset)
+  }
 }
 
 }  // namespace
@@ -118,6 +153,8 @@ class ConnectionGuard::TaskQueue final : public httplib::TaskQueue {
         ~Serving() {
           socket_hooks::SetThreadReceiveWatch(nullptr);
           t_current_ = nullptr;
+          // A cut connection is shut both ways already: nothing to wait for.
+          if (!c->cut.load(std::memory_order_relaxed)) LingeringClose(c->own.get());
           guard->Release(c);
         }
         ConnectionGuard* guard;

@@ -1,4 +1,4 @@
-// accept(2) and recv(2) for the whole process: see socket_hooks.h for why
+// accept(2), recv(2) and shutdown(2) for the whole process: see socket_hooks.h for why
 // and how. Everything here must behave exactly as libc's for sockets
 // nobody registered.
 #undef _FORTIFY_SOURCE  // recv must be a plain function here, not glibc's inline wrapper
@@ -6,6 +6,8 @@
 
 #include <dlfcn.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -20,6 +22,7 @@
 // statics as races between pool threads.
 extern "C" ssize_t __interceptor_recv(int fd, void* buffer, size_t size, int flags)
     __attribute__((weak));
+extern "C" int __interceptor_shutdown(int fd, int how) __attribute__((weak));
 
 namespace octopus::http::socket_hooks {
 namespace {
@@ -27,6 +30,11 @@ namespace {
 ssize_t PlainRecv(int fd, void* buffer, std::size_t size, int flags) {
   if (__interceptor_recv != nullptr) return __interceptor_recv(fd, buffer, size, flags);
   return ::recvfrom(fd, buffer, size, flags, nullptr, nullptr);
+}
+
+int PlainShutdown(int fd, int how) {
+  if (__interceptor_shutdown != nullptr) return __interceptor_shutdown(fd, how);
+  return static_cast<int>(::syscall(SYS_shutdown, fd, how));
 }
 
 struct Registration {
@@ -86,6 +94,14 @@ ssize_t HookedRecv(int fd, void* buffer, std::size_t size, int flags) {
   return got;
 }
 
+int HookedShutdown(int fd, int how) {
+  ReceiveWatch* watch = t_watch;
+  // The library shuts its connection both ways just before closing it; the
+  // read side stays open for the guard's lingering close.
+  if (watch != nullptr && watch->fd() == fd && how == SHUT_RDWR) how = SHUT_WR;
+  return PlainShutdown(fd, how);
+}
+
 }  // namespace
 
 void Register(int listen_fd, AcceptObserver* observer) {
@@ -115,6 +131,8 @@ int accept(int fd, sockaddr* addr, socklen_t* addr_len) {
 ssize_t recv(int fd, void* buffer, size_t size, int flags) {
   return octopus::http::socket_hooks::HookedRecv(fd, buffer, size, flags);
 }
+
+int shutdown(int fd, int how) { return octopus::http::socket_hooks::HookedShutdown(fd, how); }
 
 }  // extern "C"
 

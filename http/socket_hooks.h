@@ -1,4 +1,4 @@
-// Internal to http/: our definitions of accept(2) and recv(2), which see the
+// Internal to http/: our definitions of accept(2), recv(2) and shutdown(2), which see the
 // calls cpp-httplib makes from its compiled shared library.
 //
 // How: a symbol defined in the executable comes first in the dynamic
@@ -38,7 +38,10 @@ class AcceptObserver {
 void Register(int listen_fd, AcceptObserver* observer);
 void Unregister(int listen_fd, AcceptObserver* observer);
 
-// Consulted by recv() on the thread that set it, for the socket it names.
+// Consulted by recv() and shutdown() on the thread that set it, for the
+// socket it names: the library's shutdown(SHUT_RDWR) of that socket shuts
+// only the write side, so that the guard can drain what the client still
+// sends before the socket is closed (ConnectionGuard: lingering close).
 class ReceiveWatch {
  public:
   virtual ~ReceiveWatch() = default;

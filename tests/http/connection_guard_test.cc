@@ -117,6 +117,24 @@ TEST_F(ConnectionGuardTest, AHeaderFloodIsCutPastTheCap) {
   EXPECT_EQ(Health(kNeighbour, server_->port()).status, 200);
 }
 
+// An upload refused on its Content-Length is answered before its body is
+// read, while the client is still sending it. Closed at once, the socket
+// would be reset under the client (unread bytes), its next send would fail
+// and it would never read the 413 (curl printed 000): the server lingers,
+// dropping what comes, so every send succeeds and the answer is read.
+TEST_F(ConnectionGuardTest, ABodyStillBeingSentGetsItsRefusal) {
+  RawConnection c(server_->port(), kNeighbour);
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE(
+      c.Send("POST /api/v1/photos HTTP/1.1\r\nHost: t\r\nContent-Type: multipart/form-data; "
+             "boundary=b\r\nContent-Length: 1099511627776\r\n\r\n"));
+  const std::string chunk(64 * 1024, 'x');
+  std::size_t sent = 0;
+  while (sent < (16u << 20) && c.Send(chunk)) sent += chunk.size();
+  EXPECT_EQ(sent, 16u << 20) << "the server reset the connection after " << sent << " bytes";
+  EXPECT_EQ(c.ReadResponse(/*expect_close=*/true).status, 413);
+}
+
 TEST_F(ConnectionGuardTest, AStalledUploadIsCut) {
   const std::string token = NewUser("alice");
   RawConnection c(server_->port(), kAttacker);
