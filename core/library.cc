@@ -145,9 +145,9 @@ Result<PhotoPage> Library::ListTrash(UserId owner, int limit, const std::string&
   return impl_->photos.ListTrash(owner, limit, cursor);
 }
 Result<int> Library::EmptyTrash(UserId owner) { return impl_->photos.EmptyTrash(owner); }
-Result<int> Library::PurgeExpiredTrash() {
-  const auto before =
-      static_cast<std::int64_t>(std::time(nullptr)) - impl_->config.trash_days * 86400LL;
+Result<int> Library::PurgeExpiredTrash(std::chrono::system_clock::time_point now) {
+  const auto before = static_cast<std::int64_t>(std::chrono::system_clock::to_time_t(now)) -
+                      impl_->config.trash_days * 86400LL;
   return impl_->photos.PurgeTrashedBefore(UtcIso8601(before));
 }
 Result<Photo> Library::RenamePhoto(UserId owner, const std::string& id,

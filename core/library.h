@@ -128,8 +128,10 @@ class Library {
   // Most recently trashed first; `limit` 0: all.
   Result<PhotoPage> ListTrash(UserId owner, int limit, const std::string& cursor);
   Result<int> EmptyTrash(UserId owner);  // how many were purged
-  // Purges what has been in any user's trash longer than OCTOPUS_TRASH_DAYS.
-  Result<int> PurgeExpiredTrash();
+  // Purges what has been in any user's trash longer than OCTOPUS_TRASH_DAYS
+  // at `now` (the retention tests pass a later moment).
+  Result<int> PurgeExpiredTrash(
+      std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
   Result<Photo> RenamePhoto(UserId owner, const std::string& id, const std::string& filename);
   // A user's correction of a photo's name, capture time or place
   // (core/photo_edit.h says what each takes). kInvalidArgument for an edit

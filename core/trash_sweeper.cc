@@ -2,10 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <utility>
+
 namespace octopus {
 
-TrashSweeper::TrashSweeper(Library& library, std::chrono::milliseconds every)
-    : library_(library), every_(every), thread_([this] { Run(); }) {}
+TrashSweeper::TrashSweeper(Library& library, std::chrono::milliseconds every, Clock clock)
+    : library_(library), every_(every), clock_(std::move(clock)), thread_([this] { Run(); }) {}
 
 TrashSweeper::~TrashSweeper() {
   {
@@ -20,7 +22,7 @@ void TrashSweeper::Run() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
     lock.unlock();
-    auto purged = library_.PurgeExpiredTrash();
+    auto purged = library_.PurgeExpiredTrash(clock_());
     if (!purged.ok()) {
       spdlog::warn("trash: cannot purge expired photos: {}", purged.status().ToString());
     } else if (*purged > 0) {

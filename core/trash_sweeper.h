@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -16,7 +17,9 @@ namespace octopus {
 
 class TrashSweeper {
  public:
-  explicit TrashSweeper(Library& library, std::chrono::milliseconds every = std::chrono::hours(1));
+  using Clock = std::function<std::chrono::system_clock::time_point()>;
+  explicit TrashSweeper(Library& library, std::chrono::milliseconds every = std::chrono::hours(1),
+                        Clock clock = &std::chrono::system_clock::now);
   ~TrashSweeper();  // stops the thread and waits for it
   TrashSweeper(const TrashSweeper&) = delete;
   TrashSweeper& operator=(const TrashSweeper&) = delete;
@@ -26,6 +29,7 @@ class TrashSweeper {
 
   Library& library_;
   const std::chrono::milliseconds every_;
+  const Clock clock_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;

@@ -11,6 +11,7 @@
 
 #include "core/file_util.h"
 #include "core/grouping.h"
+#include "core/trash_sweeper.h"
 #include "tests/testing/library_fixture.h"
 #include "tests/testing/test_util.h"
 
@@ -261,12 +262,31 @@ TEST_F(LibraryTest, EmptyingTheTrashAndTheRetentionTime) {
     ids.push_back(r->photo.id);
   }
   for (const auto& id : ids) ASSERT_TRUE(lib_->DeletePhoto(alice_, id).ok());
-  // Just trashed: within the retention time, nothing goes.
+  // Just trashed, and a day short of the retention time (30 days by
+  // default): nothing goes.
+  using std::chrono::hours;
+  const auto now = std::chrono::system_clock::now();
   ASSERT_TRUE(lib_->PurgeExpiredTrash().ok());
   EXPECT_EQ(*lib_->PurgeExpiredTrash(), 0);
+  EXPECT_EQ(*lib_->PurgeExpiredTrash(now + hours(29 * 24)), 0);
   EXPECT_EQ(lib_->ListTrash(alice_, 10, "")->photos.size(), 3u);
+  // Restored, one photo leaves the trash and is never purged by age.
+  ASSERT_TRUE(lib_->RestorePhoto(alice_, ids[2]).ok());
+  // A day past it, the sweeper (a clock of its own, its first sweep at
+  // once) purges the two left, and only those; their quota is freed.
+  const std::int64_t kept_bytes = lib_->GetPhoto(alice_, ids[2])->size;
+  {
+    TrashSweeper sweeper(*lib_, std::chrono::hours(1), [now] { return now + hours(31 * 24); });
+    ASSERT_TRUE(
+        testing::PollUntil([&] { return lib_->ListTrash(alice_, 10, "")->photos.empty(); }, 30));
+  }
+  EXPECT_EQ(lib_->GetUser(alice_)->photo_count, 1);
+  EXPECT_EQ(lib_->GetUser(alice_)->used_bytes, kept_bytes);
+  EXPECT_TRUE(lib_->GetPhoto(alice_, ids[2]).ok());
+  EXPECT_FALSE(lib_->GetPhoto(alice_, ids[0]).ok());
+  ASSERT_TRUE(lib_->DeletePhoto(alice_, ids[2]).ok());
   EXPECT_EQ(*lib_->EmptyTrash(bob_), 0);
-  EXPECT_EQ(*lib_->EmptyTrash(alice_), 3);
+  EXPECT_EQ(*lib_->EmptyTrash(alice_), 1);
   EXPECT_EQ(lib_->GetUser(alice_)->used_bytes, 0);
   EXPECT_EQ(lib_->GetUser(alice_)->photo_count, 0);
 }
