@@ -312,11 +312,13 @@ int Filesystem::SetAttr(Ino ino, const struct stat& in, int to_set, Handle* /*ha
   // capture time. Modes and owners are ignored everywhere.
   std::string recorded;  // an entry of import/ with a record to keep in step
   std::int64_t mtime = 0;
-  if (OverlayData* o = n->kind == NodeKind::kStaged ? tree_.Overlay(ino) : nullptr) {
+  const bool keeps_times =
+      n->kind == NodeKind::kStaged || (n->kind == NodeKind::kScratch && n->area == Area::kImport);
+  if (OverlayData* o = keeps_times ? tree_.Overlay(ino) : nullptr) {
     if (to_set & (FUSE_SET_ATTR_MTIME_NOW | FUSE_SET_ATTR_MTIME)) {
       o->mtime = (to_set & FUSE_SET_ATTR_MTIME_NOW) ? std::time(nullptr) : in.st_mtim.tv_sec;
       mtime = o->mtime;
-      if (!o->photo_id.empty() && n->area == Area::kImport) recorded = tree_.PathInImport(ino);
+      if (IsImportRecord(*n)) recorded = tree_.PathInImport(ino);
     }
   }
   FillAttr_locked(*tree_.Find(ino), out);
@@ -452,9 +454,7 @@ int Filesystem::Unlink(Ino parent, const std::string& name) {
       // import/ lists copies, not the library: removing the entry keeps the
       // photo (and forgets the record of the copy). A file still being
       // written is discarded when closed.
-      if (!n->photo_id.empty() && n->area == Area::kImport) {
-        forget = tree_.PathInImport(n->ino);
-      }
+      if (IsImportRecord(*n)) forget = tree_.PathInImport(n->ino);
       if (n->writer != 0) {
         WriteHandle* h = WriterOf(*n);
         std::lock_guard hl(h->mu);
@@ -504,17 +504,7 @@ int Filesystem::Rename(Ino parent, const std::string& name, Ino new_parent,
     const auto target = tree_.Child(new_parent, new_name);
     if (target && target->ino == n->ino) return 0;
     if (target && (flags & RENAME_NOREPLACE)) return EEXIST;
-    if (n->kind == NodeKind::kScratch && n->area == Area::kImport) {
-      // A companion file copied in (rsync's temporary name to the final
-      // one): the entry moves, within import/ only.
-      if (!tree_.InImport(new_parent)) return EXDEV;
-      if (target && target->kind == NodeKind::kDir) return EISDIR;
-      if (target && target->writer != 0) return EBUSY;
-      if (target && !target->overlay) return EEXIST;
-      tree_.Move(n->ino, new_parent, new_name);
-      return 0;
-    }
-    if (n->kind == NodeKind::kScratch) {
+    if (n->kind == NodeKind::kScratch && n->area != Area::kImport) {
       // A desktop writing an info file (see trash_info.h): a temporary
       // file renamed over NAME.trashinfo. It stays a scratch file (hidden
       // by the info file made from the photo, when there is one).
@@ -776,21 +766,35 @@ int Filesystem::Flush(Handle* handle) {
   auto& h = static_cast<WriteHandle&>(*handle);
   std::string name;
   Ino node = 0;
+  bool scratch = false;
+  ImportEntry companion;  // a camera's companion copied into import/
   {
     std::lock_guard lock(mu_);
     std::lock_guard hl(h.mu);
     if (h.done) return h.result;
     node = h.node;
     const auto n = node != 0 ? tree_.Find(node) : std::nullopt;
-    if (n && n->kind == NodeKind::kScratch) {
+    scratch = n && n->kind == NodeKind::kScratch;
+    if (scratch) {
       // Nothing to import: it stays writable until released (a shell's
-      // `>` flushes once before the first write).
-      if (OverlayData* o = tree_.Overlay(node)) o->size = h.size;
-      return 0;
+      // `>` flushes once before the first write). A companion in import/
+      // is recorded at each flush, which close(2) waits for: before the
+      // rename that follows (rsync), unlike the release.
+      if (OverlayData* o = tree_.Overlay(node)) {
+        o->size = h.size;
+        if (n->area == Area::kImport) {
+          companion = ImportEntry{tree_.PathInImport(node), o->size, o->mtime, ""};
+        }
+      }
+    } else {
+      h.done = true;
+      if (n) name = std::string(n->name);
+      h.fd = UniqueFd();
     }
-    h.done = true;
-    if (n) name = std::string(n->name);
-    h.fd = UniqueFd();
+  }
+  if (scratch) {
+    if (!companion.path.empty()) RecordImport(companion);
+    return 0;
   }
   if (node == 0 || name.empty()) {  // unlinked while open: discarded
     ::unlink(h.staging.c_str());
@@ -866,7 +870,13 @@ void Filesystem::Release(std::unique_ptr<Handle> handle) {
     OverlayData* o = n ? tree_.Overlay(n->ino) : nullptr;
     if (o != nullptr && o->writer == reinterpret_cast<std::uint64_t>(h)) {
       o->writer = 0;
-      if (n->kind == NodeKind::kScratch || o->refused != 0) {
+      if (n->kind == NodeKind::kScratch && n->area == Area::kImport) {
+        // A camera's companion copied in: its bytes are dropped, but the
+        // entry stays listed (recorded at flush) like a photo's copy, a
+        // sync target, so that the next rsync of the card does not send
+        // every video again.
+        o->size = h->size;
+      } else if (n->kind == NodeKind::kScratch || o->refused != 0) {
         // Its bytes are not kept (trash_info.h, Flush); the name stays a
         // while (for the rename that reports a refusal).
         o->size = h->size;

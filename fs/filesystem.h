@@ -204,6 +204,9 @@ class Filesystem {
   // import/ as a sync target (fs/import_entries.cc): the entries it
   // received stay listed, recorded in the library across remounts.
   void AddImportEntry_locked(const ImportEntry& entry);
+  // An entry of import/ with a record (once flushed): a copy imported (or
+  // a duplicate), or a companion file.
+  static bool IsImportRecord(const Node& n);
   void RecordImport(const ImportEntry& entry);
   void ForgetImport(const std::string& path);
   void MoveImport(const std::string& from, const std::string& to);

@@ -19,7 +19,10 @@ void Filesystem::AddImportEntry_locked(const ImportEntry& entry) {
     const auto child = tree_.Child(dir, part);
     if (slash == std::string_view::npos) {
       if (child) return;  // a name in use: the first one stays
-      const Node n = tree_.AddOverlay(dir, part, NodeKind::kStaged, Area::kImport);
+      // No photo: a companion file (its bytes were dropped).
+      const Node n = tree_.AddOverlay(
+          dir, part, entry.photo_id.empty() ? NodeKind::kScratch : NodeKind::kStaged,
+          Area::kImport);
       OverlayData* o = tree_.Overlay(n.ino);
       o->photo_id = entry.photo_id;
       o->size = entry.size;
@@ -30,6 +33,11 @@ void Filesystem::AddImportEntry_locked(const ImportEntry& entry) {
     dir = child ? child->ino : tree_.AddOverlay(dir, part, NodeKind::kDir, Area::kImport).ino;
     rest = rest.substr(slash + 1);
   }
+}
+
+bool Filesystem::IsImportRecord(const Node& n) {
+  if (n.area != Area::kImport) return false;
+  return (n.kind == NodeKind::kStaged && !n.photo_id.empty()) || n.kind == NodeKind::kScratch;
 }
 
 void Filesystem::RecordImport(const ImportEntry& entry) {

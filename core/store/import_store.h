@@ -22,7 +22,7 @@ struct ImportEntry {
   std::string path;  // under import/, '/'-separated, no leading '/'
   std::int64_t size = 0;
   std::int64_t mtime = 0;  // seconds since the epoch
-  std::string photo_id;
+  std::string photo_id;    // empty: a camera's companion file, dropped (core/companion_files.h)
 };
 
 class ImportStore {

@@ -248,6 +248,24 @@ TEST_F(MountTest, CameraCompanionsAreAcceptedAndDropped) {
   EXPECT_EQ(StagedFiles(), 0u);
   // A companion is not a way to store bytes: it reads empty.
   EXPECT_EQ(Sh("cat " + M("import/c/IMG_0001.MOV")).output, "");
+  // But import/ remembers it, across remounts, like a photo's copy: the
+  // next rsync of the card sends nothing (not every video again) until
+  // the entry is removed.
+  mount_.reset();
+  DoMount();
+  EXPECT_EQ(Sh("LC_ALL=C ls -A " + M("import/r")).output,
+            ".DS_Store\n._IMG_0001.JPG\nIMG_0001.AAE\nIMG_0001.JPG\nIMG_0001.MOV\nIMG_0001.THM\n"
+            "IMG_0001.xmp\n");
+  const std::string again = "rsync -a --stats " + Quote((src() / "card").string() + "/") + " " +
+                            M("import/r/") + " | grep 'Total transferred file size'";
+  EXPECT_EQ(Sh(again).output, "Total transferred file size: 0 bytes\n");
+  ASSERT_EQ(Sh("rm " + M("import/r/IMG_0001.MOV")).exit_code, 0);
+  mount_.reset();
+  DoMount();
+  EXPECT_EQ(Sh(again).output, "Total transferred file size: " +
+                                  std::to_string(std::string("companion IMG_0001.MOV").size()) +
+                                  " bytes\n");
+  EXPECT_EQ(PhotoCount(), 1u);
 }
 
 TEST_F(MountTest, OverQuotaFailsTheWriteAndStoresNothing) {
