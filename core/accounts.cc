@@ -29,6 +29,14 @@ Status ValidatePassword(const std::string& password) {
 
 }  // namespace
 
+std::string FoldUserName(std::string_view name) {
+  std::string folded(name);
+  for (char& c : folded) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return folded;
+}
+
 Result<User> Accounts::Create(const std::string& name, const std::string& password,
                               std::int64_t quota_bytes, bool is_admin) {
   RETURN_IF_ERROR(ValidateUserName(name));
@@ -36,6 +44,11 @@ Result<User> Accounts::Create(const std::string& name, const std::string& passwo
   ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
   ASSIGN_OR_RETURN(auto db, pool_.Acquire());
   UserStore users(*db);
+  // The store's index refuses it too (and settles a race); this says why.
+  if (auto taken = users.FindByName(name); taken.ok() && taken->name != name) {
+    return Status::AlreadyExists("user name '" + name + "' is taken: '" + taken->name +
+                                 "' differs only in case");
+  }
   ASSIGN_OR_RETURN(
       const UserId id,
       users.Insert({name, std::move(hash), is_admin,

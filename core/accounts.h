@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/blob_store.h"
@@ -16,13 +17,20 @@
 
 namespace octopus {
 
+// The form under which names are compared: ASCII lower case (user names are
+// ASCII). For keys kept outside the store, such as the login throttle's.
+std::string FoldUserName(std::string_view name);
+
 class Accounts {
  public:
   Accounts(ConnectionPool& pool, RevocationEpoch& epoch, const BlobStore& blobs,
            std::int64_t default_quota_bytes)
       : pool_(pool), epoch_(epoch), blobs_(blobs), default_quota_bytes_(default_quota_bytes) {}
 
-  // Name: 1-64 chars of [A-Za-z0-9._-], not starting with '.' or '-'.
+  // Name: 1-64 chars of [A-Za-z0-9._-], not starting with '.' or '-' (so no
+  // control or invisible character ever reaches a user name); unique without
+  // regard to case: kAlreadyExists for "Admin" beside "admin". Every lookup
+  // by name below ignores case too, so "ADMIN" logs in as "admin".
   // Password: at least 8 characters. quota < 0: the configured default.
   Result<User> Create(const std::string& name, const std::string& password,
                       std::int64_t quota_bytes, bool is_admin);

@@ -196,6 +196,8 @@ Result<Config> LoadConfig(const Overrides& flags, HomeUse use) {
            s.String("OCTOPUS_SECRET_KEY", c.secret_key),
            s.Integer("OCTOPUS_TOKEN_TTL", c.token_ttl_seconds, 60, 30 * 24 * 3600),
            s.Bool("OCTOPUS_OPEN_REGISTRATION", c.open_registration),
+           s.Size("OCTOPUS_REGISTRATION_QUOTA", c.registration_quota_bytes),
+           s.Integer("OCTOPUS_REGISTRATIONS_PER_HOUR", c.registrations_per_hour, 1, 100'000),
            s.String("OCTOPUS_ADMIN_USER", c.admin_user),
            s.String("OCTOPUS_ADMIN_PASSWORD", c.admin_password),
            s.String("OCTOPUS_CORS_ORIGIN", c.cors_origin),

@@ -26,7 +26,13 @@ struct Config {
   std::string log_level = "info";                                // OCTOPUS_LOG_LEVEL
   std::string secret_key;                                        // OCTOPUS_SECRET_KEY
   int token_ttl_seconds = 3600;                                  // OCTOPUS_TOKEN_TTL
-  bool open_registration = true;                                 // OCTOPUS_OPEN_REGISTRATION
+  // Anonymous POST /auth/register. Off by default: accounts are made by the
+  // CLI (or by `serve` on an empty home) unless the owner opens it. Open, it
+  // is limited per client address, and what it makes gets its own quota,
+  // smaller than the one an administrator gives.
+  bool open_registration = false;                                // OCTOPUS_OPEN_REGISTRATION
+  std::int64_t registration_quota_bytes = 1000LL * 1000 * 1000;  // OCTOPUS_REGISTRATION_QUOTA
+  int registrations_per_hour = 5;                                // OCTOPUS_REGISTRATIONS_PER_HOUR
   std::string admin_user = "admin";                              // OCTOPUS_ADMIN_USER
   std::string admin_password;                                    // OCTOPUS_ADMIN_PASSWORD
   std::string cors_origin;                                       // OCTOPUS_CORS_ORIGIN

@@ -41,6 +41,30 @@ std::size_t Utf8SequenceLength(std::string_view s, std::size_t i) {
   return len;
 }
 
+// The code point of one valid UTF-8 sequence.
+std::uint32_t DecodeUtf8(std::string_view seq) {
+  const auto lead = static_cast<unsigned char>(seq[0]);
+  if (seq.size() == 1) return lead;
+  std::uint32_t cp = lead & (0xFF >> (seq.size() + 1));
+  for (std::size_t k = 1; k < seq.size(); ++k) {
+    cp = (cp << 6) | (static_cast<unsigned char>(seq[k]) & 0x3F);
+  }
+  return cp;
+}
+
+// Characters that change how a name is shown without being seen: the
+// bidirectional embeddings, overrides and isolates (U+202E makes
+// "photo\u202Egpj.exe" read as "photoexe.jpg"), the zero-width and
+// directional marks, the Arabic letter mark, the word joiner and the
+// invisible operators, the deprecated format characters, the BOM, the
+// Mongolian vowel separator and the soft hyphen. Removed from names, so that
+// two names that look the same are the same.
+bool IsInvisibleFormat(std::uint32_t cp) {
+  return cp == 0x00AD || cp == 0x061C || cp == 0x180E || (cp >= 0x200B && cp <= 0x200F) ||
+         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) ||
+         (cp >= 0x2066 && cp <= 0x206F) || cp == 0xFEFF;
+}
+
 // Cuts `s` (valid UTF-8) to at most `max` bytes on a character boundary.
 std::string CutUtf8(std::string_view s, std::size_t max) {
   if (s.size() <= max) return std::string(s);
@@ -68,7 +92,13 @@ std::string SafeFileName(std::string_view name) {
   for (std::size_t i = 0; i < name.size();) {
     const auto c = static_cast<unsigned char>(name[i]);
     const std::size_t len = Utf8SequenceLength(name, i);
-    if (len == 0 || c < 0x20 || c == 0x7F || c == '/') {
+    const std::uint32_t cp = len == 0 ? 0 : DecodeUtf8(name.substr(i, len));
+    if (len != 0 && IsInvisibleFormat(cp)) {
+      i += len;
+      continue;
+    }
+    if (len == 0 || c < 0x20 || c == 0x7F || c == '/' || (cp >= 0x80 && cp <= 0x9F) ||
+        cp == 0x2028 || cp == 0x2029) {
       out.push_back('_');
       i += len == 0 ? 1 : len;
       continue;

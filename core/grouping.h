@@ -69,10 +69,14 @@ std::string NameFamily(std::string_view name);
 // The part of NameFamily that every name of the family begins with.
 std::string_view NameFamilyPrefix(std::string_view name);
 
-// Makes `name` safe as one path component: '/', NUL and control characters
-// become '_', invalid UTF-8 bytes become '_', "." and ".." and "" become "_",
-// and the result is cut to at most 255 bytes on a UTF-8 boundary, keeping the
-// extension.
+// Makes `name` safe as one path component, and honest to the eye: '/', NUL,
+// control characters (C0, DEL, C1) and the line and paragraph separators
+// become '_', invalid UTF-8 bytes become '_'; invisible format characters
+// (bidirectional overrides and isolates, zero-width characters, directional
+// marks, the BOM, the soft hyphen) are removed; "." and ".." and "" become
+// "_"; and the result is cut to at most 255 bytes on a UTF-8 boundary,
+// keeping the extension. The one sanitiser of stored photo names: uploads,
+// the API's renames and the mount's imports and renames all go through it.
 std::string SafeFileName(std::string_view name);
 
 }  // namespace octopus

@@ -213,12 +213,16 @@ json OpenApiDocument() {
   const json nullable_string = {{"type", json::array({"string", "null"})}};
   json paths;
   paths["/api/v1/auth/register"]["post"] =
-      Op("register", "Create an account (the first account is an administrator)", "auth", false,
+      Op("register",
+         "Create an account, never an administrator, with the registration quota (when "
+         "OCTOPUS_OPEN_REGISTRATION is set)",
+         "auth", false,
          {{"201", Ok("The new account", "User")},
           {"400", Error("Malformed JSON")},
-          {"403", Error("Registration is closed")},
-          {"409", Error("The name is taken")},
-          {"422", Error("Name or password refused (passwords: at least 8 characters)")}},
+          {"403", Error("Registration is closed (the default)")},
+          {"409", Error("The name is taken, in any case")},
+          {"422", Error("Name or password refused (passwords: at least 8 characters)")},
+          {"429", Error("Too many registrations from this address; see Retry-After")}},
          json::array(), JsonBody(Ref("Credentials")));
   paths["/api/v1/auth/login"]["post"] =
       Op("login", "Log in: a bearer token", "auth", false,

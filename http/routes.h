@@ -16,6 +16,7 @@
 #include "http/browse_cache.h"
 #include "http/client_address.h"
 #include "http/http_util.h"
+#include "http/registration_limit.h"
 #include "http/throttle.h"
 #include "http/token_cache.h"
 
@@ -56,6 +57,7 @@ struct ServerState {
                                      : 4 * static_cast<std::size_t>(config.max_upload_bytes) +
                                            (1 << 20)),
         throttle(opts.throttle),
+        registrations(config.registrations_per_hour, std::chrono::hours(1)),
         tokens(config.secret_key),
         browse(8 * 1024 * 1024) {}
   Library& library;
@@ -63,12 +65,11 @@ struct ServerState {
   const ApiServerOptions options;
   const std::size_t max_upload_request_bytes;  // whole POST /photos request
   LoginThrottle throttle;                      // thread-safe
+  RegistrationLimit registrations;             // thread-safe
   VerifiedTokenCache tokens;                   // thread-safe
   BrowseCache browse;                          // thread-safe
   // OCTOPUS_TRUSTED_PROXIES, parsed when the server starts (then immutable).
   TrustedProxies trusted_proxies;
-  // Serializes registration so that exactly one first user becomes admin.
-  std::mutex register_mu;
 };
 
 class RouteTable {

@@ -1,6 +1,7 @@
 // POST /auth/register, /auth/login, /auth/logout.
 #include <spdlog/spdlog.h>
 
+#include "core/accounts.h"
 #include "core/photo_json.h"
 #include "core/random.h"
 #include "http/error_map.h"
@@ -25,19 +26,35 @@ bool ReadCredentials(const httplib::Request& req, httplib::Response& res, std::s
   return true;
 }
 
+// Never makes an administrator, even on an empty user table: those are
+// made by `octopus user add --admin` or by `serve` on an empty home
+// (issue 15: the next anonymous registration after the last user went
+// became the admin).
 void Register(ServerState& state, const httplib::Request& req, httplib::Response& res) {
+  if (!state.config.open_registration) {
+    return SendError(res, 403, "registration_closed",
+                     "registration is closed on this server: ask its administrator for an "
+                     "account");
+  }
   std::string name, password;
   if (!ReadCredentials(req, res, &name, &password)) return;
-  std::lock_guard lock(state.register_mu);
-  auto users = state.library.ListUsers();
-  if (!users.ok()) return SendStatus(res, users.status());
-  const bool first = users->empty();
-  if (!first && !state.config.open_registration) {
-    return SendError(res, 403, "registration_closed", "registration is closed on this server");
+  // Counted per client (behind a trusted front, the one it names), by the
+  // same key as the connection cap: an IPv6 client holds a whole /64.
+  const std::string client = ClientAddress(state.trusted_proxies, req);
+  IpAddress address;
+  const std::string key = IpAddress::Parse(client, &address) ? address.CapKey() : client;
+  if (const auto wait = state.registrations.Admit(key); wait > 0) {
+    spdlog::info("registration refused for {}: {} an hour", LogSafe(client, 64),
+                 state.config.registrations_per_hour);
+    res.set_header("Retry-After", std::to_string(wait));
+    return SendError(
+        res, 429, "too_many_requests",
+        "too many registrations from this address; try again in " + std::to_string(wait) + " s");
   }
-  auto created = state.library.CreateUser(name, password, -1, /*is_admin=*/first);
+  auto created =
+      state.library.CreateUser(name, password, state.config.registration_quota_bytes, false);
   if (!created.ok()) return SendStatus(res, created.status());
-  spdlog::info("registered user {}{}", created->name, first ? " (administrator)" : "");
+  spdlog::info("registered user {} from {}", created->name, LogSafe(client, 64));
   SendJson(res, 201, UserToJson(*created));
 }
 
@@ -47,6 +64,9 @@ void Login(ServerState& state, const httplib::Request& req, httplib::Response& r
   // Behind a trusted front every login comes from its address: count the
   // client it names instead.
   const std::string client = ClientAddress(state.trusted_proxies, req);
+  // Names are matched without regard to case: "ADMIN" and "admin" are one
+  // account, and one count.
+  name = FoldUserName(name);
   if (const auto wait = state.throttle.RetryAfter(name, client); wait > 0) {
     res.set_header("Retry-After", std::to_string(wait));
     return SendError(res, 429, "too_many_requests",

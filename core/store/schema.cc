@@ -1,7 +1,12 @@
 #include "core/store/schema.h"
 
-#include <string>
+#include <spdlog/spdlog.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/grouping.h"
 #include "core/store/folder_counts.h"
 
 namespace octopus::db {
@@ -15,6 +20,54 @@ struct Migration {
 };
 
 Status RecountFolders(Database& db) { return FolderCounts(db).Rebuild(); }
+
+// Migration 7. User names become unique without regard to ASCII case (they
+// are ASCII: core/accounts.cc). Open registration may already have made
+// "Admin" beside "admin": the oldest account keeps its name and each newer
+// one is renamed NAME-ID (cut to 64 characters), said in the log, before
+// the index that forbids it is made. Then the stored photo names go through
+// today's SafeFileName, which removes the invisible format characters
+// (U+202E...) older builds kept.
+Status FoldNames(Database& db) {
+  {
+    ASSIGN_OR_RETURN(auto clashes,
+                     db.Prepare("SELECT id, name FROM users u WHERE EXISTS (SELECT 1 FROM users o "
+                                "WHERE o.name = u.name COLLATE NOCASE AND o.id < u.id)"));
+    std::vector<std::pair<std::int64_t, std::string>> renames;
+    while (true) {
+      ASSIGN_OR_RETURN(const bool row, clashes.Step());
+      if (!row) break;
+      const std::string suffix = "-" + std::to_string(clashes.Int(0));
+      const std::string name = clashes.Text(1);
+      renames.emplace_back(clashes.Int(0), name.substr(0, 64 - suffix.size()) + suffix);
+      spdlog::warn("user names are now unique without regard to case: user '{}' is renamed '{}'",
+                   name, renames.back().second);
+    }
+    for (const auto& [id, name] : renames) {
+      ASSIGN_OR_RETURN(auto rename, db.Prepare("UPDATE users SET name = :name WHERE id = :id"));
+      rename.Bind(":name", name).Bind(":id", id);
+      RETURN_IF_ERROR(rename.Run());
+    }
+  }
+  RETURN_IF_ERROR(
+      db.Exec("CREATE UNIQUE INDEX users_by_folded_name ON users (name COLLATE NOCASE)"));
+  ASSIGN_OR_RETURN(auto photos, db.Prepare("SELECT rowid, filename FROM photos"));
+  std::vector<std::pair<std::int64_t, std::string>> renames;
+  while (true) {
+    ASSIGN_OR_RETURN(const bool row, photos.Step());
+    if (!row) break;
+    const std::string stored = photos.Text(1);
+    std::string safe = SafeFileName(stored);
+    if (safe != stored) renames.emplace_back(photos.Int(0), std::move(safe));
+  }
+  for (const auto& [rowid, filename] : renames) {
+    ASSIGN_OR_RETURN(auto rename,
+                     db.Prepare("UPDATE photos SET filename = :filename WHERE rowid = :rowid"));
+    rename.Bind(":filename", filename).Bind(":rowid", rowid);
+    RETURN_IF_ERROR(rename.Run());
+  }
+  return Status::Ok();
+}
 
 // Append only: never edit a migration that has shipped.
 const Migration kMigrations[] = {
@@ -147,6 +200,9 @@ CREATE TABLE import_entries (
     {R"sql(
 ALTER TABLE photos ADD COLUMN place_set_by_user INTEGER NOT NULL DEFAULT 0;
 )sql"},
+    // 7: user names unique without regard to case; no invisible format
+    // characters in photo names (issue 15). All in FoldNames.
+    {"", FoldNames},
 };
 
 }  // namespace

@@ -30,7 +30,8 @@ Result<UserId> UserStore::Insert(const NewUser& user) {
   stmt.Bind(":created", user.created_at);
   if (Status s = stmt.Run(); !s.ok()) {
     if (s.code() == Code::kAlreadyExists) {
-      return Status::AlreadyExists("user '" + user.name + "' already exists");
+      return Status::AlreadyExists("user '" + user.name +
+                                   "' already exists (names are compared without regard to case)");
     }
     return s;
   }
@@ -49,7 +50,7 @@ Result<User> UserStore::QueryOne(const char* where, std::string_view param, cons
 Result<User> UserStore::Get(UserId id) { return QueryOne("id = :id", ":id", id); }
 
 Result<User> UserStore::FindByName(const std::string& name) {
-  auto user = QueryOne("name = :name", ":name", name);
+  auto user = QueryOne("name = :name COLLATE NOCASE", ":name", name);
   if (!user.ok() && user.status().code() == Code::kNotFound) {
     return Status::NotFound("no such user: " + name);
   }
@@ -69,8 +70,8 @@ Result<std::vector<User>> UserStore::List() {
 }
 
 Result<std::optional<Credentials>> UserStore::CredentialsOf(const std::string& name) {
-  ASSIGN_OR_RETURN(auto stmt,
-                   db_.Prepare("SELECT id, password_hash, disabled FROM users WHERE name = :name"));
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("SELECT id, password_hash, disabled FROM users "
+                                          "WHERE name = :name COLLATE NOCASE"));
   stmt.Bind(":name", name);
   ASSIGN_OR_RETURN(const bool row, stmt.Step());
   if (!row) return std::optional<Credentials>();
@@ -80,7 +81,7 @@ Result<std::optional<Credentials>> UserStore::CredentialsOf(const std::string& n
 template <typename V>
 Status UserStore::UpdateByName(const std::string& name, const char* assignment, const V& value) {
   ASSIGN_OR_RETURN(auto stmt, db_.Prepare(std::string("UPDATE users SET ") + assignment +
-                                          " WHERE name = :name"));
+                                          " WHERE name = :name COLLATE NOCASE"));
   stmt.Bind(":value", value).Bind(":name", name);
   RETURN_IF_ERROR(stmt.Run());
   if (db_.Changes() == 0) return Status::NotFound("no such user: " + name);

@@ -42,11 +42,15 @@ struct UsageAudit {
   std::int64_t actual_bytes = 0, actual_count = 0;
 };
 
+// Names are matched without regard to ASCII case, everywhere: "ADMIN" finds
+// "admin", and "Admin" cannot be inserted beside it (a unique index on the
+// folded name, schema migration 7). User names are ASCII, so SQLite's
+// NOCASE is the whole folding.
 class UserStore {
  public:
   explicit UserStore(db::Database& db) : db_(db) {}
 
-  // kAlreadyExists when the name is taken.
+  // kAlreadyExists when the name is taken, in any case.
   Result<UserId> Insert(const NewUser& user);
   // kNotFound when there is no such user.
   Result<User> Get(UserId id);

@@ -99,6 +99,28 @@ TEST(ConfigTest, NetworkSettingsHaveSafeDefaultsAndAreChecked) {
   EXPECT_FALSE(LoadConfig({{"OCTOPUS_HOME", home}, {"OCTOPUS_HEADER_TIMEOUT", "0"}}).ok());
 }
 
+// Issue 15 (4): registration was open by default, and each anonymous
+// account got the administrator's default quota.
+TEST(ConfigTest, RegistrationIsClosedByDefaultWithASmallerQuota) {
+  testing::TempDir dir;
+  const auto home = (dir / "h").string();
+  auto c = LoadConfig({{"OCTOPUS_HOME", home}});
+  ASSERT_TRUE(c.ok());
+  EXPECT_FALSE(c->open_registration);
+  EXPECT_LT(c->registration_quota_bytes, c->default_quota_bytes);
+  EXPECT_EQ(c->registrations_per_hour, 5);
+  auto open = LoadConfig({{"OCTOPUS_HOME", home},
+                          {"OCTOPUS_OPEN_REGISTRATION", "true"},
+                          {"OCTOPUS_REGISTRATION_QUOTA", "200M"},
+                          {"OCTOPUS_REGISTRATIONS_PER_HOUR", "2"}});
+  ASSERT_TRUE(open.ok()) << open.status().message();
+  EXPECT_TRUE(open->open_registration);
+  EXPECT_EQ(open->registration_quota_bytes, 200'000'000);
+  EXPECT_EQ(open->registrations_per_hour, 2);
+  EXPECT_FALSE(LoadConfig({{"OCTOPUS_HOME", home}, {"OCTOPUS_REGISTRATIONS_PER_HOUR", "0"}}).ok());
+  EXPECT_FALSE(LoadConfig({{"OCTOPUS_HOME", home}, {"OCTOPUS_REGISTRATION_QUOTA", "lots"}}).ok());
+}
+
 TEST(ConfigTest, ParsesAndFormatsSizes) {
   EXPECT_EQ(*ParseSize("500M"), 500'000'000);
   EXPECT_EQ(*ParseSize("10G"), 10'000'000'000);

@@ -167,6 +167,28 @@ TEST(GroupingTest, ARepeated255ByteNameGetsASuffixInsteadOfLoopingForever) {
   EXPECT_EQ(names[2], std::string(247, 'x') + " (3).jpg");
 }
 
+// Issue 15 (12): U+202E kept in a name made "photo<RLO>gpj.exe" read as
+// "photoexe.jpg" in the API and the mount.
+TEST(GroupingTest, SafeFileNameRemovesInvisibleFormatCharacters) {
+  EXPECT_EQ(SafeFileName("photo\u202Egpj.exe"), "photogpj.exe");
+  const std::vector<std::string> invisible = {"\u202A", "\u202B", "\u202C", "\u202D", "\u202E",
+                                              "\u2066", "\u2067", "\u2068", "\u2069", "\u200B",
+                                              "\u200C", "\u200D", "\u200E", "\u200F", "\u061C",
+                                              "\u2060", "\uFEFF", "\u00AD", "\u180E"};
+  for (std::size_t i = 0; i < invisible.size(); ++i) {
+    EXPECT_EQ(SafeFileName("a" + invisible[i] + "b.jpg"), "ab.jpg") << "character #" << i;
+  }
+  // C1 controls and the line and paragraph separators become '_', as C0
+  // controls do.
+  EXPECT_EQ(SafeFileName("a\u0085b\u009Bc.jpg"), "a_b_c.jpg");
+  EXPECT_EQ(SafeFileName("a\u2028b\u2029.jpg"), "a_b_.jpg");
+  // Nothing left, or only dots left: still a usable name.
+  EXPECT_EQ(SafeFileName("\u202E\u200B"), "_");
+  EXPECT_EQ(SafeFileName(".\u200B."), "_");
+  // Visible characters next to them are kept: accents, other scripts.
+  EXPECT_EQ(SafeFileName("caf\u00E9 \u0645\u0635\u0631.jpg"), "caf\u00E9 \u0645\u0635\u0631.jpg");
+}
+
 TEST(GroupingTest, SafeFileNameNeutralisesHostileNames) {
   EXPECT_EQ(SafeFileName("../../etc/passwd"), ".._.._etc_passwd");
   EXPECT_EQ(SafeFileName(".."), "_");

@@ -360,6 +360,28 @@ TEST_F(MountTest, RenamesInAllAndRefusesWhatContradictsTheMetadata) {
   EXPECT_EQ(Used(), static_cast<std::int64_t>(std::filesystem::file_size(src() / "x.jpg")));
 }
 
+// Issue 15 (12): a name with U+202E copied into the mount kept it, so
+// "evil<RLO>gpj.exe" read as "evilexe.jpg" in every listing. The photo's
+// name loses it, on import and on rename alike.
+TEST_F(MountTest, InvisibleCharactersAreRemovedFromImportedAndRenamedNames) {
+  DoMount();
+  Photo("evil\u202Egpj.exe", 1);
+  auto r = Sh("cp " + Quote((src() / "evil\u202Egpj.exe").string()) + " " + M("import/"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto all = lib_->AllPhotos(alice_);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].filename, "evilgpj.exe");
+  EXPECT_EQ(Sh("ls " + M("all/")).output, "evilgpj.exe\n");
+  r = Sh("mv " + M("all/evilgpj.exe") + " " + M("all/\u2067holi\u200Bday\u2069.jpg"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  all = lib_->AllPhotos(alice_);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].filename, "holiday.jpg");
+  EXPECT_EQ(Sh("ls " + M("all/")).output, "holiday.jpg\n");
+}
+
 TEST_F(MountTest, SameNamesGetStableDistinctNames) {
   Photo("one/IMG_0001.JPG", 1);
   Photo("two/IMG_0001.JPG", 2);

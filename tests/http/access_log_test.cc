@@ -14,7 +14,8 @@ namespace {
 
 // Logs as `octopus serve` does, to the test's own home; each test runs in
 // a process of its own, so replacing the process's loggers is fine.
-class AccessLogTest : public ApiTest {
+// Registers through the API: its line must not carry the password.
+class AccessLogTest : public ApiOpenRegistrationTest {
  protected:
   void SetUp() override {
     settings_["OCTOPUS_HOME"] = (dir_ / "home").string();

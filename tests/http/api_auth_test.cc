@@ -10,12 +10,11 @@
 namespace octopus::http {
 namespace {
 
-TEST_F(ApiTest, RegisterLoginMe) {
+TEST_F(ApiOpenRegistrationTest, RegisterLoginMe) {
   auto r = Register("alice", "correct horse");
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 201) << r->body;
   EXPECT_EQ(Json(r)["username"], "alice");
-  EXPECT_EQ(Json(r)["is_admin"], true) << "the first user is an administrator";
 
   auto login = LoginRaw("alice", "correct horse");
   ASSERT_TRUE(login);
@@ -30,19 +29,42 @@ TEST_F(ApiTest, RegisterLoginMe) {
   ASSERT_EQ(me->status, 200) << me->body;
   const auto m = Json(me);
   EXPECT_EQ(m["username"], "alice");
-  EXPECT_EQ(m["is_admin"], true);
-  EXPECT_EQ(m["quota_bytes"], config_.default_quota_bytes);
   EXPECT_EQ(m["used_bytes"], 0);
   EXPECT_EQ(m["photo_count"], 0);
   EXPECT_FALSE(m.contains("password_hash"));
-
-  auto bob = Register("bob", "battery staple");
-  ASSERT_TRUE(bob);
-  ASSERT_EQ(bob->status, 201);
-  EXPECT_EQ(Json(bob)["is_admin"], false) << "only the first user is an administrator";
 }
 
-TEST_F(ApiTest, RegistrationRefusals) {
+// Issue 15 (9): when the user table was empty, the next anonymous
+// registration was made an administrator.
+TEST_F(ApiOpenRegistrationTest, ARegistrationIsNeverAnAdministrator) {
+  ASSERT_TRUE(library_->ListUsers()->empty());
+  auto first = Register("alice", "correct horse");
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->status, 201) << first->body;
+  EXPECT_EQ(Json(first)["is_admin"], false) << "not even the first account";
+  EXPECT_FALSE(library_->FindUser("alice")->is_admin);
+  // The table emptied again (the last user removed): still not.
+  ASSERT_TRUE(library_->RemoveUser("alice").ok());
+  auto again = Register("bob", "correct horse");
+  ASSERT_TRUE(again);
+  ASSERT_EQ(again->status, 201) << again->body;
+  EXPECT_EQ(Json(again)["is_admin"], false);
+  const std::string token = Login("bob", "correct horse");
+  EXPECT_EQ(Get("/api/v1/admin/users", token)->status, 403);
+}
+
+// Issue 15 (4): each anonymous account got the default quota (10 GB), so 50
+// of them promised 500 GB on a 252 GB disk.
+TEST_F(ApiOpenRegistrationTest, ARegisteredAccountGetsTheRegistrationQuota) {
+  auto r = Register("alice", "correct horse");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 201) << r->body;
+  EXPECT_EQ(Json(r)["quota_bytes"], config_.registration_quota_bytes);
+  EXPECT_LT(config_.registration_quota_bytes, config_.default_quota_bytes);
+  EXPECT_EQ(library_->FindUser("alice")->quota_bytes, config_.registration_quota_bytes);
+}
+
+TEST_F(ApiOpenRegistrationTest, RegistrationRefusals) {
   ASSERT_EQ(Register("alice", "correct horse")->status, 201);
   auto dup = Register("alice", "another password");
   EXPECT_EQ(dup->status, 409);
@@ -55,6 +77,114 @@ TEST_F(ApiTest, RegistrationRefusals) {
   EXPECT_EQ(missing->status, 400);
   auto wrong_type = PostJson("/api/v1/auth/register", {{"username", 5}, {"password", true}});
   EXPECT_EQ(wrong_type->status, 400);
+}
+
+// Issue 15 (12): "Admin" could be registered beside "admin", and passed for
+// it wherever names are shown.
+TEST_F(ApiOpenRegistrationTest, NamesThatDifferOnlyInCaseAreOneAccount) {
+  NewAdmin("admin", "the admin's password");
+  for (const char* clash : {"Admin", "ADMIN", "aDmIn"}) {
+    auto r = Register(clash, "correct horse");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 409) << clash << ": " << r->body;
+    EXPECT_EQ(ErrorCode(r), "already_exists") << clash;
+  }
+  ASSERT_EQ(library_->ListUsers()->size(), 1u);
+  // Logging in by another case is the same account, with its own password.
+  EXPECT_EQ(LoginRaw("ADMIN", "correct horse")->status, 401);
+  const std::string token = Login("ADMIN", "the admin's password");
+  auto me = Get("/api/v1/users/me", token);
+  ASSERT_TRUE(me);
+  EXPECT_EQ(Json(me)["username"], "admin");
+  EXPECT_EQ(Json(me)["is_admin"], true);
+}
+
+// Issue 15 (12): invisible characters (U+202E, U+200B, C1 controls) never
+// make a user name that looks like another.
+TEST_F(ApiOpenRegistrationTest, InvisibleCharactersNeverReachAUserName) {
+  for (const std::string& name :
+       {std::string("admin\u202E"), std::string("\u202Eadmin"), std::string("ad\u200Bmin"),
+        std::string("admin\u2066"), std::string("admin\u0085")}) {
+    auto r = Register(name, "correct horse");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 422) << r->body;
+  }
+  EXPECT_TRUE(library_->ListUsers()->empty());
+}
+
+// Issue 15 (4): closed by default; the first account is no exception (it
+// is made by the CLI or by `serve` on an empty home).
+TEST_F(ApiTest, RegistrationIsClosedByDefault) {
+  for (const char* name : {"first", "second"}) {
+    auto r = Register(name, "correct horse");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 403) << r->body;
+    EXPECT_EQ(ErrorCode(r), "registration_closed");
+    EXPECT_NE(Json(r)["error"].value("message", "").find("registration is closed"),
+              std::string::npos);
+  }
+  EXPECT_TRUE(library_->ListUsers()->empty());
+}
+
+class ApiRegistrationFloodTest : public ApiOpenRegistrationTest {
+ public:
+  ApiRegistrationFloodTest() {
+    settings_["OCTOPUS_REGISTRATIONS_PER_HOUR"] = "3";
+    settings_["OCTOPUS_TRUSTED_PROXIES"] = "127.0.0.9";  // not us: X-Forwarded-For is ignored
+  }
+  httplib::Result RegisterFrom(const std::string& name, const std::string& forwarded_for) {
+    return client_->Post("/api/v1/auth/register", {{"X-Forwarded-For", forwarded_for}},
+                         nlohmann::json{{"username", name}, {"password", "correct horse"}}.dump(),
+                         "application/json");
+  }
+};
+
+// Issue 15 (4): 50 anonymous accounts in 5 s from one client.
+TEST_F(ApiRegistrationFloodTest, AFloodFromOneAddressIs429) {
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(RegisterFrom("user" + std::to_string(i), "198.51.100." + std::to_string(i))->status,
+              201);
+  }
+  // Attempts count, not only accounts made: a refused name costs a hash too.
+  for (int i = 3; i < 10; ++i) {
+    auto r = RegisterFrom("user" + std::to_string(i), "198.51.100." + std::to_string(i));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 429) << "a forged X-Forwarded-For is not another client: " << r->body;
+    EXPECT_EQ(ErrorCode(r), "too_many_requests");
+    const std::string retry = r->get_header_value("Retry-After");
+    ASSERT_FALSE(retry.empty());
+    EXPECT_GT(std::stoi(retry), 3500);
+    EXPECT_LE(std::stoi(retry), 3600);
+  }
+  EXPECT_EQ(library_->ListUsers()->size(), 3u);
+}
+
+class ApiRegistrationBehindFrontTest : public ApiOpenRegistrationTest {
+ public:
+  ApiRegistrationBehindFrontTest() {
+    settings_["OCTOPUS_REGISTRATIONS_PER_HOUR"] = "2";
+    settings_["OCTOPUS_TRUSTED_PROXIES"] = "127.0.0.1";
+  }
+};
+
+// Behind a trusted front, each client it names has its own count: one
+// flooding client does not close registration for everyone else.
+TEST_F(ApiRegistrationBehindFrontTest, TheCountIsPerForwardedClient) {
+  auto from = [&](const std::string& name, const std::string& client) {
+    return client_
+        ->Post("/api/v1/auth/register", {{"X-Forwarded-For", client}},
+               nlohmann::json{{"username", name}, {"password", "correct horse"}}.dump(),
+               "application/json")
+        ->status;
+  };
+  EXPECT_EQ(from("a1", "198.51.100.1"), 201);
+  EXPECT_EQ(from("a2", "198.51.100.1"), 201);
+  EXPECT_EQ(from("a3", "198.51.100.1"), 429);
+  EXPECT_EQ(from("b1", "198.51.100.2"), 201);
+  // One IPv6 client holds a whole /64: its addresses share one count.
+  EXPECT_EQ(from("c1", "2001:db8::1"), 201);
+  EXPECT_EQ(from("c2", "2001:db8::2"), 201);
+  EXPECT_EQ(from("c3", "2001:db8::3"), 429);
 }
 
 TEST_F(ApiTest, MalformedJsonIs400WithTheErrorShape) {
@@ -174,7 +304,7 @@ TEST_F(ApiTest, PasswordChangeRevokesOtherTokens) {
 }
 
 TEST_F(ApiTest, AdminRoutes) {
-  const std::string admin = NewUser("root");
+  const std::string admin = NewAdmin("root");
   const std::string alice = NewUser("alice");
   auto forbidden = Get("/api/v1/admin/users", alice);
   EXPECT_EQ(forbidden->status, 403);
@@ -214,7 +344,7 @@ TEST_F(ApiTest, AdminRoutes) {
 }
 
 TEST_F(ApiTest, DisabledUserIsLockedOutAtOnce) {
-  const std::string admin = NewUser("root");
+  const std::string admin = NewAdmin("root");
   const std::string alice = NewUser("alice");
   ASSERT_EQ(Get("/api/v1/users/me", alice)->status, 200);
   auto off = client_->Patch("/api/v1/admin/users/alice", Bearer(admin), R"({"disabled":true})",
@@ -287,6 +417,20 @@ TEST_F(ApiTest, LoginIsThrottledPerUser) {
   EXPECT_FALSE(blocked->get_header_value("Retry-After").empty());
 }
 
+// Names ignore case at login, so the throttle must too: otherwise "Alice",
+// "ALICE", "aLice"... would each get their own count of guesses at alice's
+// password.
+TEST_F(ApiTest, LoginThrottleCountsEveryCaseOfANameAsOne) {
+  NewUser("alice");
+  const std::vector<std::string> spellings = {"Alice", "ALICE", "aLice", "alIce",
+                                              "aliCe", "alicE", "ALice", "AlIcE"};
+  ASSERT_GE(spellings.size(), static_cast<std::size_t>(options_.throttle.max_failures_per_user));
+  for (int i = 0; i < options_.throttle.max_failures_per_user; ++i) {
+    EXPECT_EQ(LoginRaw(spellings[i], "wrong password")->status, 401);
+  }
+  EXPECT_EQ(LoginRaw("alice", "correct horse")->status, 429);
+}
+
 class ApiThrottleAddressTest : public ApiTest {
  public:
   ApiThrottleAddressTest() {
@@ -301,18 +445,6 @@ TEST_F(ApiThrottleAddressTest, LoginIsThrottledPerAddress) {
     EXPECT_EQ(LoginRaw("guess" + std::to_string(i), "wrong password")->status, 401);
   }
   EXPECT_EQ(LoginRaw("alice", "correct horse")->status, 429);
-}
-
-class ApiClosedRegistrationTest : public ApiTest {
- public:
-  ApiClosedRegistrationTest() { settings_["OCTOPUS_OPEN_REGISTRATION"] = "false"; }
-};
-
-TEST_F(ApiClosedRegistrationTest, OnlyTheFirstAccountMayRegister) {
-  EXPECT_EQ(Register("root", "correct horse")->status, 201);
-  auto closed = Register("alice", "correct horse");
-  EXPECT_EQ(closed->status, 403);
-  EXPECT_EQ(ErrorCode(closed), "registration_closed");
 }
 
 TEST_F(ApiTest, UnknownRoutesAre404JsonAndHealthWorks) {

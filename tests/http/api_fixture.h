@@ -98,14 +98,18 @@ class ApiTest : public ::testing::Test {
     return j["access_token"];
   }
 
-  // Registers and logs in.
-  std::string NewUser(const std::string& name, const std::string& password = "correct horse") {
-    auto r = Register(name, password);
-    EXPECT_TRUE(r);
-    if (r) {
-      EXPECT_EQ(r->status, 201) << r->body;
-    }
+  // Creates the account through the core, as `octopus user add` does
+  // (registration is closed by default), and logs in.
+  std::string NewUser(const std::string& name, const std::string& password = "correct horse",
+                      bool is_admin = false) {
+    auto created = library_->CreateUser(name, password, -1, is_admin);
+    EXPECT_TRUE(created.ok()) << created.status().message();
     return Login(name, password);
+  }
+  // An administrator: only ever made by the CLI or by `serve` on an empty
+  // home, never through the API.
+  std::string NewAdmin(const std::string& name, const std::string& password = "correct horse") {
+    return NewUser(name, password, /*is_admin=*/true);
   }
 
   struct File {
@@ -139,6 +143,13 @@ class ApiTest : public ::testing::Test {
   std::unique_ptr<Library> library_;
   std::unique_ptr<ApiServer> server_;
   std::unique_ptr<httplib::Client> client_;
+};
+
+// For tests of anonymous registration itself: OCTOPUS_OPEN_REGISTRATION=true
+// (and the other settings at their defaults, unless a test changes them).
+class ApiOpenRegistrationTest : public ApiTest {
+ public:
+  ApiOpenRegistrationTest() { settings_["OCTOPUS_OPEN_REGISTRATION"] = "true"; }
 };
 
 }  // namespace octopus::http

@@ -418,6 +418,27 @@ TEST_F(ApiPhotosTest, ThumbnailOfAPhotoPurgedElsewhereIsGone) {
   EXPECT_EQ(thumbnail(kept), 200);
 }
 
+// Issue 15 (12): U+202E was kept in stored names, so "photo<RLO>gpj.exe"
+// was shown as "photoexe.jpg" by every client of the API and by the mount.
+TEST_F(ApiPhotosTest, InvisibleCharactersAreRemovedFromUploadedAndRenamedNames) {
+  const std::string token = NewUser("alice");
+  const auto uploaded = UploadJpeg(token, 31, "photo\u202Egpj.exe");
+  ASSERT_TRUE(uploaded.is_object());
+  EXPECT_EQ(uploaded["filename"], "photogpj.exe");
+  const std::string id = uploaded["id"];
+  auto renamed =
+      client_->Patch(("/api/v1/photos/" + id).c_str(), Bearer(token),
+                     nlohmann::json{{"filename", "\u2067Holi\u200Bday\u2069\u200F.jpg"}}.dump(),
+                     "application/json");
+  ASSERT_TRUE(renamed);
+  ASSERT_EQ(renamed->status, 200) << renamed->body;
+  EXPECT_EQ(Json(renamed)["filename"], "Holiday.jpg");
+  EXPECT_EQ(Json(Get("/api/v1/photos/" + id, token))["filename"], "Holiday.jpg");
+  auto stored = library_->GetPhoto(library_->FindUser("alice")->id, id);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->filename, "Holiday.jpg") << "removed from what is stored, not only shown";
+}
+
 TEST_F(ApiPhotosTest, RenameAndGet) {
   const std::string token = NewUser("alice");
   const std::string id = UploadJpeg(token, 9)["id"];

@@ -90,7 +90,7 @@ class AuthProbeTest : public ApiTest {
 TEST_F(AuthProbeTest, EveryRouteRefusesEveryBadCredential) {
   // The people: root (admin), alice (the victim), bob (another user),
   // carol (disabled), dave (removed).
-  const std::string root = NewUser("root");
+  const std::string root = NewAdmin("root");
   const std::string alice = NewUser("alice");
   const std::string bob = NewUser("bob");
   const std::string carol = NewUser("carol");

@@ -19,7 +19,9 @@ std::string LoginBody(const std::string& password) {
   return nlohmann::json{{"username", "alice"}, {"password", password}}.dump();
 }
 
-class BodyFramingTest : public ApiTest {
+// Registration is open, so that a smuggled registration would be served
+// (and leave its user behind) were it ever parsed.
+class BodyFramingTest : public ApiOpenRegistrationTest {
  protected:
   // Sends `bytes` on a new connection and reads one response (none of its
   // body when `to_head`), then, if `expect_close`, on until the server

@@ -92,7 +92,7 @@ TEST_F(ApiTest, OpenApiDocumentPassesALinterWithoutAWarning) {
 // people, /health at the root and under /api/v1 (a browser at / used to get
 // a JSON 404, /api/v1/health and /docs/ were 404).
 TEST_F(ApiTest, EveryDocumentedPathAnswers) {
-  const std::string token = NewUser("alice");
+  const std::string token = NewAdmin("alice");
   const std::string id = UploadJpeg(token, 1).value("id", "");
   ASSERT_FALSE(id.empty());
   struct Case {
@@ -115,7 +115,7 @@ TEST_F(ApiTest, EveryDocumentedPathAnswers) {
            {"/api/v1/browse/dates", "application/json"},
            {"/api/v1/browse/cameras", "application/json"},
            {"/api/v1/browse/places", "application/json"},
-           {"/api/v1/admin/users", "application/json"},  // the first account is an admin
+           {"/api/v1/admin/users", "application/json"},  // alice is an admin
        }) {
     auto r = Get(c.path, token);
     ASSERT_TRUE(r) << c.path;
