@@ -58,10 +58,13 @@ std::uint32_t DecodeUtf8(std::string_view seq) {
 // directional marks, the Arabic letter mark, the word joiner and the
 // invisible operators, the deprecated format characters, the BOM, the
 // Mongolian vowel separator and the soft hyphen. Removed from names, so that
-// two names that look the same are the same.
+// two names that look the same are the same. The zero-width joiner and
+// non-joiner (U+200D, U+200C) are kept: they are part of how Persian and
+// Indic words and emoji sequences are written, and removing them would
+// change a visible name.
 bool IsInvisibleFormat(std::uint32_t cp) {
-  return cp == 0x00AD || cp == 0x061C || cp == 0x180E || (cp >= 0x200B && cp <= 0x200F) ||
-         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) ||
+  return cp == 0x00AD || cp == 0x061C || cp == 0x180E || cp == 0x200B || cp == 0x200E ||
+         cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) ||
          (cp >= 0x2066 && cp <= 0x206F) || cp == 0xFEFF;
 }
 

@@ -171,10 +171,9 @@ TEST(GroupingTest, ARepeated255ByteNameGetsASuffixInsteadOfLoopingForever) {
 // "photoexe.jpg" in the API and the mount.
 TEST(GroupingTest, SafeFileNameRemovesInvisibleFormatCharacters) {
   EXPECT_EQ(SafeFileName("photo\u202Egpj.exe"), "photogpj.exe");
-  const std::vector<std::string> invisible = {"\u202A", "\u202B", "\u202C", "\u202D", "\u202E",
-                                              "\u2066", "\u2067", "\u2068", "\u2069", "\u200B",
-                                              "\u200C", "\u200D", "\u200E", "\u200F", "\u061C",
-                                              "\u2060", "\uFEFF", "\u00AD", "\u180E"};
+  const std::vector<std::string> invisible = {
+      "\u202A", "\u202B", "\u202C", "\u202D", "\u202E", "\u2066", "\u2067", "\u2068", "\u2069",
+      "\u200B", "\u200E", "\u200F", "\u061C", "\u2060", "\uFEFF", "\u00AD", "\u180E"};
   for (std::size_t i = 0; i < invisible.size(); ++i) {
     EXPECT_EQ(SafeFileName("a" + invisible[i] + "b.jpg"), "ab.jpg") << "character #" << i;
   }
@@ -185,8 +184,13 @@ TEST(GroupingTest, SafeFileNameRemovesInvisibleFormatCharacters) {
   // Nothing left, or only dots left: still a usable name.
   EXPECT_EQ(SafeFileName("\u202E\u200B"), "_");
   EXPECT_EQ(SafeFileName(".\u200B."), "_");
-  // Visible characters next to them are kept: accents, other scripts.
+  // Visible characters next to them are kept: accents, other scripts, and
+  // the joiners that Persian words and emoji sequences are written with.
   EXPECT_EQ(SafeFileName("caf\u00E9 \u0645\u0635\u0631.jpg"), "caf\u00E9 \u0645\u0635\u0631.jpg");
+  EXPECT_EQ(SafeFileName("\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645.jpg"),
+            "\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645.jpg");
+  EXPECT_EQ(SafeFileName("\U0001F468\u200D\U0001F469\u200D\U0001F467.jpg"),
+            "\U0001F468\u200D\U0001F469\u200D\U0001F467.jpg");
 }
 
 TEST(GroupingTest, SafeFileNameNeutralisesHostileNames) {
