@@ -4,6 +4,7 @@
 
 #include "core/file_util.h"
 #include "core/password.h"
+#include "core/store/session_store.h"
 #include "core/store/user_store.h"
 
 namespace octopus {
@@ -75,7 +76,16 @@ Status Accounts::SetPassword(const std::string& name, const std::string& passwor
 Status Accounts::SetDisabled(const std::string& name, bool disabled) {
   ASSIGN_OR_RETURN(auto revoking, epoch_.BeginWrite());
   ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-  return UserStore(*db).SetDisabled(name, disabled);
+  ASSIGN_OR_RETURN(auto tx, db::Transaction::Begin(*db));
+  UserStore users(*db);
+  RETURN_IF_ERROR(users.SetDisabled(name, disabled));
+  if (disabled) {
+    // Revoked, not merely suspended: re-enabling the account must not bring
+    // back tokens handed out before it was disabled (a stolen one, say).
+    ASSIGN_OR_RETURN(const User user, users.FindByName(name));
+    RETURN_IF_ERROR(SessionStore(*db).RevokeAllOf(user.id));
+  }
+  return tx.Commit();
 }
 
 Status Accounts::SetAdmin(const std::string& name, bool is_admin) {

@@ -68,6 +68,8 @@ class Library {
   Result<std::vector<User>> ListUsers();
   Status SetQuota(const std::string& name, std::int64_t quota_bytes);
   Status SetPassword(const std::string& name, const std::string& password);
+  // Disabling also revokes every session of the user: re-enabling lets
+  // them log in again, but no token issued before comes back.
   Status SetDisabled(const std::string& name, bool disabled);
   // Grants or revokes administration. Either moves the epoch like
   // SetDisabled: cached sessions carry is_admin, and the next API request

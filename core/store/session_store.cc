@@ -42,4 +42,10 @@ Status SessionStore::RevokeAllBut(UserId user, const std::string& keep_jti) {
   return stmt.Run();
 }
 
+Status SessionStore::RevokeAllOf(UserId user) {
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("UPDATE sessions SET revoked = 1 WHERE user_id = :user"));
+  stmt.Bind(":user", user);
+  return stmt.Run();
+}
+
 }  // namespace octopus

@@ -29,6 +29,7 @@ class SessionStore {
                                                   std::int64_t now);
   Status Revoke(const std::string& jti);
   Status RevokeAllBut(UserId user, const std::string& keep_jti);
+  Status RevokeAllOf(UserId user);
 
  private:
   db::Database& db_;

@@ -225,7 +225,13 @@ TEST_F(ApiTest, DisabledUserIsLockedOutAtOnce) {
   auto on = client_->Patch("/api/v1/admin/users/alice", Bearer(admin), R"({"disabled":false})",
                            "application/json");
   ASSERT_EQ(on->status, 200);
-  EXPECT_EQ(LoginRaw("alice", "correct horse")->status, 200);
+  EXPECT_EQ(Get("/api/v1/users/me", alice)->status, 401)
+      << "disabling revoked the token: re-enabling does not bring it back";
+  const auto again = LoginRaw("alice", "correct horse");
+  ASSERT_EQ(again->status, 200);
+  const std::string fresh = Json(again)["access_token"];
+  EXPECT_EQ(Get("/api/v1/users/me", fresh)->status, 200);
+  EXPECT_EQ(Get("/api/v1/users/me", alice)->status, 401);
 }
 
 // The server caches verified sessions; revocations made elsewhere (the CLI,
@@ -251,25 +257,29 @@ TEST_F(ApiTest, RevocationsByOtherProcessesCountOnTheNextRequest) {
   ASSERT_TRUE((*other)->SetDisabled("alice", true).ok());
   EXPECT_EQ(Get("/api/v1/photos", alice2)->status, 401) << "disabled elsewhere";
   ASSERT_TRUE((*other)->SetDisabled("alice", false).ok());
-  EXPECT_EQ(Get("/api/v1/photos", alice2)->status, 200);
-  claims = VerifyJwt(alice3, config_.secret_key, std::time(nullptr));
+  EXPECT_EQ(Get("/api/v1/photos", alice2)->status, 401) << "disabling revoked it for good";
+  const std::string alice4 = Login("alice", "correct horse");
+  EXPECT_EQ(Get("/api/v1/photos", alice4)->status, 200);
+  claims = VerifyJwt(alice4, config_.secret_key, std::time(nullptr));
   ASSERT_TRUE(claims.ok());
+  const std::string alice5 = Login("alice", "correct horse");
+  EXPECT_EQ(Get("/api/v1/photos", alice5)->status, 200);
   ASSERT_TRUE((*other)->RevokeOtherSessions(std::stoll(claims->sub), claims->jti).ok());
-  EXPECT_EQ(Get("/api/v1/photos", alice2)->status, 401) << "password changed elsewhere";
-  EXPECT_EQ(Get("/api/v1/photos", alice3)->status, 200);
+  EXPECT_EQ(Get("/api/v1/photos", alice5)->status, 401) << "password changed elsewhere";
+  EXPECT_EQ(Get("/api/v1/photos", alice4)->status, 200);
   // Another process: the CLI removes bob while his token is cached here.
   const auto removed =
       testing::RunCommand(testing::OctopusBinary() + " --home " +
                           testing::Quote(config_.home.string()) + " user remove bob --yes");
   ASSERT_EQ(removed.exit_code, 0) << removed.output;
   EXPECT_EQ(Get("/api/v1/photos", bob)->status, 401) << "removed by the CLI";
-  EXPECT_EQ(Get("/api/v1/photos", alice3)->status, 200);
+  EXPECT_EQ(Get("/api/v1/photos", alice4)->status, 200);
   // The CLI resets alice's password: every session of hers is signed out.
   const auto reset = testing::RunCommand(
       "printf '%s\\n' 'a new long password' | " + testing::OctopusBinary() + " --home " +
       testing::Quote(config_.home.string()) + " user passwd alice --password-stdin");
   ASSERT_EQ(reset.exit_code, 0) << reset.output;
-  EXPECT_EQ(Get("/api/v1/photos", alice3)->status, 401) << "password reset by the CLI";
+  EXPECT_EQ(Get("/api/v1/photos", alice4)->status, 401) << "password reset by the CLI";
   EXPECT_FALSE(Login("alice", "a new long password").empty());
 }
 
