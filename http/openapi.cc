@@ -225,8 +225,8 @@ json OpenApiDocument() {
          {{"200", Ok("A token", "Token")},
           {"400", Error("Malformed JSON")},
           {"401", Error("Wrong user name or password, or a disabled account")},
-          {"429", Error("Too many failed logins for this user or from this address; see "
-                        "Retry-After")}},
+          {"429", Error("Too many failed logins for this user from this address, or from "
+                        "this address in all; see Retry-After")}},
          json::array(), JsonBody(Ref("Credentials")));
   paths["/api/v1/auth/logout"]["post"] = Op("logout", "Revoke the token used for this request",
                                             "auth", true, {{"204", NoContent("Revoked")}});

@@ -47,7 +47,9 @@ void Login(ServerState& state, const httplib::Request& req, httplib::Response& r
   // Behind a trusted front every login comes from its address: count the
   // client it names instead.
   const std::string client = ClientAddress(state.trusted_proxies, req);
-  if (const auto wait = state.throttle.RetryAfter(name, client); wait > 0) {
+  // Counted from here on: a wrong password keeps the count, so concurrent
+  // guesses cannot share one free attempt.
+  if (const auto wait = state.throttle.Admit(name, client); wait > 0) {
     res.set_header("Retry-After", std::to_string(wait));
     return SendError(res, 429, "too_many_requests",
                      "too many failed logins; try again in " + std::to_string(wait) + " s");
@@ -55,13 +57,12 @@ void Login(ServerState& state, const httplib::Request& req, httplib::Response& r
   auto user = state.library.Authenticate(name, password);
   if (!user.ok()) {
     if (user.status().code() == Code::kUnauthenticated) {
-      state.throttle.RecordFailure(name, client);
       spdlog::info("failed login for {} from {}", LogSafe(name, 64), LogSafe(client, 64));
       return SendError(res, 401, "unauthenticated", "wrong user name or password");
     }
     return SendStatus(res, user.status());
   }
-  state.throttle.RecordSuccess(name);
+  state.throttle.RecordSuccess(name, client);
   JwtClaims claims;
   claims.sub = std::to_string(user->id);
   claims.iat = NowSeconds();
