@@ -1,9 +1,13 @@
 #include "core/password.h"
 
 #include <argon2.h>
+#include <malloc.h>
 #include <openssl/rand.h>
 
 #include <array>
+#include <thread>
+
+#include "core/counting_gate.h"
 
 namespace octopus {
 namespace {
@@ -14,7 +18,27 @@ constexpr std::uint32_t kMemoryKiB = 19 * 1024;
 constexpr std::uint32_t kLanes = 1;
 constexpr std::size_t kSaltLen = 16;
 constexpr std::size_t kHashLen = 32;
+
+CountingGate& HashGate() {
+  static CountingGate gate(static_cast<int>(std::thread::hardware_concurrency()));
+  return gate;
+}
+
+// Runs one Argon2 computation inside the gate. glibc serves its 19 MiB from
+// a thread's arena once the dynamic mmap threshold has grown past it, and
+// keeps it there after free: the last hash out trims every arena.
+template <typename F>
+int Bounded(F argon2) {
+  CountingGate::Pass pass = HashGate().Enter();
+  const int rc = argon2();
+  if (pass.Release()) malloc_trim(0);
+  return rc;
+}
+
 }  // namespace
+
+int PasswordHashSlots() { return HashGate().slots(); }
+int PasswordHashPeak() { return HashGate().peak(); }
 
 Result<std::string> HashPassword(const std::string& password) {
   std::array<unsigned char, kSaltLen> salt{};
@@ -22,9 +46,11 @@ Result<std::string> HashPassword(const std::string& password) {
   const std::size_t len =
       argon2_encodedlen(kTimeCost, kMemoryKiB, kLanes, kSaltLen, kHashLen, Argon2_id);
   std::string encoded(len, '\0');
-  const int rc =
-      argon2id_hash_encoded(kTimeCost, kMemoryKiB, kLanes, password.data(), password.size(),
-                            salt.data(), salt.size(), kHashLen, encoded.data(), encoded.size());
+  const int rc = Bounded([&] {
+    return argon2id_hash_encoded(kTimeCost, kMemoryKiB, kLanes, password.data(), password.size(),
+                                 salt.data(), salt.size(), kHashLen, encoded.data(),
+                                 encoded.size());
+  });
   if (rc != ARGON2_OK) return Status::Internal(std::string("argon2: ") + argon2_error_message(rc));
   encoded.resize(encoded.find('\0'));
   return encoded;
@@ -32,7 +58,9 @@ Result<std::string> HashPassword(const std::string& password) {
 
 bool VerifyPassword(const std::string& password, const std::string& encoded_hash) {
   if (encoded_hash.rfind("$argon2id$", 0) != 0) return false;
-  return argon2id_verify(encoded_hash.c_str(), password.data(), password.size()) == ARGON2_OK;
+  return Bounded([&] {
+           return argon2id_verify(encoded_hash.c_str(), password.data(), password.size());
+         }) == ARGON2_OK;
 }
 
 }  // namespace octopus
