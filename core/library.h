@@ -106,6 +106,8 @@ class Library {
   // Fails early, before a copy is staged, when `additional_bytes` more would
   // not fit in the user's quota (kQuotaExceeded with a clear message).
   Status CheckQuota(UserId owner, std::int64_t additional_bytes);
+  // What `owner` may still store (quota minus usage, 0 when over).
+  Result<std::int64_t> FreeQuota(UserId owner);
 
   Result<PhotoPage> ListPhotos(UserId owner, const PhotoQuery& query);
   Result<std::vector<Photo>> AllPhotos(UserId owner);  // every photo, any order

@@ -276,7 +276,9 @@ json OpenApiDocument() {
                      "`last_modified`")},
        {"413", Error("A file or the request is over the size limit")},
        {"415", Error("Not a JPEG or HEIC image")},
-       {"507", Error("Over the account's quota (quota_exceeded), or the server's disk is full "
+       {"429", Error("Too many uploads in flight for this user; see Retry-After")},
+       {"507", Error("Over the account's quota (quota_exceeded; also as soon as what is staged "
+                     "passes what the quota leaves), or the server's disk is full "
                      "(insufficient_storage)")}},
       json::array(), UploadBody());
   paths["/api/v1/photos"]["get"] = Op(

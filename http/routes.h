@@ -18,6 +18,7 @@
 #include "http/http_util.h"
 #include "http/throttle.h"
 #include "http/token_cache.h"
+#include "http/upload_ledger.h"
 
 namespace octopus::http {
 
@@ -56,6 +57,7 @@ struct ServerState {
                                      : 4 * static_cast<std::size_t>(config.max_upload_bytes) +
                                            (1 << 20)),
         throttle(opts.throttle),
+        uploads(opts.max_uploads_per_user),
         tokens(config.secret_key),
         browse(8 * 1024 * 1024) {}
   Library& library;
@@ -63,6 +65,7 @@ struct ServerState {
   const ApiServerOptions options;
   const std::size_t max_upload_request_bytes;  // whole POST /photos request
   LoginThrottle throttle;                      // thread-safe
+  UploadLedger uploads;                        // thread-safe
   VerifiedTokenCache tokens;                   // thread-safe
   BrowseCache browse;                          // thread-safe
   // OCTOPUS_TRUSTED_PROXIES, parsed when the server starts (then immutable).
