@@ -287,7 +287,10 @@ TEST_F(ApiTest, RevocationsByOtherProcessesCountOnTheNextRequest) {
 // long one takes.
 class ApiSlowingTest : public ApiTest {
  public:
-  ApiSlowingTest() { options_.throttle.base_delay = std::chrono::seconds(600); }
+  ApiSlowingTest() {
+    options_.throttle.base_delay = std::chrono::seconds(600);
+    options_.throttle.max_delay = std::chrono::seconds(600);
+  }
 };
 
 TEST_F(ApiSlowingTest, LoginIsSlowedPerUserAndAddress) {
