@@ -113,9 +113,14 @@ Status Accounts::Remove(const std::string& name) {
 
 Result<User> Accounts::Authenticate(const std::string& name, const std::string& password) {
   const Status denied = Status::Unauthenticated("invalid user name or password");
-  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-  UserStore users(*db);
-  ASSIGN_OR_RETURN(const auto credentials, users.CredentialsOf(name));
+  std::optional<Credentials> credentials;
+  {
+    // Not held across the hash: a login waiting for a hashing slot
+    // (core/password.h) would otherwise keep a pooled connection open, and
+    // the pool grows one per waiting thread.
+    ASSIGN_OR_RETURN(auto db, pool_.Acquire());
+    ASSIGN_OR_RETURN(credentials, UserStore(*db).CredentialsOf(name));
+  }
   if (!credentials) {
     // Same work for an unknown name, so timing does not reveal which names
     // exist.
@@ -125,7 +130,8 @@ Result<User> Accounts::Authenticate(const std::string& name, const std::string& 
   }
   const bool ok = VerifyPassword(password, credentials->password_hash);
   if (!ok || credentials->disabled) return denied;
-  return users.Get(credentials->id);
+  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
+  return UserStore(*db).Get(credentials->id);
 }
 
 }  // namespace octopus
