@@ -259,7 +259,7 @@ TEST_P(HostileTest, LoginFlood) {
     EXPECT_LE(checked, 12) << "burst 5, then 10 a minute";
   }
   // Octopus alone too: at most one Argon2 hash (~19 MiB) per core runs at
-  // once, and the memory is handed back when the last one ends.
+  // once, and its memory is unmapped when it ends.
   ExpectServed("login flood, 32 clients for 5 s", /*bound_rss=*/true);
   // The guesses slowed their own address, not alice: she logs in from
   // another one at once.
