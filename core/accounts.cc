@@ -4,6 +4,7 @@
 
 #include "core/file_util.h"
 #include "core/password.h"
+#include "core/store/session_store.h"
 #include "core/store/user_store.h"
 
 namespace octopus {
@@ -88,7 +89,16 @@ Status Accounts::SetPassword(const std::string& name, const std::string& passwor
 Status Accounts::SetDisabled(const std::string& name, bool disabled) {
   ASSIGN_OR_RETURN(auto revoking, epoch_.BeginWrite());
   ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-  return UserStore(*db).SetDisabled(name, disabled);
+  ASSIGN_OR_RETURN(auto tx, db::Transaction::Begin(*db));
+  UserStore users(*db);
+  RETURN_IF_ERROR(users.SetDisabled(name, disabled));
+  if (disabled) {
+    // Revoked, not merely suspended: re-enabling the account must not bring
+    // back tokens handed out before it was disabled (a stolen one, say).
+    ASSIGN_OR_RETURN(const User user, users.FindByName(name));
+    RETURN_IF_ERROR(SessionStore(*db).RevokeAllOf(user.id));
+  }
+  return tx.Commit();
 }
 
 Status Accounts::SetAdmin(const std::string& name, bool is_admin) {
@@ -116,9 +126,14 @@ Status Accounts::Remove(const std::string& name) {
 
 Result<User> Accounts::Authenticate(const std::string& name, const std::string& password) {
   const Status denied = Status::Unauthenticated("invalid user name or password");
-  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-  UserStore users(*db);
-  ASSIGN_OR_RETURN(const auto credentials, users.CredentialsOf(name));
+  std::optional<Credentials> credentials;
+  {
+    // Not held across the hash: a login waiting for a hashing slot
+    // (core/password.h) would otherwise keep a pooled connection open, and
+    // the pool grows one per waiting thread.
+    ASSIGN_OR_RETURN(auto db, pool_.Acquire());
+    ASSIGN_OR_RETURN(credentials, UserStore(*db).CredentialsOf(name));
+  }
   if (!credentials) {
     // Same work for an unknown name, so timing does not reveal which names
     // exist.
@@ -128,7 +143,8 @@ Result<User> Accounts::Authenticate(const std::string& name, const std::string& 
   }
   const bool ok = VerifyPassword(password, credentials->password_hash);
   if (!ok || credentials->disabled) return denied;
-  return users.Get(credentials->id);
+  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
+  return UserStore(*db).Get(credentials->id);
 }
 
 }  // namespace octopus

@@ -39,6 +39,8 @@ class Accounts {
   Result<std::vector<User>> List();
   Status SetQuota(const std::string& name, std::int64_t quota_bytes);
   Status SetPassword(const std::string& name, const std::string& password);
+  // Disabling also revokes every session of the user: re-enabling lets
+  // them log in again, but no token issued before comes back.
   Status SetDisabled(const std::string& name, bool disabled);
   // Grants or revokes administration. Both directions move the epoch:
   // cached sessions carry is_admin, and the next request must see the

@@ -120,6 +120,7 @@ Result<IngestResult> Library::Ingest(UserId owner, const IngestRequest& request)
 Status Library::CheckQuota(UserId owner, std::int64_t additional_bytes) {
   return impl_->quota.Check(owner, additional_bytes);
 }
+Result<std::int64_t> Library::FreeQuota(UserId owner) { return impl_->quota.Free(owner); }
 Result<PhotoPage> Library::ListPhotos(UserId owner, const PhotoQuery& query) {
   return impl_->photos.List(owner, query);
 }

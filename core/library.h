@@ -68,6 +68,8 @@ class Library {
   Result<std::vector<User>> ListUsers();
   Status SetQuota(const std::string& name, std::int64_t quota_bytes);
   Status SetPassword(const std::string& name, const std::string& password);
+  // Disabling also revokes every session of the user: re-enabling lets
+  // them log in again, but no token issued before comes back.
   Status SetDisabled(const std::string& name, bool disabled);
   // Grants or revokes administration. Either moves the epoch like
   // SetDisabled: cached sessions carry is_admin, and the next API request
@@ -104,6 +106,8 @@ class Library {
   // Fails early, before a copy is staged, when `additional_bytes` more would
   // not fit in the user's quota (kQuotaExceeded with a clear message).
   Status CheckQuota(UserId owner, std::int64_t additional_bytes);
+  // What `owner` may still store (quota minus usage, 0 when over).
+  Result<std::int64_t> FreeQuota(UserId owner);
 
   Result<PhotoPage> ListPhotos(UserId owner, const PhotoQuery& query);
   Result<std::vector<Photo>> AllPhotos(UserId owner);  // every photo, any order

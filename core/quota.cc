@@ -1,5 +1,7 @@
 #include "core/quota.h"
 
+#include <algorithm>
+
 #include "core/config.h"
 
 namespace octopus {
@@ -33,6 +35,12 @@ Status QuotaEngine::Check(UserId owner, std::int64_t additional_bytes) {
   ASSIGN_OR_RETURN(auto db, pool_.Acquire());
   UserStore users(*db);
   return CheckIn(users, owner, additional_bytes);
+}
+
+Result<std::int64_t> QuotaEngine::Free(UserId owner) {
+  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
+  ASSIGN_OR_RETURN(const Usage usage, UserStore(*db).UsageOf(owner));
+  return std::max<std::int64_t>(usage.quota_bytes - usage.used_bytes, 0);
 }
 
 }  // namespace octopus

@@ -25,6 +25,9 @@ class QuotaEngine {
   // kQuotaExceeded, with a message saying what was needed and what is free,
   // when `additional_bytes` more would not fit. Own connection, no lock.
   Status Check(UserId owner, std::int64_t additional_bytes);
+  // What the user may still store: quota minus usage, 0 when over. Own
+  // connection, no lock: front ends bound what they stage by it.
+  Result<std::int64_t> Free(UserId owner);
   // The same check inside the caller's transaction.
   static Status CheckIn(UserStore& users, UserId owner, std::int64_t additional_bytes);
 

@@ -9,9 +9,16 @@ namespace octopus {
 Status Sessions::Add(UserId user, const std::string& jti, std::int64_t expires_at) {
   ASSIGN_OR_RETURN(auto db, pool_.Acquire());
   SessionStore sessions(*db);
-  // Forget long-expired sessions as new ones come.
-  RETURN_IF_ERROR(sessions.PurgeExpired(static_cast<std::int64_t>(std::time(nullptr)) - 86400));
-  return sessions.Insert(user, jti, expires_at);
+  // Dead rows need no revocation bracket: no process trusts them (a cached
+  // session is used only before its expiry, and a revoked one was dropped
+  // from every cache when its revocation moved the epoch).
+  RETURN_IF_ERROR(sessions.PurgeDead(static_cast<std::int64_t>(std::time(nullptr))));
+  RETURN_IF_ERROR(sessions.Insert(user, jti, expires_at));
+  ASSIGN_OR_RETURN(const std::int64_t live, sessions.CountOf(user));
+  if (live <= kMaxPerUser) return Status::Ok();
+  // The oldest are live and may be cached by any process: a revocation.
+  ASSIGN_OR_RETURN(auto revoking, epoch_.BeginWrite());
+  return sessions.DeleteOldest(user, live - kMaxPerUser);
 }
 
 Result<SessionIdentity> Sessions::UserOf(UserId user, const std::string& jti) {

@@ -17,8 +17,15 @@ namespace octopus {
 
 class Sessions {
  public:
+  // A user's live sessions beyond this many lose their oldest: each login
+  // adds a row, and a client logging in over and over must not grow the
+  // table (issue 15).
+  static constexpr std::int64_t kMaxPerUser = 100;
+
   Sessions(ConnectionPool& pool, RevocationEpoch& epoch) : pool_(pool), epoch_(epoch) {}
 
+  // Also forgets every session expired or revoked by now (they can let no
+  // one in again), and drops `user`'s oldest beyond kMaxPerUser.
   Status Add(UserId user, const std::string& jti, std::int64_t expires_at);
   // The user of session `jti` when the session exists, belongs to `user`,
   // is not revoked nor expired, and the user is not disabled; kNotFound

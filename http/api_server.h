@@ -32,6 +32,8 @@ struct ApiServerOptions {
   // Whole-request cap of POST /photos; each file is also capped by the
   // config's max_upload_bytes. 0: 4 x max_upload_bytes + 1 MiB.
   std::size_t max_upload_request_bytes = 0;
+  // POST /photos requests one user may have in flight at once; beyond, 429.
+  int max_uploads_per_user = 4;
 };
 
 struct ConnectionStats;  // http/connection_guard.h

@@ -229,8 +229,8 @@ json OpenApiDocument() {
          {{"200", Ok("A token", "Token")},
           {"400", Error("Malformed JSON")},
           {"401", Error("Wrong user name or password, or a disabled account")},
-          {"429", Error("Too many failed logins for this user or from this address; see "
-                        "Retry-After")}},
+          {"429", Error("Too many failed logins for this user from this address, or from "
+                        "this address in all; see Retry-After")}},
          json::array(), JsonBody(Ref("Credentials")));
   paths["/api/v1/auth/logout"]["post"] = Op("logout", "Revoke the token used for this request",
                                             "auth", true, {{"204", NoContent("Revoked")}});
@@ -280,7 +280,9 @@ json OpenApiDocument() {
                      "`last_modified`")},
        {"413", Error("A file or the request is over the size limit")},
        {"415", Error("Not a JPEG or HEIC image")},
-       {"507", Error("Over the account's quota (quota_exceeded), or the server's disk is full "
+       {"429", Error("Too many uploads in flight for this user; see Retry-After")},
+       {"507", Error("Over the account's quota (quota_exceeded; also as soon as what is staged "
+                     "passes what the quota leaves), or the server's disk is full "
                      "(insufficient_storage)")}},
       json::array(), UploadBody());
   paths["/api/v1/photos"]["get"] = Op(

@@ -19,6 +19,7 @@
 #include "http/registration_limit.h"
 #include "http/throttle.h"
 #include "http/token_cache.h"
+#include "http/upload_ledger.h"
 
 namespace octopus::http {
 
@@ -58,6 +59,7 @@ struct ServerState {
                                            (1 << 20)),
         throttle(opts.throttle),
         registrations(config.registrations_per_hour, std::chrono::hours(1)),
+        uploads(opts.max_uploads_per_user),
         tokens(config.secret_key),
         browse(8 * 1024 * 1024) {}
   Library& library;
@@ -66,6 +68,7 @@ struct ServerState {
   const std::size_t max_upload_request_bytes;  // whole POST /photos request
   LoginThrottle throttle;                      // thread-safe
   RegistrationLimit registrations;             // thread-safe
+  UploadLedger uploads;                        // thread-safe
   VerifiedTokenCache tokens;                   // thread-safe
   BrowseCache browse;                          // thread-safe
   // OCTOPUS_TRUSTED_PROXIES, parsed when the server starts (then immutable).

@@ -65,9 +65,10 @@ void Login(ServerState& state, const httplib::Request& req, httplib::Response& r
   // client it names instead.
   const std::string client = ClientAddress(state.trusted_proxies, req);
   // Names are matched without regard to case: "ADMIN" and "admin" are one
-  // account, and one count.
+  // account, and one count. Counted from here on: a wrong password keeps
+  // the count, so concurrent guesses cannot share one free attempt.
   name = FoldUserName(name);
-  if (const auto wait = state.throttle.RetryAfter(name, client); wait > 0) {
+  if (const auto wait = state.throttle.Admit(name, client); wait > 0) {
     res.set_header("Retry-After", std::to_string(wait));
     return SendError(res, 429, "too_many_requests",
                      "too many failed logins; try again in " + std::to_string(wait) + " s");
@@ -75,13 +76,12 @@ void Login(ServerState& state, const httplib::Request& req, httplib::Response& r
   auto user = state.library.Authenticate(name, password);
   if (!user.ok()) {
     if (user.status().code() == Code::kUnauthenticated) {
-      state.throttle.RecordFailure(name, client);
       spdlog::info("failed login for {} from {}", LogSafe(name, 64), LogSafe(client, 64));
       return SendError(res, 401, "unauthenticated", "wrong user name or password");
     }
     return SendStatus(res, user.status());
   }
-  state.throttle.RecordSuccess(name);
+  state.throttle.RecordSuccess(name, client);
   JwtClaims claims;
   claims.sub = std::to_string(user->id);
   claims.iat = NowSeconds();

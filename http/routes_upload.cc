@@ -85,9 +85,16 @@ constexpr std::string_view kLastModifiedField = "last_modified";
 // well-formed (IngestAll): a body that breaks after its first files must
 // store and charge nothing. Staging files not ingested are removed with the
 // session.
+//
+// What is staged counts against the quota as it arrives (issue 15: a user
+// with 0.3 MB left streamed 300 MB into staging): past what the quota
+// leaves, over all the user's uploads in flight, the session stops with
+// the quota's error.
 class UploadSession final : public MultipartReader::Sink {
  public:
-  UploadSession(ServerState& state, UserId owner) : state_(state), owner_(owner) {}
+  UploadSession(ServerState& state, UserId owner, UploadLedger::Entry& ledger,
+                std::int64_t free_bytes)
+      : state_(state), owner_(owner), ledger_(ledger), free_bytes_(free_bytes) {}
 
   bool OnPartBegin(const MultipartPartHeader& header) override {
     current_ = nullptr;
@@ -126,6 +133,7 @@ class UploadSession final : public MultipartReader::Sink {
       current_->staged.reset();
       return true;
     }
+    if (!Stage(n)) return false;
     if (Status s = current_->staged->Write(data, n); !s.ok()) return Fail(s);
     return true;
   }
@@ -184,6 +192,8 @@ class UploadSession final : public MultipartReader::Sink {
   std::size_t files() const { return parts_.size(); }
   bool too_many_files() const { return too_many_files_; }
   const std::optional<Status>& failure() const { return failure_; }
+  // Staging went past what the quota leaves: the body must not be read on.
+  const std::optional<Status>& over_quota() const { return over_quota_; }
   // The request's fault (a bad last_modified): 400, nothing stored.
   const std::optional<std::string>& refusal() const { return refusal_; }
   // A last_modified with no file after it, once the body has ended.
@@ -206,6 +216,23 @@ class UploadSession final : public MultipartReader::Sink {
         {e.status,
          {{"error", {{"code", e.code}, {"message", e.message}}}, {"filename", part.filename}}});
   }
+  // Counts `n` more bytes to stage; false (and over_quota_ or failure_ set)
+  // when the user's staged bytes pass what their quota leaves.
+  bool Stage(std::size_t n) {
+    const std::int64_t staged = ledger_.Stage(static_cast<std::int64_t>(n));
+    if (staged <= free_bytes_) return true;
+    // Photos deleted since the upload began may have made room: ask again
+    // before refusing, and keep the answer.
+    if (Status s = state_.library.CheckQuota(owner_, staged); !s.ok()) {
+      if (s.code() != Code::kQuotaExceeded) return Fail(s);
+      over_quota_ = s;
+      return false;
+    }
+    auto free = state_.library.FreeQuota(owner_);
+    if (!free.ok()) return Fail(free.status());
+    free_bytes_ = *free;
+    return true;
+  }
   bool Fail(const Status& status) {
     failure_ = status;
     return false;
@@ -217,6 +244,9 @@ class UploadSession final : public MultipartReader::Sink {
 
   ServerState& state_;
   const UserId owner_;
+  UploadLedger::Entry& ledger_;
+  std::int64_t free_bytes_;  // what the quota left when last asked
+  std::optional<Status> over_quota_;
   std::deque<Part> parts_;  // a deque: current_ stays valid as parts are added
   Part* current_ = nullptr;
   bool too_many_files_ = false;
@@ -262,7 +292,19 @@ void Upload(ServerState& state, const httplib::Request& req, httplib::Response& 
   if (Status s = state.library.CheckQuota(caller.user.id, 1); !s.ok()) {
     return refuse(ToHttpError(s));
   }
-  UploadSession session(state, caller.user.id);
+  // Each upload in flight holds a thread and a staging file: bounded per
+  // user. Declared before the session, so that the staged files are gone
+  // before their bytes leave the ledger.
+  std::optional<UploadLedger::Entry> in_flight = state.uploads.Begin(caller.user.id);
+  if (!in_flight) {
+    res.set_header("Retry-After", "1");
+    return refuse({429, "too_many_requests",
+                   "too many uploads in flight for this user (at most " +
+                       std::to_string(state.options.max_uploads_per_user) + ")"});
+  }
+  auto free_bytes = state.library.FreeQuota(caller.user.id);
+  if (!free_bytes.ok()) return refuse(ToHttpError(free_bytes.status()));
+  UploadSession session(state, caller.user.id, *in_flight, *free_bytes);
   MultipartReader multipart(*boundary, session);
   std::size_t received = 0;
   bool over_limit = false;
@@ -278,14 +320,19 @@ void Upload(ServerState& state, const httplib::Request& req, httplib::Response& 
     // A body that went wrong is read on and dropped, so that the
     // connection stays in step and the client gets the answer.
     if (well_formed) well_formed = multipart.Feed({data, n});
-    return true;
+    // Past the quota: stop reading at once rather than drain a body that
+    // could be as large as the request cap.
+    return !session.over_quota();
   });
   // From here on, returning destroys the session, which removes every
   // staged file that was not ingested.
   if (!read) {
     // The rest of the body is unread (or the client is gone): answer, then
     // close.
-    if (over_limit) {
+    if (session.over_quota()) {
+      spdlog::info("upload by {} stopped: {}", caller.user.name, session.over_quota()->message());
+      SendStatus(res, *session.over_quota());
+    } else if (over_limit) {
       SendError(res, 413, "too_large", "request too large");
     } else {
       SendError(res, 400, "bad_request", "incomplete request body");

@@ -15,16 +15,19 @@ void ChangePassword(ServerState& state, const httplib::Request& req, httplib::Re
   HttpError error;
   if (!ParsePasswordChangeRequest(req.body, &request, &error)) return SendError(res, error);
   const std::string& name = caller.user.name;
-  if (const auto wait = state.throttle.RetryAfter(name, req.remote_addr); wait > 0) {
+  // The same throttle as logins: a stolen token must not be a way to guess
+  // the password faster.
+  const std::string client = ClientAddress(state.trusted_proxies, req);
+  if (const auto wait = state.throttle.Admit(name, client); wait > 0) {
     res.set_header("Retry-After", std::to_string(wait));
     return SendError(res, 429, "too_many_requests", "too many failed attempts");
   }
   auto checked = state.library.Authenticate(name, request.current_password);
   if (!checked.ok()) {
     if (checked.status().code() != Code::kUnauthenticated) return SendStatus(res, checked.status());
-    state.throttle.RecordFailure(name, req.remote_addr);
     return SendError(res, 403, "forbidden", "the current password is wrong");
   }
+  state.throttle.RecordSuccess(name, client);
   if (Status s = state.library.SetPassword(name, request.new_password); !s.ok()) {
     return SendStatus(res, s);
   }

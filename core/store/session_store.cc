@@ -9,9 +9,26 @@ Status SessionStore::Insert(UserId user, const std::string& jti, std::int64_t ex
   return stmt.Run();
 }
 
-Status SessionStore::PurgeExpired(std::int64_t before) {
-  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("DELETE FROM sessions WHERE expires_at < :before"));
-  stmt.Bind(":before", before);
+Status SessionStore::PurgeDead(std::int64_t now) {
+  ASSIGN_OR_RETURN(auto stmt,
+                   db_.Prepare("DELETE FROM sessions WHERE expires_at <= :now OR revoked != 0"));
+  stmt.Bind(":now", now);
+  return stmt.Run();
+}
+
+Result<std::int64_t> SessionStore::CountOf(UserId user) {
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("SELECT COUNT(*) FROM sessions WHERE user_id = :user"));
+  stmt.Bind(":user", user);
+  ASSIGN_OR_RETURN(const bool row, stmt.Step());
+  if (!row) return Status::Internal("COUNT(*) returned no row");
+  return stmt.Int(0);
+}
+
+Status SessionStore::DeleteOldest(UserId user, std::int64_t count) {
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM "
+                                          "sessions WHERE user_id = :user ORDER BY expires_at, "
+                                          "rowid LIMIT :count)"));
+  stmt.Bind(":user", user).Bind(":count", count);
   return stmt.Run();
 }
 
@@ -39,6 +56,12 @@ Status SessionStore::RevokeAllBut(UserId user, const std::string& keep_jti) {
   ASSIGN_OR_RETURN(auto stmt, db_.Prepare("UPDATE sessions SET revoked = 1 WHERE user_id = :user "
                                           "AND jti != :keep"));
   stmt.Bind(":user", user).Bind(":keep", keep_jti);
+  return stmt.Run();
+}
+
+Status SessionStore::RevokeAllOf(UserId user) {
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("UPDATE sessions SET revoked = 1 WHERE user_id = :user"));
+  stmt.Bind(":user", user);
   return stmt.Run();
 }
 

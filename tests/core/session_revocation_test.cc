@@ -97,7 +97,8 @@ TEST_F(SessionRevocationTest, DisableInAnotherProcessIsHonouredAtOnce) {
   EXPECT_FALSE(lib_->SessionUser(alice_, "a2").ok());
   EXPECT_TRUE(lib_->SessionUser(bob_, "b1").ok());
   InChild([](Library& lib) { return lib.SetDisabled("alice", false); });
-  EXPECT_TRUE(lib_->SessionUser(alice_, "a1").ok()) << "re-enabled: the sessions count again";
+  EXPECT_FALSE(lib_->SessionUser(alice_, "a1").ok()) << "re-enabled: the old sessions stay revoked";
+  EXPECT_TRUE(lib_->SessionUser(bob_, "b1").ok());
 }
 
 // The cached identity carries is_admin: a grant or a revocation made by

@@ -20,8 +20,8 @@ class TrustedFrontTest : public ApiTest {
   TrustedFrontTest() {
     settings_["OCTOPUS_TRUSTED_PROXIES"] = "127.0.0.1";
     settings_["OCTOPUS_ACCEL_REDIRECT"] = "/_octopus_blobs/";
-    options_.throttle.max_failures_per_user = 100;
-    options_.throttle.max_failures_per_address = 3;
+    options_.throttle.free_attempts = 100;
+    options_.throttle.max_attempts_per_address = 3;
   }
   void SetUp() override {
     settings_["OCTOPUS_HOME"] = (dir_ / "home").string();
@@ -54,6 +54,37 @@ TEST_F(TrustedFrontTest, TheClientTheFrontNamesIsThrottledAndLogged) {
   EXPECT_NE(log.find("access 203.0.113.7 \"POST /api/v1/auth/login\" 429"), std::string::npos)
       << log;
   EXPECT_NE(log.find("access 203.0.113.8 \"POST /api/v1/auth/login\" 200"), std::string::npos);
+}
+
+// Issue 15 (6): wrong passwords for alice from one client slowed that
+// client, not alice: her right password from another client is let in.
+class TrustedFrontSlowingTest : public TrustedFrontTest {
+ protected:
+  TrustedFrontSlowingTest() {
+    options_.throttle.free_attempts = 3;
+    // Far longer than any hash: the count of refusals does not depend on
+    // how long one takes.
+    options_.throttle.base_delay = std::chrono::seconds(600);
+    options_.throttle.max_attempts_per_address = 100;
+  }
+};
+
+TEST_F(TrustedFrontSlowingTest, GuessesFromOneClientDoNotLockAliceOutElsewhere) {
+  NewUser("alice");
+  int checked = 0, refused = 0;
+  for (int i = 0; i < 10; ++i) {
+    const int status = LoginFrom("203.0.113.7", "wrong password")->status;
+    checked += status == 401;
+    refused += status == 429;
+  }
+  EXPECT_EQ(checked, 3) << "the free attempts, then each further one must wait";
+  EXPECT_EQ(refused, 7);
+  auto slowed = LoginFrom("203.0.113.7", "correct horse");
+  EXPECT_EQ(slowed->status, 429) << "the guesser's own address waits, right password or not";
+  EXPECT_FALSE(slowed->get_header_value("Retry-After").empty());
+  auto elsewhere = LoginFrom("203.0.113.8", "correct horse");
+  ASSERT_TRUE(elsewhere);
+  EXPECT_EQ(elsewhere->status, 200) << elsewhere->body;
 }
 
 TEST_F(TrustedFrontTest, ThumbnailsAndOriginalsAreHandedToTheFront) {
@@ -117,8 +148,8 @@ class UntrustedPeerTest : public ApiTest {
   UntrustedPeerTest() {
     settings_["OCTOPUS_TRUSTED_PROXIES"] = "127.0.0.9";
     settings_["OCTOPUS_ACCEL_REDIRECT"] = "/_octopus_blobs/";
-    options_.throttle.max_failures_per_user = 100;
-    options_.throttle.max_failures_per_address = 3;
+    options_.throttle.free_attempts = 100;
+    options_.throttle.max_attempts_per_address = 3;
   }
 };
 

@@ -15,7 +15,10 @@
 #include <httplib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -53,10 +56,17 @@ class ConcurrencyTest : public ::testing::Test {
     return p;
   }
 
+  // One user's uploads beyond the server's cap in flight (4) are answered
+  // 429 with Retry-After: these clients wait and retry, as a client should.
   httplib::Result Upload(httplib::Client& client, const fs::path& file) {
     httplib::MultipartFormDataItems items = {
         {"file", testing::ReadFile(file), file.filename().string(), "image/jpeg"}};
-    return client.Post("/api/v1/photos", auth_, items);
+    for (;;) {
+      auto res = client.Post("/api/v1/photos", auth_, items);
+      if (!res || res->status != 429) return res;
+      const int wait = std::atoi(res->get_header_value("Retry-After").c_str());
+      std::this_thread::sleep_for(std::chrono::seconds(std::clamp(wait, 1, 5)));
+    }
   }
 
   std::vector<nlohmann::json> List(httplib::Client& client) {
