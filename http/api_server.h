@@ -33,7 +33,9 @@ struct ApiServerOptions {
   // config's max_upload_bytes. 0: 4 x max_upload_bytes + 1 MiB.
   std::size_t max_upload_request_bytes = 0;
   // POST /photos requests one user may have in flight at once; beyond, 429.
-  int max_uploads_per_user = 4;
+  // Six: a browser opens at most six connections to one host, so a web
+  // page uploading in parallel never meets the cap.
+  int max_uploads_per_user = 6;
 };
 
 struct ConnectionStats;  // http/connection_guard.h
