@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -187,6 +188,7 @@ Result<Config> LoadConfig(const Overrides& flags, HomeUse use) {
            s.Size("OCTOPUS_DEFAULT_QUOTA", c.default_quota_bytes),
            s.Integer<std::uint64_t>("OCTOPUS_MAX_PIXELS", c.max_pixels, 1, 1ULL << 40),
            s.Size("OCTOPUS_MAX_UPLOAD", c.max_upload_bytes),
+           s.Size("OCTOPUS_MAX_DECODE_MEMORY", c.max_decode_memory),
            s.Integer("OCTOPUS_THUMB_SMALL", c.thumb_small_px, 16, 4096),
            s.Integer("OCTOPUS_THUMB_PREVIEW", c.thumb_preview_px, 16, 8192),
            s.Integer("OCTOPUS_THUMB_QUALITY", c.thumb_quality, 1, 100),
@@ -221,10 +223,22 @@ Result<Config> LoadConfig(const Overrides& flags, HomeUse use) {
         "OCTOPUS_ACCEL_REDIRECT: a location path starting and ending with '/', such as "
         "/_octopus_blobs/");
   }
+  if (c.max_decode_memory <= 0) {
+    return Status::InvalidArgument("OCTOPUS_MAX_DECODE_MEMORY: must be more than 0");
+  }
   if (c.secret_key.size() < 32) {
     return Status::InvalidArgument("OCTOPUS_SECRET_KEY: must be at least 32 characters");
   }
   return c;
+}
+
+std::int64_t DefaultMaxDecodeMemory() {
+  constexpr std::int64_t kMiB = 1 << 20;
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page_size = ::sysconf(_SC_PAGESIZE);
+  const long cores = std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN));
+  const std::int64_t fitted =
+      pages > 0 && page_size > 0 ? static_cast<std::int64_t>(pages) * page_size / 4 / cores : 0;
+  return std::clamp(fitted, 256 * kMiB, 512 * kMiB);
 }
 
 Result<std::int64_t> ParseSize(std::string_view text) {

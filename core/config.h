@@ -13,6 +13,15 @@
 
 namespace octopus {
 
+// A quarter of physical memory shared by one decode per core, kept between
+// 256 MiB and 512 MiB. Under the ceiling fit the largest real photos (a
+// 50 MP progressive 4:4:4 JPEG or 100 MP progressive 4:2:0: 300 MB; a
+// 48 MP 8-bit HEIC: 430 MB; baseline JPEGs, whatever their size, tens of MB
+// with the scaled IDCT), not a 10000x10000 progressive 4:4:4 bomb of 1.2 MB
+// (620 MB). The floor keeps 24 MP progressive photos (75 MB) and 12 MP
+// HEICs (110 MB) importable on a small machine. 2 cores, 24 GB: 512 MiB.
+std::int64_t DefaultMaxDecodeMemory();
+
 struct Config {
   std::filesystem::path home;                                    // ~/.OctopusPhotos
   std::int64_t default_quota_bytes = 10LL * 1000 * 1000 * 1000;  // OCTOPUS_DEFAULT_QUOTA
@@ -57,6 +66,9 @@ struct Config {
   // Days a deleted photo stays in the trash before it is purged for good
   // (0: purged at the next sweep).
   int trash_days = 30;  // OCTOPUS_TRASH_DAYS
+  // Memory one image decode may take, estimated from its header before
+  // decoding (core/image/thumbnailer.h); decodes run one per core at most.
+  std::int64_t max_decode_memory = DefaultMaxDecodeMemory();  // OCTOPUS_MAX_DECODE_MEMORY
 
   std::filesystem::path storage_dir() const { return home / "data" / "storage"; }
   std::filesystem::path logs_dir() const { return home / "data" / "logs"; }

@@ -33,6 +33,7 @@ bool RebuildThumbnail(const Config& config, const BlobStore& blobs, const Photo&
   spec.preview_px = config.thumb_preview_px;
   spec.quality = config.thumb_quality;
   spec.max_pixels = config.max_pixels;
+  spec.max_decode_memory = static_cast<std::uint64_t>(config.max_decode_memory);
   const auto bytes = file->bytes();
   auto thumbs = image::MakeThumbnails(
       bytes, image::DetectMediaType(bytes.subspan(0, std::min<std::size_t>(64, bytes.size()))),

@@ -143,6 +143,7 @@ Result<IngestResult> Ingestor::Ingest(UserId owner, const IngestRequest& request
   spec.preview_px = config_.thumb_preview_px;
   spec.quality = config_.thumb_quality;
   spec.max_pixels = config_.max_pixels;
+  spec.max_decode_memory = static_cast<std::uint64_t>(config_.max_decode_memory);
   ASSIGN_OR_RETURN(const image::Thumbnails thumbs,
                    image::MakeThumbnails(bytes, type, meta.orientation, spec));
 

@@ -51,6 +51,13 @@ Result<HeifFile> HeifFile::Open(std::span<const std::uint8_t> file) {
 int HeifFile::width() const { return heif_image_handle_get_ispe_width(primary_.get()); }
 int HeifFile::height() const { return heif_image_handle_get_ispe_height(primary_.get()); }
 
+std::uint64_t HeifFile::DecodeMemory() const {
+  const int bits = heif_image_handle_get_luma_bits_per_pixel(primary_.get());
+  const std::uint64_t plane_bytes = 3ULL * (bits > 8 ? 2 : 1);
+  return static_cast<std::uint64_t>(width()) * static_cast<std::uint64_t>(height()) *
+         (plane_bytes + 3 + 3);
+}
+
 std::string HeifFile::ExifTiff() const {
   heif_item_id id = 0;
   if (heif_image_handle_get_list_of_metadata_block_IDs(primary_.get(), "Exif", &id, 1) != 1) {

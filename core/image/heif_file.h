@@ -24,6 +24,10 @@ class HeifFile {
   // Stored size of the primary image (its `ispe`, before irot/imir).
   int width() const;
   int height() const;
+  // The memory Decode takes, from the header alone: libheif's planes (up to
+  // 3 samples a pixel, 2 bytes a sample over 8 bits), its interleaved RGB
+  // and the copy returned, all at the primary image's full size.
+  std::uint64_t DecodeMemory() const;
   // The Exif item's TIFF data (the 4-byte offset header skipped); empty when
   // the image has none or it is malformed.
   std::string ExifTiff() const;

@@ -1,7 +1,13 @@
 #include "core/image/jpeg_codec.h"
 
+// jpeglib.h needs FILE and size_t declared first.
+#include <jpeglib.h>
 #include <turbojpeg.h>
 
+#include <csetjmp>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 
 namespace octopus::image {
@@ -75,12 +81,75 @@ Result<Decoder> StartDecode(std::span<const std::uint8_t> file, int min_long_sid
 // unless the data was cut short.
 Status DecodeResult(int rc, std::span<const std::uint8_t> file, void* tj) {
   if (rc == 0) return Status::Ok();
-  if (tjGetErrorCode(tj) != TJERR_WARNING) return JpegError("corrupt JPEG", tj);
+  if (tjGetErrorCode(tj) != TJERR_WARNING) {
+    // libjpeg's memory cap (SetProcessJpegMemoryLimit) reached: it has no
+    // backing store to spill to.
+    if (std::strstr(tjGetErrorStr2(tj), "Backing store") != nullptr) {
+      return Status::TooLarge("image too large: decoding it needs more memory than allowed");
+    }
+    return JpegError("corrupt JPEG", tj);
+  }
   if (!EndsWithEoi(file)) {
     return Status::UnsupportedMedia("not a supported image: the JPEG is truncated");
   }
   return Status::Ok();
 }
+
+// What libjpeg's header says about the memory a decode needs.
+struct ScanLayout {
+  // Bytes of DCT coefficients libjpeg buffers for the whole image; 0 for a
+  // file in one interleaved scan (decoded a row of blocks at a time).
+  std::uint64_t coefficient_bytes = 0;
+  int components = 0;
+  int max_v_samp = 1;
+};
+
+// A libjpeg decompressor that only reads headers, with an error manager that
+// jumps back instead of exiting. Owns its jpeg_decompress_struct.
+class JpegHeaderReader {
+ public:
+  JpegHeaderReader() {
+    cinfo_.err = jpeg_std_error(&err_.mgr);
+    err_.mgr.error_exit = [](j_common_ptr cinfo) {
+      std::longjmp(reinterpret_cast<ErrorJump*>(cinfo->err)->jump, 1);
+    };
+    err_.mgr.output_message = [](j_common_ptr) {};
+  }
+  ~JpegHeaderReader() { jpeg_destroy_decompress(&cinfo_); }
+  JpegHeaderReader(const JpegHeaderReader&) = delete;
+  JpegHeaderReader& operator=(const JpegHeaderReader&) = delete;
+
+  // False when libjpeg cannot read the header. Hazard: libjpeg leaves this
+  // frame by longjmp, so nothing in it may have a destructor.
+  bool Read(std::span<const std::uint8_t> file, ScanLayout* out) {
+    if (setjmp(err_.jump) != 0) return false;
+    jpeg_create_decompress(&cinfo_);
+    jpeg_mem_src(&cinfo_, file.data(), static_cast<unsigned long>(file.size()));
+    if (jpeg_read_header(&cinfo_, TRUE) != JPEG_HEADER_OK) return false;
+    // libjpeg's own test (jdinput.c): the first scan does not hold every
+    // component, or the file is progressive.
+    const bool multi_scan = cinfo_.progressive_mode || cinfo_.comps_in_scan < cinfo_.num_components;
+    out->components = cinfo_.num_components;
+    out->max_v_samp = cinfo_.max_v_samp_factor;
+    out->coefficient_bytes = 0;
+    for (int i = 0; multi_scan && i < cinfo_.num_components; ++i) {
+      const jpeg_component_info& c = cinfo_.comp_info[i];
+      // jdcoefct.c: blocks rounded up to whole MCUs of the component.
+      const auto round_up = [](std::uint64_t n, int m) { return (n + m - 1) / m * m; };
+      out->coefficient_bytes += round_up(c.width_in_blocks, c.h_samp_factor) *
+                                round_up(c.height_in_blocks, c.v_samp_factor) * sizeof(JBLOCK);
+    }
+    return true;
+  }
+
+ private:
+  struct ErrorJump {
+    jpeg_error_mgr mgr;
+    std::jmp_buf jump;
+  };
+  jpeg_decompress_struct cinfo_{};
+  ErrorJump err_{};
+};
 
 // Runs `compress(handle, &buffer, &size)` (a tjCompress* call) on an encoder
 // of its own and returns the JPEG it made.
@@ -107,6 +176,27 @@ Result<JpegHeader> ReadJpegHeader(std::span<const std::uint8_t> file) {
   auto d = StartDecode(file, 0);
   if (!d.ok()) return d.status();
   return JpegHeader{d->width, d->height, d->colorspace == TJCS_YCbCr && d->subsamp != TJSAMP_GRAY};
+}
+
+Result<std::uint64_t> JpegDecodeMemory(std::span<const std::uint8_t> file, int min_long_side) {
+  auto d = StartDecode(file, min_long_side);
+  if (!d.ok()) return d.status();
+  ScanLayout layout;
+  if (!JpegHeaderReader().Read(file, &layout)) {
+    return Status::UnsupportedMedia("not a supported image: cannot read the JPEG header");
+  }
+  // Output: 3 bytes a pixel (RGB; the planes take less). Working rows: the
+  // decoder's and upsampler's buffers, a few rows of 8 full-width blocks per
+  // component and sampling factor, counted generously (they are small).
+  const std::uint64_t output = 3ULL * d->out_w * d->out_h;
+  const std::uint64_t rows =
+      4ULL * 8 * static_cast<std::uint64_t>(d->width) * layout.components * layout.max_v_samp;
+  return layout.coefficient_bytes + output + rows;
+}
+
+void SetProcessJpegMemoryLimit(std::uint64_t bytes) {
+  // jmemmgr.c reads JPEGMEM in thousands of bytes.
+  ::setenv("JPEGMEM", std::to_string(std::max<std::uint64_t>(1, bytes / 1000)).c_str(), 1);
 }
 
 Result<RgbImage> DecodeJpeg(std::span<const std::uint8_t> file, int min_long_side) {

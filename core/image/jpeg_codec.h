@@ -23,6 +23,23 @@ struct JpegHeader {
 // kUnsupportedMedia when the bytes are not a readable JPEG.
 Result<JpegHeader> ReadJpegHeader(std::span<const std::uint8_t> file);
 
+// The memory DecodeJpeg or DecodeJpegYcc takes for `file` at the scale it
+// picks for `min_long_side`, computed from the header alone (nothing is
+// decoded): the output pixels, libjpeg's working rows and, for a file coded
+// in several scans (progressive, or components in separate scans), the whole
+// image's DCT coefficients, which libjpeg keeps until the last scan:
+// width x height x components x 2 bytes, in whole 8x8 blocks, whatever the
+// output scale (a 10000x10000 progressive 4:4:4 file: 600 MB).
+// kUnsupportedMedia when the header cannot be read.
+Result<std::uint64_t> JpegDecodeMemory(std::span<const std::uint8_t> file, int min_long_side);
+
+// Caps what libjpeg itself may allocate for the whole-image buffers of any
+// decoder made from now on in this process (libjpeg's max_memory_to_use, set
+// through its JPEGMEM variable: TurboJPEG 2.1 does not reach its decoder's
+// fields). Over it, a decode fails instead of allocating. Sets the
+// environment: call it once, before the process starts any thread.
+void SetProcessJpegMemoryLimit(std::uint64_t bytes);
+
 // Decodes at the smallest DCT scale whose result still has a long side of at
 // least `min_long_side` (or full size). Truncated data is refused; other
 // libjpeg warnings (common in camera files) are tolerated.

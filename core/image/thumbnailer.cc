@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/image/decode_gate.h"
 #include "core/image/heif_file.h"
 #include "core/image/jpeg_codec.h"
 #include "core/image/pixels.h"
@@ -18,6 +19,19 @@ Status CheckPixels(int width, int height, const ThumbnailSpec& spec) {
                             std::to_string(spec.max_pixels) + " pixels");
   }
   return Status::Ok();
+}
+
+Status CheckDecodeMemory(std::uint64_t needed, const ThumbnailSpec& spec) {
+  if (spec.max_decode_memory == 0 || needed <= spec.max_decode_memory) return Status::Ok();
+  constexpr std::uint64_t kMiB = 1 << 20;
+  return Status::TooLarge(
+      "image too large to decode: it needs " + std::to_string((needed + kMiB - 1) / kMiB) +
+      " MiB of memory, over the limit of " + std::to_string(spec.max_decode_memory / kMiB) +
+      " MiB (OCTOPUS_MAX_DECODE_MEMORY)");
+}
+
+DecodeGate::Permit WaitForDecode(const ThumbnailSpec& spec) {
+  return (spec.gate != nullptr ? *spec.gate : DecodeGate::Shared()).Acquire();
 }
 
 int Width(const RgbImage& image) { return image.width; }
@@ -61,6 +75,9 @@ Result<Thumbnails> MakeThumbnails(std::span<const std::uint8_t> file, MediaType 
     auto header = ReadJpegHeader(file);
     if (!header.ok()) return header.status();
     if (Status s = CheckPixels(header->width, header->height, spec); !s.ok()) return s;
+    ASSIGN_OR_RETURN(const std::uint64_t needed, JpegDecodeMemory(file, preview_px));
+    RETURN_IF_ERROR(CheckDecodeMemory(needed, spec));
+    const DecodeGate::Permit permit = WaitForDecode(spec);
     // The scaled IDCT, so a 24 MP photo is never decoded whole; a YCbCr file
     // stays in its planes from decode to encode.
     if (header->ycc) {
@@ -78,6 +95,8 @@ Result<Thumbnails> MakeThumbnails(std::span<const std::uint8_t> file, MediaType 
     auto heif = HeifFile::Open(file);
     if (!heif.ok()) return heif.status();
     if (Status s = CheckPixels(heif->width(), heif->height(), spec); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckDecodeMemory(heif->DecodeMemory(), spec));
+    const DecodeGate::Permit permit = WaitForDecode(spec);
     auto rgb = heif->Decode(spec.max_pixels);
     if (!rgb.ok()) return rgb.status();
     // libheif applied irot/imir.

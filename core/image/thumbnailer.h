@@ -11,11 +11,18 @@
 
 namespace octopus::image {
 
+class DecodeGate;
+
 struct ThumbnailSpec {
   int small_px = 250;                      // long side of the grid thumbnail
   int preview_px = 1440;                   // long side of the preview
   int quality = 85;                        // JPEG quality
   std::uint64_t max_pixels = 100'000'000;  // refuse larger images
+  // Refuse images whose decode would take more memory (estimated from the
+  // header: JpegDecodeMemory, HeifFile::DecodeMemory). 0: no limit.
+  std::uint64_t max_decode_memory = 0;
+  // Where decodes wait their turn; nullptr: DecodeGate::Shared().
+  DecodeGate* gate = nullptr;
 };
 
 struct Thumbnails {
@@ -27,7 +34,10 @@ struct Thumbnails {
 // HEIF via libheif), applies `orientation` (EXIF 1..8), and encodes both
 // sizes. An image never gets upscaled: a thumbnail is at most the image's own
 // size. Checks width*height against spec.max_pixels from the header before
-// allocating pixel memory (kTooLarge). Corrupt data -> kUnsupportedMedia.
+// allocating pixel memory (kTooLarge), then the memory the decode would take
+// against spec.max_decode_memory (kTooLarge), then waits for a permit of
+// spec.gate and holds it while decoding and encoding. Corrupt data ->
+// kUnsupportedMedia.
 Result<Thumbnails> MakeThumbnails(std::span<const std::uint8_t> file, MediaType type,
                                   int orientation, const ThumbnailSpec& spec);
 

@@ -1,9 +1,12 @@
 #include "tests/testing/hostile_files.h"
 
+#include <turbojpeg.h>
 #include <unistd.h>
 
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
+#include <vector>
 
 #include "tests/testing/test_util.h"
 
@@ -32,6 +35,41 @@ std::string DecompressionBombJpeg(int side) {
   std::string jpeg = MakeJpeg(16, 16, 3);
   const std::size_t sof = jpeg.find("\xFF\xC0");
   if (sof == std::string::npos) throw std::runtime_error("no SOF0 in the generated JPEG");
+  for (int i : {5, 7}) {  // height, then width
+    jpeg[sof + i] = static_cast<char>((side >> 8) & 0xff);
+    jpeg[sof + i + 1] = static_cast<char>(side & 0xff);
+  }
+  return jpeg;
+}
+
+std::string ProgressiveJpeg(int width, int height) {
+  // Planes rather than RGB: a third less memory for the big ones.
+  const std::size_t plane = static_cast<std::size_t>(width) * height;
+  std::vector<unsigned char> yuv(plane * 3);
+  for (int y = 0; y < height; ++y) {
+    for (int x = 0; x < width; ++x) {
+      const std::size_t i = static_cast<std::size_t>(y) * width + x;
+      yuv[i] = static_cast<unsigned char>((x + y) / 64 % 256);
+      yuv[plane + i] = static_cast<unsigned char>(96 + x / 256 % 64);
+      yuv[2 * plane + i] = static_cast<unsigned char>(96 + y / 256 % 64);
+    }
+  }
+  std::unique_ptr<void, int (*)(tjhandle)> tj(tjInitCompress(), tjDestroy);
+  unsigned char* out = nullptr;
+  unsigned long size = 0;
+  if (tjCompressFromYUV(tj.get(), yuv.data(), width, 1, height, TJSAMP_444, &out, &size, 90,
+                        TJFLAG_PROGRESSIVE) != 0) {
+    throw std::runtime_error(tjGetErrorStr2(tj.get()));
+  }
+  std::string jpeg(reinterpret_cast<char*>(out), size);
+  tjFree(out);
+  return jpeg;
+}
+
+std::string ProgressiveJpegBomb(int side) {
+  std::string jpeg = ProgressiveJpeg(16, 16);
+  const std::size_t sof = jpeg.find("\xFF\xC2");
+  if (sof == std::string::npos) throw std::runtime_error("no SOF2 in the generated JPEG");
   for (int i : {5, 7}) {  // height, then width
     jpeg[sof + i] = static_cast<char>((side >> 8) & 0xff);
     jpeg[sof + i + 1] = static_cast<char>(side & 0xff);

@@ -14,6 +14,14 @@ std::string TextFile();
 std::string TruncatedJpeg();
 // A valid 16x16 JPEG whose frame header declares `side` x `side` pixels.
 std::string DecompressionBombJpeg(int side);
+// A progressive 4:4:4 JPEG of `width` x `height` (a smooth gradient: a
+// 10000x10000 one is about a megabyte). libjpeg keeps every DCT coefficient
+// of such a file while decoding it: width x height x 6 bytes.
+std::string ProgressiveJpeg(int width, int height);
+// A valid 16x16 progressive 4:4:4 JPEG whose frame header declares `side` x
+// `side` pixels: 1 KB that made libjpeg zero side x side x 6 bytes of
+// coefficient buffers before decoding anything (issue 15).
+std::string ProgressiveJpegBomb(int side);
 // A 32x32 JPEG with an EXIF block whose IFD0 points at itself and holds a
 // tag with an absurd count (0x7fffffff) and one whose offset points past the
 // end. A photo with broken EXIF is kept; the EXIF is dropped.

@@ -6,12 +6,21 @@
 
 #include <iostream>
 
+#include "core/image/jpeg_codec.h"
 #include "core/log.h"
 #include "tools/octopus/places_data.h"
 
 namespace octopus::cli {
 
-Result<Config> CliContext::LoadConfig(HomeUse home) { return octopus::LoadConfig(overrides, home); }
+Result<Config> CliContext::LoadConfig(HomeUse home) {
+  auto config = octopus::LoadConfig(overrides, home);
+  // Every command loads its settings before it starts a thread: the one
+  // safe moment to set the environment.
+  if (config.ok()) {
+    image::SetProcessJpegMemoryLimit(static_cast<std::uint64_t>(config->max_decode_memory));
+  }
+  return config;
+}
 
 std::unique_ptr<Library> CliContext::OpenLibrary(const OpenOptions& options) {
   auto config = LoadConfig(options.home);
