@@ -6,7 +6,9 @@ namespace octopus {
 
 CountingGate::Pass CountingGate::Enter() {
   std::unique_lock lock(mu_);
+  ++waiting_;
   freed_.wait(lock, [this] { return holders_ < slots_; });
+  --waiting_;
   ++holders_;
   peak_ = std::max(peak_, holders_);
   return Pass(this);
@@ -25,6 +27,11 @@ bool CountingGate::Leave() {
 int CountingGate::peak() {
   std::lock_guard lock(mu_);
   return peak_;
+}
+
+int CountingGate::waiting() {
+  std::lock_guard lock(mu_);
+  return waiting_;
 }
 
 bool CountingGate::Pass::Release() {

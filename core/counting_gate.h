@@ -1,8 +1,11 @@
 // A counting semaphore that remembers how many held it at once: bounds how
-// many threads run a costly section together (an Argon2 hash holds 19 MiB;
-// 64 at once took the server to 1.57 GB, issue 15).
+// many threads run a costly section together: Argon2 hashes (19 MiB each;
+// 64 at once took the server to 1.57 GB, issue 15) and image decodes
+// (core/image/decode_gate.h).
 //
-// Thread-safe: guarded by mu_.
+// Thread-safe: guarded by mu_. Lock order: a pass is the last thing taken;
+// its holder takes no other lock, so waiting for one cannot deadlock, but
+// locks the caller holds are held for as long as the wait.
 #pragma once
 
 #include <condition_variable>
@@ -37,6 +40,8 @@ class CountingGate {
   int slots() const { return slots_; }
   // The most holders there have been at once.
   int peak();
+  // Threads waiting in Enter now (for tests and diagnostics).
+  int waiting();
 
  private:
   bool Leave();
@@ -46,6 +51,7 @@ class CountingGate {
   std::condition_variable freed_;
   int holders_ = 0;  // GUARDED_BY(mu_)
   int peak_ = 0;     // GUARDED_BY(mu_)
+  int waiting_ = 0;  // GUARDED_BY(mu_)
 };
 
 }  // namespace octopus

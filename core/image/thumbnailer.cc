@@ -30,8 +30,8 @@ Status CheckDecodeMemory(std::uint64_t needed, const ThumbnailSpec& spec) {
       " MiB (OCTOPUS_MAX_DECODE_MEMORY)");
 }
 
-DecodeGate::Permit WaitForDecode(const ThumbnailSpec& spec) {
-  return (spec.gate != nullptr ? *spec.gate : DecodeGate::Shared()).Acquire();
+CountingGate::Pass WaitForDecode(const ThumbnailSpec& spec) {
+  return (spec.gate != nullptr ? *spec.gate : SharedDecodeGate()).Enter();
 }
 
 int Width(const RgbImage& image) { return image.width; }
@@ -77,7 +77,7 @@ Result<Thumbnails> MakeThumbnails(std::span<const std::uint8_t> file, MediaType 
     if (Status s = CheckPixels(header->width, header->height, spec); !s.ok()) return s;
     ASSIGN_OR_RETURN(const std::uint64_t needed, JpegDecodeMemory(file, preview_px));
     RETURN_IF_ERROR(CheckDecodeMemory(needed, spec));
-    const DecodeGate::Permit permit = WaitForDecode(spec);
+    const CountingGate::Pass pass = WaitForDecode(spec);
     // The scaled IDCT, so a 24 MP photo is never decoded whole; a YCbCr file
     // stays in its planes from decode to encode.
     if (header->ycc) {
@@ -96,7 +96,7 @@ Result<Thumbnails> MakeThumbnails(std::span<const std::uint8_t> file, MediaType 
     if (!heif.ok()) return heif.status();
     if (Status s = CheckPixels(heif->width(), heif->height(), spec); !s.ok()) return s;
     RETURN_IF_ERROR(CheckDecodeMemory(heif->DecodeMemory(), spec));
-    const DecodeGate::Permit permit = WaitForDecode(spec);
+    const CountingGate::Pass pass = WaitForDecode(spec);
     auto rgb = heif->Decode(spec.max_pixels);
     if (!rgb.ok()) return rgb.status();
     // libheif applied irot/imir.

@@ -9,9 +9,11 @@
 #include "core/image/media_type.h"
 #include "core/status.h"
 
-namespace octopus::image {
+namespace octopus {
+class CountingGate;
+}
 
-class DecodeGate;
+namespace octopus::image {
 
 struct ThumbnailSpec {
   int small_px = 250;                      // long side of the grid thumbnail
@@ -21,8 +23,8 @@ struct ThumbnailSpec {
   // Refuse images whose decode would take more memory (estimated from the
   // header: JpegDecodeMemory, HeifFile::DecodeMemory). 0: no limit.
   std::uint64_t max_decode_memory = 0;
-  // Where decodes wait their turn; nullptr: DecodeGate::Shared().
-  DecodeGate* gate = nullptr;
+  // Where decodes wait their turn; nullptr: SharedDecodeGate().
+  CountingGate* gate = nullptr;
 };
 
 struct Thumbnails {
