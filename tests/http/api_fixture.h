@@ -137,6 +137,17 @@ class ApiTest : public ::testing::Test {
     extra.emplace("Authorization", "Bearer " + token);
     return client_->Get(path.c_str(), extra);
   }
+  nlohmann::json Me(const std::string& token) { return Json(Get("/api/v1/users/me", token)); }
+  // Files in the library's staging folder: uploads not yet ingested, or
+  // left behind.
+  std::size_t StagingFiles() {
+    std::size_t n = 0;
+    for ([[maybe_unused]] const auto& e :
+         std::filesystem::directory_iterator(library_->StagingDir())) {
+      ++n;
+    }
+    return n;
+  }
 
   testing::TempDir dir_;
   Config config_;

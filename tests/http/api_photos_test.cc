@@ -14,18 +14,7 @@ namespace {
 
 using testing::MakeJpeg;
 
-class ApiPhotosTest : public ApiTest {
- protected:
-  nlohmann::json Me(const std::string& token) { return Json(Get("/api/v1/users/me", token)); }
-  std::size_t StagingFiles() {
-    std::size_t n = 0;
-    for ([[maybe_unused]] const auto& e :
-         std::filesystem::directory_iterator(library_->StagingDir())) {
-      ++n;
-    }
-    return n;
-  }
-};
+class ApiPhotosTest : public ApiTest {};
 
 TEST_F(ApiPhotosTest, UploadOneThenItsDuplicate) {
   const std::string token = NewUser("alice");

@@ -19,15 +19,6 @@ class UploadQuotaTest : public ApiTest {
  protected:
   // Held uploads each hold a server thread.
   UploadQuotaTest() { options_.threads = 16; }
-  std::size_t StagingFiles() {
-    std::size_t n = 0;
-    for ([[maybe_unused]] const auto& e :
-         std::filesystem::directory_iterator(library_->StagingDir())) {
-      ++n;
-    }
-    return n;
-  }
-  nlohmann::json Me(const std::string& token) { return Json(Get("/api/v1/users/me", token)); }
 
   // The request head and the start of one file part of an upload that
   // claims `content_length` bytes of body.
