@@ -11,6 +11,7 @@
 #include "core/image/thumbnailer.h"
 #include "core/store/photo_store.h"
 #include "core/store/user_store.h"
+#include "core/thumbnail_spec.h"
 
 namespace octopus {
 
@@ -28,12 +29,7 @@ bool OlderThan(const fs::path& p, std::chrono::seconds age) {
 bool RebuildThumbnail(const Config& config, const BlobStore& blobs, const Photo& p, BlobKind kind) {
   auto file = MappedFile::Open(blobs.PathOf(p.owner, p.sha256, BlobKind::kOriginal));
   if (!file.ok()) return false;
-  image::ThumbnailSpec spec;
-  spec.small_px = config.thumb_small_px;
-  spec.preview_px = config.thumb_preview_px;
-  spec.quality = config.thumb_quality;
-  spec.max_pixels = config.max_pixels;
-  spec.max_decode_memory = static_cast<std::uint64_t>(config.max_decode_memory);
+  const image::ThumbnailSpec spec = ThumbnailSpecFor(config);
   const auto bytes = file->bytes();
   auto thumbs = image::MakeThumbnails(
       bytes, image::DetectMediaType(bytes.subspan(0, std::min<std::size_t>(64, bytes.size()))),

@@ -13,6 +13,7 @@
 #include "core/random.h"
 #include "core/store/photo_store.h"
 #include "core/store/user_store.h"
+#include "core/thumbnail_spec.h"
 
 namespace octopus {
 namespace {
@@ -138,12 +139,7 @@ Result<IngestResult> Ingestor::Ingest(UserId owner, const IngestRequest& request
     }
   }
 
-  image::ThumbnailSpec spec;
-  spec.small_px = config_.thumb_small_px;
-  spec.preview_px = config_.thumb_preview_px;
-  spec.quality = config_.thumb_quality;
-  spec.max_pixels = config_.max_pixels;
-  spec.max_decode_memory = static_cast<std::uint64_t>(config_.max_decode_memory);
+  const image::ThumbnailSpec spec = ThumbnailSpecFor(config_);
   ASSIGN_OR_RETURN(const image::Thumbnails thumbs,
                    image::MakeThumbnails(bytes, type, meta.orientation, spec));
 

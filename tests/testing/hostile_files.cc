@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
+#include <string_view>
 #include <vector>
 
 #include "tests/testing/test_util.h"
@@ -31,15 +32,24 @@ std::string TruncatedJpeg() {
   return jpeg.substr(0, jpeg.size() / 3);
 }
 
-std::string DecompressionBombJpeg(int side) {
-  std::string jpeg = MakeJpeg(16, 16, 3);
-  const std::size_t sof = jpeg.find("\xFF\xC0");
-  if (sof == std::string::npos) throw std::runtime_error("no SOF0 in the generated JPEG");
+namespace {
+
+// Writes `side` as the height and width of the frame header `marker`
+// (SOF0 "\xFF\xC0", SOF2 "\xFF\xC2") of a small JPEG.
+std::string WithFrameSide(std::string jpeg, std::string_view marker, int side) {
+  const std::size_t sof = jpeg.find(marker);
+  if (sof == std::string::npos) throw std::runtime_error("no such frame header in the JPEG");
   for (int i : {5, 7}) {  // height, then width
     jpeg[sof + i] = static_cast<char>((side >> 8) & 0xff);
     jpeg[sof + i + 1] = static_cast<char>(side & 0xff);
   }
   return jpeg;
+}
+
+}  // namespace
+
+std::string DecompressionBombJpeg(int side) {
+  return WithFrameSide(MakeJpeg(16, 16, 3), "\xFF\xC0", side);
 }
 
 std::string ProgressiveJpeg(int width, int height) {
@@ -67,14 +77,7 @@ std::string ProgressiveJpeg(int width, int height) {
 }
 
 std::string ProgressiveJpegBomb(int side) {
-  std::string jpeg = ProgressiveJpeg(16, 16);
-  const std::size_t sof = jpeg.find("\xFF\xC2");
-  if (sof == std::string::npos) throw std::runtime_error("no SOF2 in the generated JPEG");
-  for (int i : {5, 7}) {  // height, then width
-    jpeg[sof + i] = static_cast<char>((side >> 8) & 0xff);
-    jpeg[sof + i + 1] = static_cast<char>(side & 0xff);
-  }
-  return jpeg;
+  return WithFrameSide(ProgressiveJpeg(16, 16), "\xFF\xC2", side);
 }
 
 std::string JpegWithLoopingExif() {
