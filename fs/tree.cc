@@ -132,8 +132,8 @@ const Tree::Slot* Tree::SlotOf(Ino ino) const {
   return s.live ? &s : nullptr;
 }
 
-const std::vector<Tree::Index>& Tree::ChildrenOf(Ino dir) const {
-  static const std::vector<Index> kNoChildren;
+const ChildList& Tree::ChildrenOf(Ino dir) const {
+  static const ChildList kNoChildren;
   const Slot* s = SlotOf(dir);
   if (s == nullptr || s->kind != NodeKind::kDir) return kNoChildren;
   return dirs_[s->data];
@@ -150,19 +150,15 @@ bool Tree::Before(Index a, Index b) const {
 void Tree::Link(Index ino) {
   const Slot& parent = slots_[slots_[ino].parent];
   if (!parent.live || parent.kind != NodeKind::kDir || slots_[ino].parent == ino) return;
-  std::vector<Index>& kids = dirs_[parent.data];
-  kids.insert(std::lower_bound(kids.begin(), kids.end(), ino,
-                               [&](Index a, Index b) { return Before(a, b); }),
-              ino);
+  dirs_[parent.data].Insert(ino, slots_[ino].kind == NodeKind::kDir,
+                            [&](Index a, Index b) { return Before(a, b); });
 }
 
 void Tree::Unlink(Index ino) {
   const Slot* parent = SlotOf(slots_[ino].parent);
   if (parent == nullptr || parent->kind != NodeKind::kDir || slots_[ino].parent == ino) return;
-  std::vector<Index>& kids = dirs_[parent->data];
-  auto it = std::lower_bound(kids.begin(), kids.end(), ino,
-                             [&](Index a, Index b) { return Before(a, b); });
-  if (it != kids.end() && *it == ino) kids.erase(it);
+  dirs_[parent->data].Erase(ino, slots_[ino].kind == NodeKind::kDir,
+                            [&](Index a, Index b) { return Before(a, b); });
 }
 
 Node Tree::NodeAt(Index ino) const {
@@ -204,18 +200,13 @@ std::optional<Node> Tree::Find(Ino ino) const {
 }
 
 std::optional<Node> Tree::Child(Ino parent, std::string_view name) const {
-  const std::vector<Index>& kids = ChildrenOf(parent);
-  auto it = std::lower_bound(kids.begin(), kids.end(), name,
-                             [&](Index c, std::string_view n) { return NameOf(c) < n; });
+  const ChildList& kids = ChildrenOf(parent);
+  auto it = kids.LowerBound(name, [&](Index c, std::string_view n) { return NameOf(c) < n; });
   if (it == kids.end() || NameOf(*it) != name) return std::nullopt;
   return NodeAt(*it);
 }
 
-std::size_t Tree::SubdirCount(Ino dir) const {
-  std::size_t n = 0;
-  for (Index c : ChildrenOf(dir)) n += slots_[c].kind == NodeKind::kDir ? 1 : 0;
-  return n;
-}
+std::size_t Tree::SubdirCount(Ino dir) const { return ChildrenOf(dir).DirCount(); }
 
 OverlayData* Tree::Overlay(Ino ino) {
   if (SlotOf(ino) == nullptr) return nullptr;
@@ -405,11 +396,11 @@ void Tree::RenameFamily(Index dir, std::string_view name) {
   if (SlotOf(dir) == nullptr) return;
   const std::string family = NameFamily(name);
   const std::string prefix(NameFamilyPrefix(name));
-  const std::vector<Index>& kids = dirs_[slots_[dir].data];
+  const ChildList& kids = dirs_[slots_[dir].data];
   // Every name the family can show begins with its prefix.
   std::vector<Index> members;
-  for (auto it = std::lower_bound(kids.begin(), kids.end(), std::string_view(prefix),
-                                  [&](Index c, std::string_view p) { return NameOf(c) < p; });
+  for (auto it = kids.LowerBound(std::string_view(prefix),
+                                 [&](Index c, std::string_view p) { return NameOf(c) < p; });
        it != kids.end() && NameOf(*it).starts_with(prefix); ++it) {
     const Slot& s = slots_[*it];
     if (s.kind != NodeKind::kPhoto || s.overlay) continue;
@@ -546,9 +537,10 @@ void Tree::BeginRebuild() {
     }
     s.live = false;
   }
+  const auto is_dir = [&](Index c) { return slots_[c].kind == NodeKind::kDir; };
   for (Ino top = kRoot; top <= kLastFixed; ++top) {
-    std::vector<Index>& kids = MutableChildrenOf(static_cast<Index>(top));
-    std::erase_if(kids, [&](Index c) { return !slots_[c].live; });
+    MutableChildrenOf(static_cast<Index>(top))
+        .EraseIf([&](Index c) { return !slots_[c].live; }, is_dir);
   }
   for (PhotoRecord& r : records_) r.live = false;
   dead_name_bytes_ = names_.size();  // every name is made again
@@ -668,10 +660,12 @@ void Tree::EndRebuild() {
   // Then each folder's children in order, on every core again (each sorts
   // its own folder's list; names and slots are only read).
   OnEveryCore(folders.size(), [&](std::size_t f) {
-    std::vector<Index>& kids = dirs_[slots_[folders[f]].data];
+    ChildList& list = dirs_[slots_[folders[f]].data];
+    std::vector<Index> kids = list.ToVector();
     const std::span<const Index> in_folder = span(f);
     kids.insert(kids.end(), in_folder.begin(), in_folder.end());
     SortChildren(&kids);
+    list.Assign(kids, [&](Index c) { return slots_[c].kind == NodeKind::kDir; });
   });
 
   inval_ = std::move(queued_before_rebuild_);
@@ -702,15 +696,16 @@ void Tree::InvalidateChangesSince(const Snapshot& was) {
       continue;
     }
     if (now == nullptr || now->kind != NodeKind::kDir) continue;  // its parent says it is gone
-    const std::vector<Index>& was_kids = was.dirs[old.data];
     bool changed = false;
     std::size_t shown = 0;
-    for (std::size_t i = 0; i < was_kids.size(); ++i) {
-      const std::string_view name = name_was(was_kids[i]);
-      if (i > 0 && name == name_was(was_kids[i - 1])) continue;  // was not visible
+    std::string_view previous;
+    for (const Index was_kid : was.dirs[old.data]) {
+      const std::string_view name = name_was(was_kid);
+      if (shown > 0 && name == previous) continue;  // was not visible
+      previous = name;
       ++shown;
       const auto child = Child(ino, name);
-      if (!child || child->ino != was_kids[i]) {
+      if (!child || child->ino != was_kid) {
         Invalidate(ino, name);
         changed = true;
       }

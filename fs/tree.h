@@ -60,6 +60,7 @@
 #include <vector>
 
 #include "core/photo.h"
+#include "fs/child_list.h"
 #include "fs/photo_ids.h"
 
 namespace octopus::fs {
@@ -133,10 +134,14 @@ class Tree {
   // A directory's visible children in name order (nothing for a file).
   template <typename F>
   void ForEachChild(Ino dir, F&& visit) const {
-    const std::vector<Index>& kids = ChildrenOf(dir);
-    for (std::size_t i = 0; i < kids.size(); ++i) {
-      if (i > 0 && NameOf(kids[i]) == NameOf(kids[i - 1])) continue;  // shown under the other
-      visit(NodeAt(kids[i]));
+    std::string_view previous;
+    bool first = true;
+    for (const Index kid : ChildrenOf(dir)) {
+      const std::string_view name = NameOf(kid);
+      if (!first && name == previous) continue;  // shown under the other
+      first = false;
+      previous = name;
+      visit(NodeAt(kid));
     }
   }
   bool HasChildren(Ino dir) const { return !ChildrenOf(dir).empty(); }
@@ -238,8 +243,8 @@ class Tree {
   std::string_view BaseOf(const PhotoRecord& r) const {
     return std::string_view(names_).substr(r.base, r.base_size);
   }
-  const std::vector<Index>& ChildrenOf(Ino dir) const;
-  std::vector<Index>& MutableChildrenOf(Index dir) { return dirs_[slots_[dir].data]; }
+  const ChildList& ChildrenOf(Ino dir) const;
+  ChildList& MutableChildrenOf(Index dir) { return dirs_[slots_[dir].data]; }
   // (name, rank, inode): the order of a directory's children.
   bool Before(Index a, Index b) const;
   Index AppendName(std::string_view name);
@@ -278,7 +283,7 @@ class Tree {
   // changed (taken only when there was something it could have cached).
   struct Snapshot {
     std::vector<Slot> slots;
-    std::vector<std::vector<Index>> dirs;
+    std::vector<ChildList> dirs;
     std::vector<std::pair<std::int64_t, std::int64_t>> attrs;  // (size, mtime) by serial
   };
   void InvalidateChangesSince(const Snapshot& was);
@@ -287,8 +292,8 @@ class Tree {
   std::vector<Slot> slots_;  // by inode number; numbers not in use are not live
   std::string names_;        // every node's name and every photo's base name
   std::size_t dead_name_bytes_ = 0;
-  std::vector<std::vector<Index>> dirs_;  // each directory's children, in order
-  std::vector<Index> free_dirs_;          // entries of dirs_ no directory uses
+  std::vector<ChildList> dirs_;   // each directory's children, in order
+  std::vector<Index> free_dirs_;  // entries of dirs_ no directory uses
   std::unordered_map<Index, OverlayData> overlay_;
   // Grow-only, for stable numbers.
   PhotoIds ids_;                      // photo id <-> serial

@@ -249,11 +249,17 @@ struct Listed {
 using Listing = std::map<std::string, Listed>;
 
 void ListInto(const Tree& tree, Ino dir, const std::string& path, Listing* out) {
+  std::size_t subdirs = 0;
   tree.ForEachChild(dir, [&](const Node& n) {
     const std::string p = path + "/" + std::string(n.name);
     (*out)[p] = {n.ino, n.kind, std::string(n.photo_id), n.size, n.mtime};
-    if (n.kind == NodeKind::kDir) ListInto(tree, n.ino, p, out);
+    if (n.kind == NodeKind::kDir) {
+      ++subdirs;
+      ListInto(tree, n.ino, p, out);
+    }
   });
+  // The link count's subdirectories, kept as children come and go.
+  EXPECT_EQ(tree.SubdirCount(dir), subdirs) << path;
 }
 
 Listing List(const Tree& tree) {
