@@ -29,6 +29,9 @@ enum class Access { kPublic, kUser, kAdmin };
 struct Caller {
   SessionIdentity user;
   std::string jti;  // the token's session id
+  // Authenticated by the octopus_session cookie rather than a bearer
+  // header: unsafe methods have passed the CSRF check (browser_session.h).
+  bool by_cookie = false;
 };
 
 using Handler = std::function<void(const httplib::Request&, httplib::Response&, const Caller&)>;
@@ -53,6 +56,7 @@ struct ServerState {
       : library(lib),
         config(lib.config()),
         options(opts),
+        tls(!opts.tls_cert.empty() && !opts.tls_key.empty()),
         max_upload_request_bytes(opts.max_upload_request_bytes != 0
                                      ? opts.max_upload_request_bytes
                                      : 4 * static_cast<std::size_t>(config.max_upload_bytes) +
@@ -65,6 +69,7 @@ struct ServerState {
   Library& library;
   const Config config;
   const ApiServerOptions options;
+  const bool tls;                              // serving HTTPS itself
   const std::size_t max_upload_request_bytes;  // whole POST /photos request
   LoginThrottle throttle;                      // thread-safe
   RegistrationLimit registrations;             // thread-safe
@@ -91,6 +96,11 @@ std::optional<int> PageLimit(const ServerState& state, const httplib::Request& r
 // A page of photos as every listing answers it: {photos, next_cursor}.
 void SendPhotoPage(httplib::Response& res, const PhotoPage& page);  // routes_photos.cc
 
+// A page for people, not cached without revalidation.
+void SendHtml(httplib::Response& res, const std::string& page);  // routes_meta.cc
+// The page of /about: links to the documentation and the API.
+const char* HomePage();  // routes_meta.cc
+
 void AddAuthRoutes(RouteTable& table, ServerState& state);    // routes_auth.cc
 void AddUserRoutes(RouteTable& table, ServerState& state);    // routes_users.cc
 void AddPhotoRoutes(RouteTable& table, ServerState& state);   // routes_photos.cc
@@ -98,5 +108,8 @@ void AddUploadRoutes(RouteTable& table, ServerState& state);  // routes_upload.c
 void AddBrowseRoutes(RouteTable& table, ServerState& state);  // routes_browse.cc
 void AddTrashRoutes(RouteTable& table, ServerState& state);   // routes_trash.cc
 void AddMetaRoutes(RouteTable& table, ServerState& state);    // routes_meta.cc
+// GET / and the page's files under /app/: not API routes (no OpenAPI
+// operation each), registered on the server directly.
+void AddWebRoutes(RouteTable& table, httplib::Server& server, ServerState& state);  // routes_web.cc
 
 }  // namespace octopus::http
