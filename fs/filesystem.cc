@@ -92,6 +92,7 @@ Status Filesystem::Reload_locked() {
 
 void Filesystem::StartRefresher(fuse_session* se) {
   session_ = se;
+  kernel_ = std::make_unique<SessionNotifier>(se);
   refresher_ = std::thread([this] { RefresherLoop(); });
 }
 
@@ -110,21 +111,25 @@ void Filesystem::RefresherLoop() {
     stop_cv_.wait_for(lock, std::chrono::milliseconds(kPollMilliseconds));
     if (stopping_) break;
     lock.unlock();
-    if (Status s = FollowFeed(); !s.ok()) {
-      spdlog::warn("mount: cannot follow the library's changes: {}", s.ToString());
-    }
-    std::vector<Invalidation> inval;
-    {
-      std::lock_guard tree_lock(mu_);
-      inval = tree_.Expire(static_cast<std::int64_t>(std::time(nullptr)));
-      QueueInvalidations_locked();
-      inval.insert(inval.end(), std::make_move_iterator(pending_inval_.begin()),
-                   std::make_move_iterator(pending_inval_.end()));
-      pending_inval_.clear();
-    }
-    Notify(inval);
+    Refresh();
     lock.lock();
   }
+}
+
+void Filesystem::Refresh() {
+  if (Status s = FollowFeed(); !s.ok()) {
+    spdlog::warn("mount: cannot follow the library's changes: {}", s.ToString());
+  }
+  std::vector<Invalidation> inval;
+  {
+    std::lock_guard tree_lock(mu_);
+    inval = tree_.Expire(static_cast<std::int64_t>(std::time(nullptr)));
+    QueueInvalidations_locked();
+    inval.insert(inval.end(), std::make_move_iterator(pending_inval_.begin()),
+                 std::make_move_iterator(pending_inval_.end()));
+    pending_inval_.clear();
+  }
+  Notify(inval);
 }
 
 Status Filesystem::FollowFeed() {
@@ -175,13 +180,12 @@ void Filesystem::QueueInvalidations_locked() {
 }
 
 void Filesystem::Notify(const std::vector<Invalidation>& inval) {
-  if (session_ == nullptr) return;
+  if (kernel_ == nullptr) return;
   auto send = [this](Ino parent, const std::string& name, Ino ino) {
-    // ENOENT just means the kernel had nothing cached.
     if (name.empty()) {
-      (void)fuse_lowlevel_notify_inval_inode(session_, ino, 0, 0);
+      kernel_->InvalInode(ino);
     } else {
-      (void)fuse_lowlevel_notify_inval_entry(session_, parent, name.c_str(), name.size());
+      kernel_->InvalEntry(parent, name);
     }
   };
   for (const Invalidation& i : inval) {

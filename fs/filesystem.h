@@ -34,6 +34,7 @@
 #include "core/library.h"
 #include "fs/fuse_api.h"
 #include "fs/handle_registry.h"
+#include "fs/kernel_notifier.h"
 #include "fs/mount.h"
 #include "fs/tree.h"
 
@@ -135,6 +136,13 @@ class Filesystem {
   // refresher started was a data race ThreadSanitizer caught in CI).
   void StartRefresher(fuse_session* se);
   void StopRefresher();
+  // Where the invalidations go (StartRefresher sets libfuse's); without
+  // one they are dropped. Set before any thread runs, like the session.
+  void SetKernel(std::unique_ptr<KernelNotifier> kernel) { kernel_ = std::move(kernel); }
+  // One pass of the refresher: follows the feed, expires what lingered,
+  // and sends the kernel what it must forget. Unit tests call it in place
+  // of the thread.
+  void Refresh();
 
   // --- called by the handlers ---
   int Lookup(Ino parent, const std::string& name, fuse_entry_param* out);
@@ -213,7 +221,8 @@ class Filesystem {
 
   Library& library_;
   const MountOptions options_;
-  fuse_session* session_ = nullptr;  // set by StartRefresher, see there
+  fuse_session* session_ = nullptr;         // set by StartRefresher, see there
+  std::unique_ptr<KernelNotifier> kernel_;  // likewise
   std::atomic<bool> end_after_statfs_{false};
   uid_t uid_;
   gid_t gid_;
