@@ -14,7 +14,8 @@
 //
 // Methods return an errno (0 on success), mapping a Status once through
 // fs/errno_map.h, and never throw past the handler's guard (see ops.h).
-// Thread-safe, under MountState's locks and lock order.
+// Thread-safe, under MountState's locks and lock order. Unit tests drive
+// these entry points without a kernel (tests/fs/filesystem_harness.h).
 #pragma once
 
 #include <sys/stat.h>
