@@ -50,7 +50,7 @@ inline constexpr int kFeedBatch = 1000;
 // rename it, set its times and stat it after the copy).
 inline constexpr int kImportedLingerSeconds = 60;
 
-// The few values a node's attributes are made of (see Filesystem::ToStat).
+// The few values a node's attributes are made of (see MountState::ToStat).
 struct Attr {
   Ino ino = 0;
   bool dir = false;
@@ -82,7 +82,7 @@ struct ReadHandle : Handle {
 
 struct WriteHandle : Handle {
   WriteHandle() : Handle(kWrite) {}
-  std::mutex mu;  // after Filesystem::mu_
+  std::mutex mu;  // after MountState::mu_
   UniqueFd fd;
   std::filesystem::path staging;
   Ino node = 0;                       // the staged node; 0 once it was unlinked
@@ -107,7 +107,7 @@ struct DirEntry {
 struct DirHandle {
   explicit DirHandle(Ino i) : ino(i) {}
   const Ino ino;
-  std::mutex mu;  // after Filesystem::mu_; guards entries, names, served
+  std::mutex mu;  // after MountState::mu_; guards entries, names, served
   std::vector<DirEntry> entries;
   std::string names;
   bool served = false;  // a page was read from this snapshot

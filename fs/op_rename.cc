@@ -2,7 +2,7 @@
 // Trash" into .Trash-UID/files/), trashes it; out of the trash into a view,
 // restores it; in import/, moves the entry and its record only, never the
 // photo; rsync's temporary file renamed to its name is where a refused
-// copy is reported (see Flush). Anything else contradicts the metadata.
+// copy is reported (op_flush.cc). Anything else contradicts the metadata.
 #include <cstdio>
 
 #include "fs/errno_map.h"
@@ -67,7 +67,7 @@ int Filesystem::Rename(Ino parent, const std::string& name, Ino new_parent,
       return 0;
     }
     if (const OverlayData* o = tree_.Overlay(n->ino); o != nullptr && o->refused != 0) {
-      return o->refused;  // a refused copy (see Flush); rsync then unlinks it
+      return o->refused;  // a refused copy (op_flush.cc); rsync then unlinks it
     }
     if (n->overlay) {
       // Within the overlay: import/ to import/, or a file being copied into
