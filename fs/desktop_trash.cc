@@ -5,12 +5,12 @@
 
 #include <cerrno>
 
-#include "fs/filesystem.h"
+#include "fs/mount_state.h"
 #include "fs/trash_info.h"
 
 namespace octopus::fs {
 
-Attr Filesystem::TrashInfoAttrOf(const Node& files_entry) {
+Attr MountState::TrashInfoAttrOf(const Node& files_entry) {
   Attr a;
   a.ino = TrashInfoIno(files_entry.ino);
   a.nlink = 1;
@@ -20,7 +20,7 @@ Attr Filesystem::TrashInfoAttrOf(const Node& files_entry) {
   return a;
 }
 
-std::optional<Attr> Filesystem::TrashInfoByName_locked(std::string_view info_name) {
+std::optional<Attr> MountState::TrashInfoByName_locked(std::string_view info_name) {
   const std::string_view name = TrashedNameOf(info_name);
   if (name.empty()) return std::nullopt;
   const auto entry = tree_.Child(Tree::kDesktopTrashFiles, name);
@@ -28,7 +28,7 @@ std::optional<Attr> Filesystem::TrashInfoByName_locked(std::string_view info_nam
   return TrashInfoAttrOf(*entry);
 }
 
-std::optional<Attr> Filesystem::TrashInfoByIno_locked(Ino ino) {
+std::optional<Attr> MountState::TrashInfoByIno_locked(Ino ino) {
   if (!IsTrashInfoIno(ino)) return std::nullopt;
   const auto entry = tree_.Find(TrashedEntryOf(ino));
   if (!entry || entry->parent != Tree::kDesktopTrashFiles || entry->kind != NodeKind::kPhoto) {
@@ -37,7 +37,7 @@ std::optional<Attr> Filesystem::TrashInfoByIno_locked(Ino ino) {
   return TrashInfoAttrOf(*entry);
 }
 
-void Filesystem::DropScratchInfo_locked(std::string_view trashed_name) {
+void MountState::DropScratchInfo_locked(std::string_view trashed_name) {
   const auto scratch = tree_.Child(Tree::kDesktopTrashInfo,
                                    std::string(trashed_name) + std::string(kTrashInfoSuffix));
   if (scratch && scratch->kind == NodeKind::kScratch && scratch->writer == 0) {
@@ -45,7 +45,7 @@ void Filesystem::DropScratchInfo_locked(std::string_view trashed_name) {
   }
 }
 
-int Filesystem::OpenTrashInfo_locked(Ino ino, bool writes, std::unique_ptr<Handle>* out) {
+int MountState::OpenTrashInfo_locked(Ino ino, bool writes, std::unique_ptr<Handle>* out) {
   const auto entry = tree_.Find(TrashedEntryOf(ino));
   if (!entry || entry->parent != Tree::kDesktopTrashFiles || entry->kind != NodeKind::kPhoto) {
     return ENOENT;

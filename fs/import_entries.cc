@@ -5,11 +5,11 @@
 // duplicate); it never fails the copy that worked.
 #include <spdlog/spdlog.h>
 
-#include "fs/filesystem.h"
+#include "fs/mount_state.h"
 
 namespace octopus::fs {
 
-void Filesystem::AddImportEntry_locked(const ImportEntry& entry) {
+void MountState::AddImportEntry_locked(const ImportEntry& entry) {
   Ino dir = Tree::kImport;
   std::string_view rest = entry.path;
   while (true) {
@@ -35,24 +35,24 @@ void Filesystem::AddImportEntry_locked(const ImportEntry& entry) {
   }
 }
 
-bool Filesystem::IsImportRecord(const Node& n) {
+bool MountState::IsImportRecord(const Node& n) {
   if (n.area != Area::kImport) return false;
   return (n.kind == NodeKind::kStaged && !n.photo_id.empty()) || n.kind == NodeKind::kScratch;
 }
 
-void Filesystem::RecordImport(const ImportEntry& entry) {
+void MountState::RecordImport(const ImportEntry& entry) {
   if (Status s = library_.import_records().Put(options_.user, entry); !s.ok()) {
     spdlog::warn("mount: cannot record import/{}: {}", entry.path, s.ToString());
   }
 }
 
-void Filesystem::ForgetImport(const std::string& path) {
+void MountState::ForgetImport(const std::string& path) {
   if (Status s = library_.import_records().Remove(options_.user, path); !s.ok()) {
     spdlog::warn("mount: cannot forget import/{}: {}", path, s.ToString());
   }
 }
 
-void Filesystem::MoveImport(const std::string& from, const std::string& to) {
+void MountState::MoveImport(const std::string& from, const std::string& to) {
   if (Status s = library_.import_records().Move(options_.user, from, to); !s.ok()) {
     spdlog::warn("mount: cannot record the rename of import/{}: {}", from, s.ToString());
   }
