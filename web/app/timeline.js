@@ -1,0 +1,213 @@
+// The timeline: every photo, newest first, grouped by day, paged with the
+// API's cursor as the user scrolls, and virtualised: rows have fixed heights,
+// so the rows near the viewport are found by binary search over their
+// offsets and only those are in the DOM, however large the library.
+import {html, nothing} from '/app/vendor/lit-html/lit-html.js';
+import {repeat} from '/app/vendor/lit-html/directives/repeat.js';
+import {api, query, thumbUrl} from '/app/api.js';
+import {dayKey, formatDay} from '/app/format.js';
+
+const PAGE = 300;         // photos per request
+const HEADER_H = 44;      // a day's header row
+const GAP = 4;            // between cells
+const OVERSCAN = 800;     // px of rows kept above and below the viewport
+
+export class Timeline {
+  constructor(app) {
+    this.app = app;
+    this.filter = {};
+    this.scroller = null;
+    this.resizeObserver = new ResizeObserver(() => this.relayout());
+    this.reset({});
+  }
+
+  reset(filter) {
+    this.filter = {...filter};
+    this.photos = [];
+    this.cursor = null;
+    this.done = false;
+    this.loading = null;
+    this.error = null;
+    this.generation = (this.generation || 0) + 1;
+    this.rows = [];
+    this.total = 0;
+    this.first = 0;
+    this.last = -1;
+    if (this.scroller) this.scroller.scrollTop = 0;
+    this.loadMore();
+  }
+
+  filterKey() {
+    return JSON.stringify(this.filter);
+  }
+
+  loadMore() {
+    if (this.loading || this.done) return this.loading;
+    const generation = this.generation;
+    this.loading = (async () => {
+      try {
+        const page = await api('GET', '/photos' + query({...this.filter, limit: PAGE,
+                                                         cursor: this.cursor}));
+        if (generation !== this.generation) return;
+        this.photos.push(...page.photos);
+        this.cursor = page.next_cursor;
+        this.done = !page.next_cursor;
+        this.error = null;
+      } catch (e) {
+        if (generation !== this.generation) return;
+        this.error = e.message;
+        this.done = true;
+      } finally {
+        if (generation === this.generation) {
+          this.loading = null;
+          this.relayout();
+        }
+      }
+    })();
+    return this.loading;
+  }
+
+  // Rows from the photos loaded so far, for the scroller's current width.
+  relayout() {
+    const width = this.scroller ? this.scroller.clientWidth - 2 * GAP : 800;
+    const target = width < 500 ? 96 : 160;
+    this.cols = Math.max(2, Math.floor((width + GAP) / (target + GAP)));
+    this.cell = Math.floor((width - GAP * (this.cols - 1)) / this.cols);
+    const rowH = this.cell + GAP;
+    const rows = [];
+    let y = 0;
+    let day = null;
+    let row = null;
+    this.photos.forEach((p, i) => {
+      const key = dayKey(p);
+      if (key !== day) {
+        day = key;
+        rows.push({kind: 'day', key: 'd' + key, day: key, top: y, height: HEADER_H});
+        y += HEADER_H;
+        row = null;
+      }
+      if (!row || row.items.length === this.cols) {
+        row = {kind: 'photos', key: `r${i}`, day, top: y, height: rowH, items: []};
+        rows.push(row);
+        y += rowH;
+      }
+      row.items.push(i);
+    });
+    this.rows = rows;
+    // Unloaded photos below: room to scroll into, so that the next page
+    // is fetched before the user reaches the end.
+    this.total = y + (this.done ? 0 : 2 * rowH);
+    this.updateRange(true);
+  }
+
+  attach(scroller) {
+    if (scroller === this.scroller) return;
+    if (this.scroller) this.resizeObserver.unobserve(this.scroller);
+    this.scroller = scroller;
+    if (scroller) {
+      this.resizeObserver.observe(scroller);
+      this.relayout();
+    }
+  }
+
+  onScroll() {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.updateRange(false);
+    });
+  }
+
+  // The first row whose bottom is below y.
+  rowAt(y) {
+    let lo = 0;
+    let hi = this.rows.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const r = this.rows[mid];
+      if (r.top + r.height <= y) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  updateRange(force) {
+    const top = this.scroller ? this.scroller.scrollTop : 0;
+    const height = this.scroller ? this.scroller.clientHeight : 800;
+    const first = this.rows.length ? this.rowAt(Math.max(0, top - OVERSCAN)) : 0;
+    const last = this.rows.length ? this.rowAt(top + height + OVERSCAN) : -1;
+    const current = this.rows.length ? this.rows[this.rowAt(top)] : null;
+    const currentDay = current ? current.day : null;
+    const nearEnd = !this.rows.length ||
+        top + height + 2 * OVERSCAN >= this.rows[this.rows.length - 1].top;
+    if (nearEnd && !this.done && !this.loading) this.loadMore();
+    if (force || first !== this.first || last !== this.last || currentDay !== this.currentDay) {
+      this.first = first;
+      this.last = last;
+      this.currentDay = currentDay;
+      this.app.render();
+    }
+  }
+
+  // Brings photo i into view (the viewer's left/right keys move through it).
+  reveal(i) {
+    const row = this.rows.find((r) => r.kind === 'photos' && r.items.includes(i));
+    if (!row || !this.scroller) return;
+    const s = this.scroller;
+    if (row.top < s.scrollTop || row.top + row.height > s.scrollTop + s.clientHeight) {
+      s.scrollTop = Math.max(0, row.top - HEADER_H);
+    }
+  }
+
+  remove(id) {
+    const i = this.photos.findIndex((p) => p.id === id);
+    if (i >= 0) this.photos.splice(i, 1);
+    this.relayout();
+    return i;
+  }
+
+  replace(photo) {
+    const i = this.photos.findIndex((p) => p.id === photo.id);
+    if (i >= 0) this.photos[i] = photo;
+  }
+}
+
+function rowTemplate(t, r, open) {
+  const style = `transform:translateY(${r.top}px);height:${r.height}px`;
+  if (r.kind === 'day') {
+    return html`<h2 class="row day-header" style=${style}>${formatDay(r.day)}</h2>`;
+  }
+  return html`<div class="row photo-row" role="list"
+      style="${style};grid-template-columns:repeat(${t.cols},${t.cell}px);grid-auto-rows:${t.cell}px">
+    ${r.items.map((i) => {
+      const p = t.photos[i];
+      return html`<button class="cell" role="listitem" data-id=${p.id} data-index=${i}
+          title=${p.filename} @click=${() => open(i)}>
+        <img loading="lazy" decoding="async" alt=${p.filename} src=${thumbUrl(p.id)}
+             width=${t.cell} height=${t.cell}>
+      </button>`;
+    })}
+  </div>`;
+}
+
+export function timelineView(app, t) {
+  const rows = t.rows.slice(t.first, t.last + 1);
+  const filterChips = Object.entries(t.filter);
+  const empty = !t.photos.length && !t.loading && !t.error;
+  return html`<section class="timeline" aria-label="Timeline">
+    ${filterChips.length ? html`<div class="filter-bar">
+        Showing ${filterChips.map(([k, v]) => html`<span class="chip">${k}: ${v}</span>`)}
+        <button class="link" id="clear-filter" @click=${() => app.go('#/timeline')}>Show all</button>
+      </div>` : nothing}
+    <div class="sticky-day" aria-hidden="true">${t.currentDay ? formatDay(t.currentDay) : ''}</div>
+    <div class="scroller" tabindex="-1" @scroll=${() => t.onScroll()}>
+      <div class="spacer" style="height:${t.total}px">
+        ${repeat(rows, (r) => r.key, (r) => rowTemplate(t, r, (i) => app.openViewer(i)))}
+      </div>
+      ${empty ? html`<p class="empty">No photos${filterChips.length ? ' here' : ' yet'}.
+          <a href="#/upload">Upload some</a>.</p>` : nothing}
+      ${t.error ? html`<p class="error" role="alert">${t.error}</p>` : nothing}
+      ${t.loading ? html`<p class="loading" aria-live="polite">Loading…</p>` : nothing}
+    </div>
+  </section>`;
+}
