@@ -185,7 +185,8 @@ export function uploadView(app, uploads) {
         ${s.imported} imported · ${s.duplicate} duplicates · ${s.refused} refused
         ${s.pending ? html` · ${s.pending} in progress` : nothing}</p>` : nothing}
     <ul class="upload-list">
-      ${uploads.items.map((i) => html`<li class="upload-item ${i.state}" data-name=${i.name}>
+      ${uploads.items.map((i) => html`<li class="upload-item ${i.state}" data-name=${i.name}
+                                          data-id=${i.id || ''}>
         <span class="name">${i.name}</span>
         <progress max=${i.total || 1} value=${i.loaded}></progress>
         <span class="result">${i.state === 'sending' ? 'uploading…' :

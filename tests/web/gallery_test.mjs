@@ -1,0 +1,305 @@
+// The web gallery in a real browser: Debian's chromium driven by
+// playwright-core, against a real `octopus serve` on a temporary home on
+// loopback. Photos are uploaded through the API, then a person's path is
+// walked in the page: sign in, the timeline with its thumbnails, the viewer
+// and its EXIF, folders, upload by the file picker, delete and restore from
+// the trash, sign out (and the old session refused by the API). Every step
+// waits for what it expects (no fixed sleeps) and fails when it is absent.
+//
+//   node tests/web/gallery_test.mjs path/to/octopus
+//
+// Environment: OCTOPUS_SOURCE_DIR (the tree whose web/ is served and whose
+// web/node_modules holds playwright-core; default: this file's tree),
+// OCTOPUS_SAMPLE_PHOTOS (the sample camera files; default ../shared/photos,
+// then /work/shared/photos), OCTOPUS_CHROMIUM (default /usr/bin/chromium),
+// OCTOPUS_SCREENSHOT_DIR (when set, PNGs of the timeline, viewer and folders).
+//
+// Missing chromium or playwright-core is a failure, not a skip: tools/setup.sh
+// installs both. Missing sample photos skip, as the C++ tests do.
+import {after, before, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {spawn} from 'node:child_process';
+import {createRequire} from 'node:module';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const SOURCE = process.env.OCTOPUS_SOURCE_DIR || path.resolve(here, '../..');
+const BINARY = process.argv[2] || process.env.OCTOPUS_BINARY ||
+               path.join(SOURCE, 'build/tools/octopus');
+const CHROMIUM = process.env.OCTOPUS_CHROMIUM || '/usr/bin/chromium';
+const SHOTS = process.env.OCTOPUS_SCREENSHOT_DIR || '';
+const PHOTOS = [process.env.OCTOPUS_SAMPLE_PHOTOS, path.resolve(SOURCE, '../shared/photos'),
+                '/work/shared/photos'].find((d) => d && fs.existsSync(path.join(d, 'expected.tsv')));
+const PASSWORD = 'gallery-test-password';
+// Uploaded through the API before the browser opens: four cameras.
+const SEEDED = ['apple_iphone4_gps.jpg', 'canon_rebel_t3i_resized.jpg', 'nikon_d70s_gps.jpg',
+                'olympus_pen_ep3.jpg'];
+// Uploaded through the page's file picker.
+const PICKED = 'progressive_eiger.jpg';
+const STEP_MS = 15000;  // what one step may wait for
+
+const skip = PHOTOS ? false : 'no sample photos (OCTOPUS_SAMPLE_PHOTOS, ../shared/photos)';
+
+let server;       // the octopus serve child
+let base;         // http://127.0.0.1:PORT
+let token;        // a bearer token for checks through the API
+let browser;
+let context;
+let page;
+const ids = {};   // file name -> photo id
+const offsite = [];     // requests the page made beyond 127.0.0.1
+const pageErrors = [];  // uncaught exceptions in the page
+let tmp;
+
+function loadPlaywright() {
+  const require = createRequire(path.join(SOURCE, 'web/node_modules/'));
+  try {
+    return require('playwright-core');
+  } catch (e) {
+    throw new Error(`playwright-core is not installed in ${SOURCE}/web/node_modules ` +
+                    `(tools/setup.sh installs it): ${e.message}`);
+  }
+}
+
+function startServer(home) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(BINARY, ['--home', home, 'serve', '--port', '0', '--bind', '127.0.0.1',
+                                 '--no-mount'], {
+      env: {...process.env, HOME: tmp, OCTOPUS_ADMIN_USER: 'admin',
+            OCTOPUS_ADMIN_PASSWORD: PASSWORD,
+            OCTOPUS_PLACES_DATA: path.join(SOURCE, 'tests/fixtures/places')},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`serve printed no port in 30 s:\n${out}`)),
+                             30000);
+    const onData = (d) => {
+      out += d;
+      const m = /Photos API at http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        child.stdout.off('data', onData);
+        child.stdout.resume();
+        child.stderr.resume();
+        resolve({child, port: Number(m[1])});
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (d) => (out += d));
+    child.on('error', (e) => reject(new Error(`cannot run ${BINARY}: ${e.message}`)));
+    child.on('exit', (code) => reject(new Error(`serve exited (${code}) during start-up:\n${out}`)));
+  });
+}
+
+async function apiJson(method, p, {body, headers = {}} = {}) {
+  const res = await fetch(base + '/api/v1' + p, {
+    method, body, headers: {...(token ? {Authorization: `Bearer ${token}`} : {}), ...headers}});
+  const text = await res.text();
+  return {status: res.status, body: text ? JSON.parse(text) : null};
+}
+
+async function uploadThroughApi(name) {
+  const form = new FormData();
+  form.append('file', new Blob([fs.readFileSync(path.join(PHOTOS, name))], {type: 'image/jpeg'}),
+              name);
+  const res = await apiJson('POST', '/photos', {body: form});
+  assert.equal(res.status, 201, `upload of ${name}: ${JSON.stringify(res.body)}`);
+  return res.body.id;
+}
+
+async function shot(name) {
+  if (!SHOTS) return;
+  fs.mkdirSync(SHOTS, {recursive: true});
+  await page.screenshot({path: path.join(SHOTS, `${name}.png`)});
+}
+
+// Every thumbnail in the DOM has loaded and decoded to real pixels.
+async function thumbnailsLoaded(selector, count) {
+  await page.waitForFunction(([sel, n]) => {
+    const imgs = [...document.querySelectorAll(sel)];
+    return imgs.length === n && imgs.every((i) => i.complete && i.naturalWidth > 0);
+  }, [selector, count], {timeout: STEP_MS});
+}
+
+before(async () => {
+  if (skip) return;
+  // Both are installed by tools/setup.sh: their absence fails the test.
+  assert.ok(fs.existsSync(CHROMIUM), `no chromium at ${CHROMIUM} (tools/setup.sh installs it)`);
+  const {chromium} = loadPlaywright();
+  assert.ok(fs.existsSync(BINARY), `no octopus binary at ${BINARY}`);
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'octopus-web-'));
+  const started = await startServer(path.join(tmp, 'home'));
+  server = started.child;
+  base = `http://127.0.0.1:${started.port}`;
+
+  const login = await apiJson('POST', '/auth/login', {
+    body: JSON.stringify({username: 'admin', password: PASSWORD}),
+    headers: {'Content-Type': 'application/json'}});
+  assert.equal(login.status, 200, JSON.stringify(login.body));
+  token = login.body.access_token;
+  for (const name of SEEDED) ids[name] = await uploadThroughApi(name);
+  token = null;  // the bearer session is kept only for checks
+  const again = await apiJson('POST', '/auth/login', {
+    body: JSON.stringify({username: 'admin', password: PASSWORD}),
+    headers: {'Content-Type': 'application/json'}});
+  token = again.body.access_token;
+
+  browser = await chromium.launch({executablePath: CHROMIUM, args: ['--no-sandbox']});
+  context = await browser.newContext({viewport: {width: 1280, height: 860}});
+  page = await context.newPage();
+  page.setDefaultTimeout(STEP_MS);
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.protocol === 'data:' || u.protocol === 'blob:') return;
+    if (u.hostname !== '127.0.0.1') offsite.push(r.url());
+  });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+});
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  if (server && server.exitCode === null) {
+    const exited = new Promise((r) => server.once('exit', r));
+    server.kill('SIGTERM');
+    await exited;
+  }
+  if (tmp) fs.rmSync(tmp, {recursive: true, force: true});
+});
+
+test('sign-in shows the API error for a wrong password, then signs in', {skip}, async () => {
+  const res = await page.goto(base + '/');
+  assert.equal(res.status(), 200);
+  await page.fill('input[name=username]', 'admin');
+  await page.fill('input[name=password]', 'not-the-password');
+  await page.click('.login-form button[type=submit]');
+  const error = page.locator('#login-error');
+  await error.waitFor();
+  assert.match(await error.textContent(), /password/i);
+  await page.fill('input[name=password]', PASSWORD);
+  await page.click('.login-form button[type=submit]');
+  await page.locator('#sign-out').waitFor();
+  assert.equal(await page.locator('.bar .who').textContent(), 'admin');
+});
+
+test('the timeline shows every uploaded photo with its thumbnail loaded', {skip}, async () => {
+  await thumbnailsLoaded('.cell img', SEEDED.length);
+  const shown = await page.$$eval('.cell', (cells) => cells.map((c) => c.dataset.id));
+  assert.deepEqual(new Set(shown), new Set(Object.values(ids)));
+  // Grouped by day, newest first: the iPhone 4 (2011) is below the Canon (2014).
+  const order = shown.indexOf(ids['apple_iphone4_gps.jpg']) >
+                shown.indexOf(ids['canon_rebel_t3i_resized.jpg']);
+  assert.ok(order, `newest first: ${shown}`);
+  assert.ok(await page.locator('.day-header').count() >= 2, 'a header per day');
+  await shot('timeline');
+});
+
+test('the viewer shows the preview and the EXIF panel, and moves by keys', {skip}, async () => {
+  await page.click(`.cell[data-id="${ids['apple_iphone4_gps.jpg']}"]`);
+  const viewer = page.locator('.viewer');
+  await viewer.waitFor();
+  await page.waitForFunction(() => {
+    const i = document.querySelector('.viewer .preview');
+    return i && i.complete && i.naturalWidth > 0;
+  });
+  assert.equal(await viewer.locator('.filename').textContent(), 'apple_iphone4_gps.jpg');
+  assert.equal(await viewer.locator('dd[data-field=camera]').textContent(), 'Apple iPhone 4');
+  assert.equal(await viewer.locator('dd[data-field=iso]').textContent(), '500');
+  assert.match(await viewer.locator('dd[data-field=gps]').textContent(), /41\.85300° N, 12\.48883° E/);
+  assert.match(await viewer.locator('dd[data-field=taken]').textContent(), /^2011-01-13 14:33:39/);
+  const download = await viewer.locator('a[download]').getAttribute('href');
+  assert.equal(download, `/api/v1/photos/${ids['apple_iphone4_gps.jpg']}/original`);
+  await shot('viewer');
+  // The iPhone 4 is the oldest: left goes to a newer photo, right back.
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction(() =>
+    document.querySelector('.viewer .filename')?.textContent !== 'apple_iphone4_gps.jpg');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() =>
+    document.querySelector('.viewer .filename')?.textContent === 'apple_iphone4_gps.jpg');
+  await page.keyboard.press('Escape');
+  await viewer.waitFor({state: 'detached'});
+});
+
+test('folders count photos by camera and filter the timeline', {skip}, async () => {
+  await page.click('#nav-folders');
+  await page.click('.tab >> text=By camera');
+  const folder = page.locator('.folder', {has: page.locator('a.folder-link', {hasText: /^Apple iPhone 4$/})});
+  await folder.waitFor();
+  assert.equal(await folder.locator('.count').textContent(), '1');
+  await shot('folders');
+  await folder.locator('a.folder-link').click();
+  await page.waitForFunction((id) => {
+    const cells = document.querySelectorAll('.cell');
+    return cells.length === 1 && cells[0].dataset.id === id;
+  }, ids['apple_iphone4_gps.jpg']);
+  await page.click('#clear-filter');
+  await page.waitForFunction((n) => document.querySelectorAll('.cell').length === n, SEEDED.length);
+});
+
+test('the file picker uploads: imported, duplicate and refused, each said', {skip}, async () => {
+  await page.click('#nav-upload');
+  const bytes = fs.readFileSync(path.join(PHOTOS, PICKED));
+  await page.setInputFiles('#file-input', [
+    {name: PICKED, mimeType: 'image/jpeg', buffer: bytes},
+    {name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a photo\n')},
+  ]);
+  const imported = page.locator(`.upload-item.imported[data-name="${PICKED}"]`);
+  await imported.waitFor();
+  ids[PICKED] = await imported.getAttribute('data-id');
+  assert.match(ids[PICKED], /^[0-9a-f]{32}$/);
+  const refused = page.locator('.upload-item.refused[data-name="notes.txt"] .result');
+  await refused.waitFor();
+  assert.notEqual((await refused.textContent()).trim(), '');
+  await page.setInputFiles('#file-input', [{name: PICKED, mimeType: 'image/jpeg', buffer: bytes}]);
+  await page.locator(`.upload-item.duplicate[data-name="${PICKED}"]`).waitFor();
+  // The quota meter counts the new photo.
+  await page.waitForFunction((n) => /(\d+) photos/.exec(
+      document.querySelector('.upload-page .quota-text')?.textContent || '')?.[1] === String(n),
+                             SEEDED.length + 1);
+  await page.click('#nav-timeline');
+  await page.locator(`.cell[data-id="${ids[PICKED]}"] img`).waitFor();
+  await thumbnailsLoaded('.cell img', SEEDED.length + 1);
+});
+
+test('delete moves a photo to the trash and the trash view restores it', {skip}, async () => {
+  const id = ids[PICKED];
+  await page.click(`.cell[data-id="${id}"]`);
+  await page.locator('.viewer .filename', {hasText: PICKED}).waitFor();
+  await page.click('#delete-photo');
+  await page.waitForFunction((i) => !document.querySelector(`.cell[data-id="${i}"]`), id);
+  let record = await apiJson('GET', `/photos/${id}`);
+  assert.ok(record.body.trashed_at, 'the API has it in the trash');
+  await page.keyboard.press('Escape');
+  await page.click('#nav-trash');
+  const item = page.locator(`.trash-item[data-id="${id}"]`);
+  await item.waitFor();
+  await item.locator('button.restore').click();
+  await item.waitFor({state: 'detached'});
+  record = await apiJson('GET', `/photos/${id}`);
+  assert.equal(record.body.trashed_at, null, 'restored in the API');
+  await page.click('#nav-timeline');
+  await page.locator(`.cell[data-id="${id}"]`).waitFor();
+});
+
+test('sign-out ends the session: the old cookie is refused', {skip}, async () => {
+  const cookie = (await context.cookies()).find((c) => c.name === 'octopus_session');
+  assert.ok(cookie, 'the login set the octopus_session cookie');
+  assert.ok(cookie.httpOnly, 'HttpOnly');
+  assert.equal(cookie.sameSite, 'Strict');
+  const before = await fetch(base + '/api/v1/photos', {headers: {Cookie: `octopus_session=${cookie.value}`}});
+  assert.equal(before.status, 200);
+  await page.click('#sign-out');
+  await page.locator('.login-form').waitFor();
+  const res = await fetch(base + '/api/v1/photos', {headers: {Cookie: `octopus_session=${cookie.value}`}});
+  assert.equal(res.status, 401, 'the revoked session is refused');
+  const session = await page.evaluate(async () => (await fetch('/api/v1/auth/session')).status);
+  assert.equal(session, 401);
+});
+
+test('the page made no request beyond 127.0.0.1 and threw nothing', {skip}, () => {
+  assert.deepEqual(offsite, []);
+  assert.deepEqual(pageErrors, []);
+});
