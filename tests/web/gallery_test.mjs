@@ -284,6 +284,59 @@ test('delete moves a photo to the trash and the trash view restores it', {skip},
   await page.locator(`.cell[data-id="${id}"]`).waitFor();
 });
 
+test('the timeline stays small in the DOM over 100,000 photos', {skip}, async () => {
+  // A second page whose photo list is synthetic (the server's own paging is
+  // tested in C++): 100,000 photos, 20 a day, in the API's shape, in pages
+  // of 5,000 whatever the limit asked (a page may be shorter or longer: the
+  // page follows next_cursor), so that the walk takes 20 requests.
+  const TOTAL = 100000;
+  const thumb = await (await fetch(`${base}/api/v1/photos/${ids['olympus_pen_ep3.jpg']}/thumbnail`,
+                                   {headers: {Authorization: `Bearer ${token}`}})).arrayBuffer();
+  const big = await context.newPage();
+  let served = 0;
+  await big.route(/\/api\/v1\/photos\?/, (route) => {
+    const u = new URL(route.request().url());
+    const limit = 5000;
+    const start = Number(u.searchParams.get('cursor') || 0);
+    const end = Math.min(TOTAL, start + limit);
+    const photos = [];
+    for (let i = start; i < end; i++) {
+      const day = new Date(Date.UTC(2025, 0, 1) - Math.floor(i / 20) * 86400000);
+      photos.push({id: `syn${i}`, filename: `IMG_${i}.jpg`, mime: 'image/jpeg', size: 1,
+                   width: 10, height: 10, taken_at: day.toISOString().slice(0, 19),
+                   taken_at_estimated: false, camera: {make: null, model: null}, exif: {}});
+    }
+    served = end;
+    route.fulfill({json: {photos, next_cursor: end < TOTAL ? String(end) : null}});
+  });
+  await big.route(/\/api\/v1\/photos\/syn\d+\/thumbnail/, (route) =>
+    route.fulfill({body: Buffer.from(thumb), contentType: 'image/jpeg'}));
+  try {
+    await big.goto(base + '/#/timeline');
+    await big.locator('.cell').first().waitFor();
+    let most = 0;
+    // Scroll to the end, a screen at a time where photos are loaded and
+    // straight to the bottom to fetch the next page.
+    for (let steps = 0; served < TOTAL || !(await big.locator('.cell[data-id="syn99999"]').count());
+         steps++) {
+      assert.ok(steps < 2000, `stuck after ${served} photos`);
+      const cells = await big.evaluate(async () => {
+        const s = document.querySelector('.scroller');
+        s.scrollTop = s.scrollHeight;
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        return document.querySelectorAll('.cell').length;
+      });
+      most = Math.max(most, cells);
+    }
+    const nodes = await big.evaluate(() => document.getElementsByTagName('*').length);
+    assert.ok(most < 400, `at most ${most} cells in the DOM at once`);
+    assert.ok(nodes < 1500, `${nodes} elements in the page at the end`);
+    console.log(`# 100,000 photos scrolled: at most ${most} cells, ${nodes} elements at the end`);
+  } finally {
+    await big.close();
+  }
+});
+
 test('sign-out ends the session: the old cookie is refused', {skip}, async () => {
   const cookie = (await context.cookies()).find((c) => c.name === 'octopus_session');
   assert.ok(cookie, 'the login set the octopus_session cookie');
