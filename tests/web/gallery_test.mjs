@@ -34,9 +34,11 @@ const SHOTS = process.env.OCTOPUS_SCREENSHOT_DIR || '';
 const PHOTOS = [process.env.OCTOPUS_SAMPLE_PHOTOS, path.resolve(SOURCE, '../shared/photos'),
                 '/work/shared/photos'].find((d) => d && fs.existsSync(path.join(d, 'expected.tsv')));
 const PASSWORD = 'gallery-test-password';
-// Uploaded through the API before the browser opens: four cameras.
+// Uploaded through the API before the browser opens: seven cameras, two
+// photos without a date, rotated ones.
 const SEEDED = ['apple_iphone4_gps.jpg', 'canon_rebel_t3i_resized.jpg', 'nikon_d70s_gps.jpg',
-                'olympus_pen_ep3.jpg'];
+                'olympus_pen_ep3.jpg', 'fujifilm_s2pro_gps_uk.jpg', 'hp_photosmart735.jpg',
+                'landscape_orient8.jpg', 'olympus_d320l_noexif.jpg', 'samsung_j327t1_orient6.jpg'];
 // Uploaded through the page's file picker.
 const PICKED = 'progressive_eiger.jpg';
 const STEP_MS = 15000;  // what one step may wait for
@@ -116,12 +118,41 @@ async function shot(name) {
   await page.screenshot({path: path.join(SHOTS, `${name}.png`)});
 }
 
-// Every thumbnail in the DOM has loaded and decoded to real pixels.
-async function thumbnailsLoaded(selector, count) {
-  await page.waitForFunction(([sel, n]) => {
-    const imgs = [...document.querySelectorAll(sel)];
-    return imgs.length === n && imgs.every((i) => i.complete && i.naturalWidth > 0);
-  }, [selector, count], {timeout: STEP_MS});
+// The thumbnails the viewport shows (at least one) have loaded and decoded
+// to real pixels. Those below it are lazy, and not even in the DOM.
+async function visibleThumbnailsLoaded(p = page) {
+  await p.waitForFunction(() => {
+    const s = document.querySelector('.scroller');
+    if (!s) return false;
+    const view = s.getBoundingClientRect();
+    const imgs = [...document.querySelectorAll('.cell img')].filter((i) => {
+      const r = i.getBoundingClientRect();
+      return r.bottom > view.top && r.top < view.bottom;
+    });
+    return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0);
+  }, null, {timeout: STEP_MS});
+}
+
+// The ids of every photo the timeline shows, in order, found by scrolling
+// it a screen at a time (it is virtualised), then back to the top.
+async function timelineIds(p = page) {
+  await p.locator('.cell').first().waitFor();
+  return p.evaluate(async () => {
+    const s = document.querySelector('.scroller');
+    const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const seen = [];
+    for (let top = 0; ; top += s.clientHeight / 2) {
+      s.scrollTop = top;
+      await frame();
+      for (const c of document.querySelectorAll('.cell')) {
+        if (!seen.includes(c.dataset.id)) seen.push(c.dataset.id);
+      }
+      if (top >= s.scrollHeight - s.clientHeight) break;
+    }
+    s.scrollTop = 0;
+    await frame();
+    return seen;
+  });
 }
 
 before(async () => {
@@ -185,9 +216,11 @@ test('sign-in shows the API error for a wrong password, then signs in', {skip}, 
 });
 
 test('the timeline shows every uploaded photo with its thumbnail loaded', {skip}, async () => {
-  await thumbnailsLoaded('.cell img', SEEDED.length);
-  const shown = await page.$$eval('.cell', (cells) => cells.map((c) => c.dataset.id));
+  await visibleThumbnailsLoaded();
+  const shown = await timelineIds();
   assert.deepEqual(new Set(shown), new Set(Object.values(ids)));
+  assert.equal(shown.length, SEEDED.length);
+  await visibleThumbnailsLoaded();
   // Grouped by day, newest first: the iPhone 4 (2011) is below the Canon (2014).
   const order = shown.indexOf(ids['apple_iphone4_gps.jpg']) >
                 shown.indexOf(ids['canon_rebel_t3i_resized.jpg']);
@@ -236,7 +269,8 @@ test('folders count photos by camera and filter the timeline', {skip}, async () 
     return cells.length === 1 && cells[0].dataset.id === id;
   }, ids['apple_iphone4_gps.jpg']);
   await page.click('#clear-filter');
-  await page.waitForFunction((n) => document.querySelectorAll('.cell').length === n, SEEDED.length);
+  await page.locator('.filter-bar').waitFor({state: 'detached'});
+  assert.equal((await timelineIds()).length, SEEDED.length);
 });
 
 test('the file picker uploads: imported, duplicate and refused, each said', {skip}, async () => {
@@ -260,8 +294,12 @@ test('the file picker uploads: imported, duplicate and refused, each said', {ski
       document.querySelector('.upload-page .quota-text')?.textContent || '')?.[1] === String(n),
                              SEEDED.length + 1);
   await page.click('#nav-timeline');
-  await page.locator(`.cell[data-id="${ids[PICKED]}"] img`).waitFor();
-  await thumbnailsLoaded('.cell img', SEEDED.length + 1);
+  // No date of its own: dated by the upload, it comes first.
+  await page.waitForFunction((id) => {
+    const i = document.querySelector(`.cell[data-id="${id}"] img`);
+    return i && i.complete && i.naturalWidth > 0;
+  }, ids[PICKED]);
+  assert.equal((await timelineIds()).length, SEEDED.length + 1);
 });
 
 test('delete moves a photo to the trash and the trash view restores it', {skip}, async () => {

@@ -160,7 +160,8 @@ export function quotaMeter(me) {
     <meter id="quota-meter" min="0" max=${quota || 1} value=${used} high=${quota * 0.9}
            aria-label="Storage used"></meter>
     <span class="quota-text">${formatBytes(used)} of ${quota ? formatBytes(quota) : '∞'}
-      (${pct.toFixed(pct < 10 ? 1 : 0)} %) · ${me.photo_count ?? 0} photos</span>
+      <span class="pct">(${pct.toFixed(pct < 10 ? 1 : 0)} %)</span>
+      <span class="photo-count">· ${me.photo_count ?? 0} photos</span></span>
   </div>`;
 }
 
