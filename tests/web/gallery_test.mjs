@@ -252,6 +252,24 @@ test('the viewer shows the preview and the EXIF panel, and moves by keys', {skip
   await page.keyboard.press('ArrowRight');
   await page.waitForFunction(() =>
     document.querySelector('.viewer .filename')?.textContent === 'apple_iphone4_gps.jpg');
+  // Rename, through the API.
+  await viewer.locator('button', {hasText: 'Rename'}).click();
+  await viewer.locator('input[name=filename]').fill('Rome.jpg');
+  await viewer.locator('form.rename button[type=submit]').click();
+  await viewer.locator('.filename', {hasText: 'Rome.jpg'}).waitFor();
+  const renamed = await apiJson('GET', `/photos/${ids['apple_iphone4_gps.jpg']}`);
+  assert.equal(renamed.body.filename, 'Rome.jpg');
+  await page.keyboard.press('Escape');
+  await viewer.waitFor({state: 'detached'});
+  // Focus is back on the photo, and arrow keys move it through the grid.
+  const focused = () => page.evaluate(() => document.activeElement?.dataset?.id);
+  assert.equal(await focused(), ids['apple_iphone4_gps.jpg']);
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction((id) => document.activeElement?.dataset?.id &&
+                                     document.activeElement.dataset.id !== id,
+                             ids['apple_iphone4_gps.jpg']);
+  await page.keyboard.press('Enter');
+  await viewer.waitFor();
   await page.keyboard.press('Escape');
   await viewer.waitFor({state: 'detached'});
 });
@@ -269,6 +287,13 @@ test('folders count photos by camera and filter the timeline', {skip}, async () 
     return cells.length === 1 && cells[0].dataset.id === id;
   }, ids['apple_iphone4_gps.jpg']);
   await page.click('#clear-filter');
+  await page.locator('.filter-bar').waitFor({state: 'detached'});
+  // The jump menu: from 2011 down, the iPhone 4's photo (January 2011) first.
+  await page.locator('#jump option[value="2011"]').waitFor({state: 'attached'});
+  await page.selectOption('#jump', '2011');
+  await page.waitForFunction((id) => document.querySelector('.cell')?.dataset.id === id,
+                             ids['apple_iphone4_gps.jpg']);
+  await page.selectOption('#jump', '');
   await page.locator('.filter-bar').waitFor({state: 'detached'});
   assert.equal((await timelineIds()).length, SEEDED.length);
 });

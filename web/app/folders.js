@@ -17,8 +17,10 @@ export class Folders {
     this.error = '';
   }
 
-  async load(view = this.view) {
-    this.view = view;
+  // `show`: make it the view on screen (the timeline's jump menu loads the
+  // dates without changing the tab).
+  async load(view = this.view, show = true) {
+    if (show) this.view = view;
     try {
       this.trees[view] = await api('GET', `/browse/${view}`);
       this.error = '';

@@ -159,6 +159,31 @@ export class Timeline {
     }
   }
 
+  // Arrow keys and Home/End between thumbnails: focus moves by one photo or
+  // one grid row (across day headers), the target row brought into view and
+  // rendered first if it was not in the DOM.
+  onKey(e) {
+    const cell = e.target.closest && e.target.closest('.cell');
+    if (!cell) return;
+    const i = Number(cell.dataset.index);
+    const deltas = {ArrowLeft: -1, ArrowRight: 1, ArrowUp: -this.cols, ArrowDown: this.cols};
+    let j;
+    if (e.key in deltas) j = i + deltas[e.key];
+    else if (e.key === 'Home') j = 0;
+    else if (e.key === 'End') j = this.photos.length - 1;
+    else return;
+    e.preventDefault();
+    j = Math.max(0, Math.min(this.photos.length - 1, j));
+    if (j === i) return;
+    this.reveal(j);
+    this.updateRange(true);
+    const focus = () => {
+      const el = this.scroller && this.scroller.querySelector(`.cell[data-index="${j}"]`);
+      if (el) el.focus({preventScroll: true});
+    };
+    requestAnimationFrame(() => requestAnimationFrame(focus));
+  }
+
   remove(id) {
     const i = this.photos.findIndex((p) => p.id === id);
     if (i >= 0) this.photos.splice(i, 1);
@@ -190,17 +215,54 @@ function rowTemplate(t, r, open) {
   </div>`;
 }
 
+// Jump to a year or month: the timeline from that month's last day down
+// (the API's `to`), scrolling on into older photos. Months from /browse/dates.
+function jumpMenu(app, t) {
+  const tree = app.folders.trees.dates;
+  if (!tree) {
+    if (!app.folders.loadingDates) {
+      app.folders.loadingDates = true;
+      app.folders.load('dates', false).finally(() => (app.folders.loadingDates = false));
+    }
+    return nothing;
+  }
+  const years = (tree.folders || []).filter((y) => /^\d{4}$/.test(y.name)).reverse();
+  if (!years.length) return nothing;
+  const pick = (e) => {
+    const v = e.target.value;
+    if (!v) return app.go('#/timeline');
+    const [y, m] = v.split('-').map(Number);
+    const last = m ? new Date(y, m, 0).getDate() : 31;
+    app.go(`#/timeline?to=${y}-${String(m || 12).padStart(2, '0')}-${last}`);
+  };
+  return html`<label class="jump">Jump to
+    <select id="jump" @change=${pick}>
+      <option value="">Newest</option>
+      ${years.map((y) => html`<optgroup label=${y.name}>
+        <option value=${y.name} ?selected=${t.filter.to === `${y.name}-12-31`}>${y.name} (${y.count})</option>
+        ${(y.folders || []).slice().reverse().map((m) => html`<option value=${m.name}
+            ?selected=${(t.filter.to || '').startsWith(m.name + '-') && t.filter.to !== `${y.name}-12-31`}>
+          ${MONTHS[Number(m.name.slice(5)) - 1]} ${y.name} (${m.count})</option>`)}
+      </optgroup>`)}
+    </select></label>`;
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
+                'September', 'October', 'November', 'December'];
+
 export function timelineView(app, t) {
   const rows = t.rows.slice(t.first, t.last + 1);
   const filterChips = Object.entries(t.filter);
   const empty = !t.photos.length && !t.loading && !t.error;
   return html`<section class="timeline" aria-label="Timeline">
+    ${jumpMenu(app, t)}
     ${filterChips.length ? html`<div class="filter-bar">
         Showing ${filterChips.map(([k, v]) => html`<span class="chip">${k}: ${v}</span>`)}
         <button class="link" id="clear-filter" @click=${() => app.go('#/timeline')}>Show all</button>
       </div>` : nothing}
     <div class="sticky-day" aria-hidden="true">${t.currentDay ? formatDay(t.currentDay) : ''}</div>
-    <div class="scroller" tabindex="-1" @scroll=${() => t.onScroll()}>
+    <div class="scroller" tabindex="-1" @scroll=${() => t.onScroll()}
+         @keydown=${(e) => t.onKey(e)}>
       <div class="spacer" style="height:${t.total}px">
         ${repeat(rows, (r) => r.key, (r) => rowTemplate(t, r, (i) => app.openViewer(i)))}
       </div>
