@@ -82,12 +82,13 @@ export class Timeline {
       const key = dayKey(p);
       if (key !== day) {
         day = key;
-        rows.push({kind: 'day', key: 'd' + key, day: key, top: y, height: HEADER_H});
+        rows.push({kind: 'day', key: 'd' + key, day: key, top: y, height: HEADER_H, headerTop: y});
         y += HEADER_H;
         row = null;
       }
       if (!row || row.items.length === this.cols) {
-        row = {kind: 'photos', key: `r${i}`, day, top: y, height: rowH, items: []};
+        row = {kind: 'photos', key: `r${i}`, day, top: y, height: rowH, items: [],
+               headerTop: rows[rows.length - 1].headerTop};
         rows.push(row);
         y += rowH;
       }
@@ -136,8 +137,10 @@ export class Timeline {
     const height = this.scroller ? this.scroller.clientHeight : 800;
     const first = this.rows.length ? this.rowAt(Math.max(0, top - OVERSCAN)) : 0;
     const last = this.rows.length ? this.rowAt(top + height + OVERSCAN) : -1;
+    // The day at the top of the viewport, once its own header has scrolled
+    // out of sight: the bar above the grid shows it in its place.
     const current = this.rows.length ? this.rows[this.rowAt(top)] : null;
-    const currentDay = current ? current.day : null;
+    const currentDay = current && current.headerTop < top ? current.day : null;
     const nearEnd = !this.rows.length ||
         top + height + 2 * OVERSCAN >= this.rows[this.rows.length - 1].top;
     if (nearEnd && !this.done && !this.loading) this.loadMore();
@@ -255,12 +258,14 @@ export function timelineView(app, t) {
   const filterChips = Object.entries(t.filter);
   const empty = !t.photos.length && !t.loading && !t.error;
   return html`<section class="timeline" aria-label="Timeline">
-    ${jumpMenu(app, t)}
     ${filterChips.length ? html`<div class="filter-bar">
         Showing ${filterChips.map(([k, v]) => html`<span class="chip">${k}: ${v}</span>`)}
         <button class="link" id="clear-filter" @click=${() => app.go('#/timeline')}>Show all</button>
       </div>` : nothing}
-    <div class="sticky-day" aria-hidden="true">${t.currentDay ? formatDay(t.currentDay) : ''}</div>
+    <div class="timeline-bar">
+      <span class="sticky-day" aria-hidden="true">${t.currentDay ? formatDay(t.currentDay) : ''}</span>
+      ${jumpMenu(app, t)}
+    </div>
     <div class="scroller" tabindex="-1" @scroll=${() => t.onScroll()}
          @keydown=${(e) => t.onKey(e)}>
       <div class="spacer" style="height:${t.total}px">
