@@ -280,6 +280,13 @@ test('the viewer shows the preview and the EXIF panel, and moves by keys', {skip
   await viewer.locator('.filename', {hasText: 'Rome.jpg'}).waitFor();
   const renamed = await apiJson('GET', `/photos/${ids['apple_iphone4_gps.jpg']}`);
   assert.equal(renamed.body.filename, 'Rome.jpg');
+  // Correct the capture time's offset: kept by the API, shown in the panel.
+  await viewer.locator('#edit-photo').click();
+  await viewer.locator('input[name=offset]').fill('+01:00');
+  await viewer.locator('.edit-form button[type=submit]').click();
+  await viewer.locator('dd[data-field=taken]', {hasText: 'UTC+01:00'}).waitFor();
+  const corrected = await apiJson('GET', `/photos/${ids['apple_iphone4_gps.jpg']}`);
+  assert.equal(corrected.body.taken_at_offset, '+01:00');
   await page.keyboard.press('Escape');
   await viewer.waitFor({state: 'detached'});
   // Focus is back on the photo, and arrow keys move it through the grid.

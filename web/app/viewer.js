@@ -12,6 +12,7 @@ export class Viewer {
     this.photo = null;
     this.message = '';
     this.renaming = false;
+    this.editing = false;  // the date and place form
     this.returnFocus = null;
   }
 
@@ -27,6 +28,7 @@ export class Viewer {
     this.photo = t.photos[i];
     this.message = '';
     this.renaming = false;
+    this.editing = false;
     t.reveal(i);
     this.app.render();
     requestAnimationFrame(() => document.querySelector('.viewer .close')?.focus());
@@ -60,9 +62,10 @@ export class Viewer {
   }
 
   onKey(e) {
-    if (!this.open || this.renaming) {
+    if (!this.open || this.renaming || this.editing) {
       if (this.open && e.key === 'Escape') {
         this.renaming = false;
+        this.editing = false;
         this.app.render();
       }
       return;
@@ -74,17 +77,29 @@ export class Viewer {
     e.preventDefault();
   }
 
-  async rename(name) {
+  async patch(body, done) {
     try {
-      const p = await api('PATCH', `/photos/${this.photo.id}`, {json: {filename: name}});
+      const p = await api('PATCH', `/photos/${this.photo.id}`, {json: body});
       this.photo = p;
       this.app.timeline.replace(p);
       this.renaming = false;
-      this.message = 'Renamed';
+      this.editing = false;
+      this.message = done;
+      if (body.taken_at || 'place' in body) {
+        // Its day and folders may have changed: regroup now, reload the
+        // order and the folders' counts when next shown.
+        this.app.timeline.relayout();
+        this.app.folders.trees = {};
+        this.app.stale = true;
+      }
     } catch (e) {
       this.message = e.message;
     }
     this.app.render();
+  }
+
+  rename(name) {
+    return this.patch({filename: name}, 'Renamed');
   }
 
   async remove() {
@@ -108,6 +123,48 @@ export class Viewer {
 function row(label, value) {
   if (value == null || value === '') return nothing;
   return html`<dt>${label}</dt><dd data-field=${label.toLowerCase()}>${value}</dd>`;
+}
+
+// Correcting what the camera got wrong: the local capture time (with its
+// offset, optional) and the place (a country is required; empty: no place).
+function editForm(app, v, p) {
+  const submit = (e) => {
+    e.preventDefault();
+    const f = new FormData(e.target);
+    const body = {};
+    const when = String(f.get('taken_at') || '');
+    if (when) {
+      const full = when.length === 16 ? when + ':00' : when;
+      body.taken_at = full + String(f.get('offset') || '').trim();
+    }
+    const country = String(f.get('country') || '').trim();
+    const region = String(f.get('region') || '').trim();
+    const city = String(f.get('city') || '').trim();
+    if (country) {
+      body.place = {country};
+      if (region) body.place.region = region;
+      if (city) body.place.city = city;
+    } else if (p.place) {
+      body.place = null;
+    }
+    v.patch(body, 'Saved');
+  };
+  const place = p.place || {};
+  return html`<form class="edit-form" @submit=${submit}>
+    <label>Taken (local time)
+      <input type="datetime-local" step="1" name="taken_at"
+             .value=${p.taken_at ? p.taken_at.slice(0, 19) : ''}></label>
+    <label>UTC offset <input name="offset" placeholder="+02:00 or Z" size="7"
+             .value=${p.taken_at_offset || ''}></label>
+    <label>Country <input name="country" .value=${place.country || ''}
+             placeholder="Italy or IT"></label>
+    <label>Region <input name="region" .value=${place.region || ''}></label>
+    <label>City <input name="city" .value=${place.city || ''}></label>
+    <span class="form-actions">
+      <button class="primary" type="submit">Save</button>
+      <button type="button" @click=${() => { v.editing = false; app.render(); }}>Cancel</button>
+    </span>
+  </form>`;
 }
 
 export function viewerView(app, v) {
@@ -153,8 +210,11 @@ export function viewerView(app, v) {
       <div class="actions">
         <a class="button" href=${originalUrl(p.id)} download=${p.filename}>Download original</a>
         <button @click=${() => { v.renaming = true; app.render(); }}>Rename</button>
+        <button id="edit-photo" @click=${() => { v.editing = !v.editing; app.render(); }}>
+          Date &amp; place…</button>
         <button class="danger" id="delete-photo" @click=${() => v.remove()}>Move to trash</button>
       </div>
+      ${v.editing ? editForm(app, v, p) : nothing}
       ${v.message ? html`<p class="message" role="status">${v.message}</p>` : nothing}
     </aside>
   </div>`;
