@@ -348,6 +348,18 @@ test('the file picker uploads: imported, duplicate and refused, each said', {ski
   await page.waitForFunction((n) => /(\d+) photos/.exec(
       document.querySelector('.upload-page .quota-text')?.textContent || '')?.[1] === String(n),
                              SEEDED.length + 1);
+  // A drop anywhere on the page uploads too (a photo already there: duplicate).
+  const dropped = 'hp_photosmart735.jpg';
+  const data = fs.readFileSync(path.join(PHOTOS, dropped)).toString('base64');
+  const transfer = await page.evaluateHandle(([name, b64]) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], name, {type: 'image/jpeg'}));
+    return dt;
+  }, [dropped, data]);
+  await page.dispatchEvent('main', 'dragover', {dataTransfer: transfer});
+  await page.dispatchEvent('main', 'drop', {dataTransfer: transfer});
+  await page.locator(`.upload-item.duplicate[data-name="${dropped}"]`).waitFor();
   await page.click('#nav-timeline');
   // No date of its own: dated by the upload, it comes first.
   await page.waitForFunction((id) => {
@@ -376,6 +388,33 @@ test('delete moves a photo to the trash and the trash view restores it', {skip},
   assert.equal(record.body.trashed_at, null, 'restored in the API');
   await page.click('#nav-timeline');
   await page.locator(`.cell[data-id="${id}"]`).waitFor();
+});
+
+test('the trash view purges one photo and empties the rest', {skip}, async () => {
+  const gone = [ids['landscape_orient8.jpg'], ids['olympus_d320l_noexif.jpg']];
+  for (const id of gone) assert.equal((await apiJson('DELETE', `/photos/${id}`)).status, 204);
+  await freshTimeline();
+  const dialogs = [];
+  const accept = (d) => {
+    dialogs.push(d.message());
+    d.accept();
+  };
+  page.on('dialog', accept);
+  try {
+    await page.click('#nav-trash');
+    const first = page.locator(`.trash-item[data-id="${gone[0]}"]`);
+    await first.waitFor();
+    await page.locator(`.trash-item[data-id="${gone[1]}"]`).waitFor();
+    await first.locator('button.purge').click();
+    await first.waitFor({state: 'detached'});
+    assert.equal((await apiJson('GET', `/photos/${gone[0]}`)).status, 404, 'purged');
+    await page.click('#empty-trash');
+    await page.locator('.trash-page .empty').waitFor();
+    assert.equal((await apiJson('GET', `/photos/${gone[1]}`)).status, 404, 'emptied');
+    assert.equal(dialogs.length, 2, 'each purge asked first');
+  } finally {
+    page.off('dialog', accept);
+  }
 });
 
 test('the timeline stays small in the DOM over 100,000 photos', {skip}, async () => {
