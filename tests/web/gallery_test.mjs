@@ -470,6 +470,27 @@ test('the timeline stays small in the DOM over 100,000 photos', {skip}, async ()
   }
 });
 
+test('the users page sets a quota and disables an account', {skip}, async () => {
+  // Accounts are made by the CLI, beside the running server.
+  const add = spawn(BINARY, ['--home', path.join(tmp, 'home'), 'user', 'add', 'bob',
+                             '--password-stdin'],
+                    {env: {...process.env, HOME: tmp}, stdio: ['pipe', 'ignore', 'inherit']});
+  add.stdin.end('bob-password-123\n');
+  assert.equal(await new Promise((r) => add.on('exit', r)), 0, 'octopus user add bob');
+  await freshTimeline();
+  await page.click('#nav-admin');
+  const row = page.locator('tr[data-user="bob"]');
+  await row.waitFor();
+  await row.locator('input[name=quota]').fill('2G');
+  await row.locator('button[type=submit]').click();
+  await page.locator('.admin-page .message', {hasText: 'bob'}).waitFor();
+  await row.locator('button', {hasText: 'Disable'}).click();
+  await row.locator('button', {hasText: 'Enable'}).waitFor();
+  const bob = (await apiJson('GET', '/admin/users')).body.users.find((u) => u.username === 'bob');
+  assert.equal(bob.quota_bytes, 2e9);
+  assert.equal(bob.disabled, true);
+});
+
 test('sign-out ends the session: the old cookie is refused', {skip}, async () => {
   const cookie = (await context.cookies()).find((c) => c.name === 'octopus_session');
   assert.ok(cookie, 'the login set the octopus_session cookie');
