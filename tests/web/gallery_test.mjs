@@ -462,9 +462,11 @@ test('the timeline stays small in the DOM over 100,000 photos', {skip}, async ()
       most = Math.max(most, cells);
     }
     const nodes = await big.evaluate(() => document.getElementsByTagName('*').length);
+    const heap = await big.evaluate(() => (performance.memory?.usedJSHeapSize ?? 0) / 1e6);
     assert.ok(most < 400, `at most ${most} cells in the DOM at once`);
     assert.ok(nodes < 1500, `${nodes} elements in the page at the end`);
-    console.log(`# 100,000 photos scrolled: at most ${most} cells, ${nodes} elements at the end`);
+    console.log(`# 100,000 photos scrolled: at most ${most} cells, ${nodes} elements at the ` +
+                `end, JS heap ${heap.toFixed(1)} MB (the 100,000 records included)`);
   } finally {
     await big.close();
   }

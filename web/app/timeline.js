@@ -7,7 +7,7 @@ import {repeat} from '/app/vendor/lit-html/directives/repeat.js';
 import {api, query, thumbUrl} from '/app/api.js';
 import {dayKey, formatDay} from '/app/format.js';
 
-const PAGE = 300;         // photos per request
+const PAGE = 200;         // photos per request (the server's default cap)
 const HEADER_H = 44;      // a day's header row
 const GAP = 4;            // between cells
 const OVERSCAN = 800;     // px of rows kept above and below the viewport
