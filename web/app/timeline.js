@@ -30,6 +30,7 @@ export class Timeline {
     this.error = null;
     this.generation = (this.generation || 0) + 1;
     this.rows = [];
+    this.laid = null;
     this.total = 0;
     this.first = 0;
     this.last = -1;
@@ -68,37 +69,49 @@ export class Timeline {
   }
 
   // Rows from the photos loaded so far, for the scroller's current width.
+  // A new page only appends rows (O(page), not O(library)); a new width, a
+  // removal or a reset lays everything out again.
   relayout() {
     const width = this.scroller ? this.scroller.clientWidth - 2 * GAP : 800;
     const target = width < 500 ? 96 : 160;
-    this.cols = Math.max(2, Math.floor((width + GAP) / (target + GAP)));
-    this.cell = Math.floor((width - GAP * (this.cols - 1)) / this.cols);
-    const rowH = this.cell + GAP;
-    const rows = [];
-    let y = 0;
-    let day = null;
-    let row = null;
-    this.photos.forEach((p, i) => {
-      const key = dayKey(p);
-      if (key !== day) {
-        day = key;
-        rows.push({kind: 'day', key: 'd' + key, day: key, top: y, height: HEADER_H, headerTop: y});
-        y += HEADER_H;
-        row = null;
-      }
-      if (!row || row.items.length === this.cols) {
-        row = {kind: 'photos', key: `r${i}`, day, top: y, height: rowH, items: [],
-               headerTop: rows[rows.length - 1].headerTop};
-        rows.push(row);
-        y += rowH;
-      }
-      row.items.push(i);
-    });
-    this.rows = rows;
+    const cols = Math.max(2, Math.floor((width + GAP) / (target + GAP)));
+    const cell = Math.floor((width - GAP * (cols - 1)) / cols);
+    const L = this.laid;
+    if (!L || L.cols !== cols || L.cell !== cell || L.count > this.photos.length ||
+        L.photos !== this.photos) {
+      this.laid = {cols, cell, count: 0, y: 0, day: null, row: null, photos: this.photos};
+      this.rows = [];
+    }
+    this.cols = cols;
+    this.cell = cell;
+    this.appendRows();
     // Unloaded photos below: room to scroll into, so that the next page
     // is fetched before the user reaches the end.
-    this.total = y + (this.done ? 0 : 2 * rowH);
+    this.total = this.laid.y + (this.done ? 0 : 2 * (cell + GAP));
     this.updateRange(true);
+  }
+
+  appendRows() {
+    const L = this.laid;
+    const rows = this.rows;
+    const rowH = L.cell + GAP;
+    for (let i = L.count; i < this.photos.length; i++) {
+      const key = dayKey(this.photos[i]);
+      if (key !== L.day) {
+        L.day = key;
+        rows.push({kind: 'day', key: 'd' + key, day: key, top: L.y, height: HEADER_H, headerTop: L.y});
+        L.y += HEADER_H;
+        L.row = null;
+      }
+      if (!L.row || L.row.items.length === L.cols) {
+        L.row = {kind: 'photos', key: `r${i}`, day: key, top: L.y, height: rowH, items: [],
+                 headerTop: rows[rows.length - 1].headerTop};
+        rows.push(L.row);
+        L.y += rowH;
+      }
+      L.row.items.push(i);
+    }
+    L.count = this.photos.length;
   }
 
   attach(scroller) {
@@ -190,6 +203,7 @@ export class Timeline {
   remove(id) {
     const i = this.photos.findIndex((p) => p.id === id);
     if (i >= 0) this.photos.splice(i, 1);
+    this.laid = null;
     this.relayout();
     return i;
   }

@@ -88,6 +88,7 @@ export class Viewer {
       if (body.taken_at || 'place' in body) {
         // Its day and folders may have changed: regroup now, reload the
         // order and the folders' counts when next shown.
+        this.app.timeline.laid = null;
         this.app.timeline.relayout();
         this.app.folders.trees = {};
         this.app.stale = true;
