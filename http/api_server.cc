@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "core/log.h"
+#include "http/browser_session.h"
 #include "http/client_address.h"
 #include "http/connection_guard.h"
 #include "http/error_map.h"
@@ -54,10 +55,21 @@ std::string TemplateToRegex(const std::string& path) {
   return out;
 }
 
+// A bearer header, when there is one, is the credential and any cookie is
+// ignored; otherwise the octopus_session cookie. Both carry the same token
+// and are verified alike.
 Result<Caller> AuthenticateRequest(ServerState& state, const httplib::Request& req) {
+  const bool by_cookie = !req.has_header("Authorization");
+  std::optional<std::string> cookie;
+  std::optional<std::string_view> token;
   const std::string header = req.get_header_value("Authorization");
-  const std::optional<std::string_view> token = BearerToken(header);
-  if (!token) return Status::Unauthenticated("missing bearer token");
+  if (by_cookie) {
+    cookie = SessionCookie(req);
+    if (cookie) token = *cookie;
+  } else {
+    token = BearerToken(header);
+  }
+  if (!token) return Status::Unauthenticated("missing bearer token or session cookie");
   const auto refused = Status::Unauthenticated("invalid or expired token");
   auto claims = state.tokens.Verify(*token, NowSeconds());
   if (!claims.ok()) {
@@ -72,7 +84,7 @@ Result<Caller> AuthenticateRequest(ServerState& state, const httplib::Request& r
   }
   auto user = state.library.SessionUser(id, claims->jti);
   if (!user.ok()) return user.status().code() == Code::kNotFound ? refused : user.status();
-  return Caller{std::move(user).value(), claims->jti};
+  return Caller{std::move(user).value(), claims->jti, by_cookie};
 }
 
 // Runs the route's access check, then its handler.
@@ -85,11 +97,24 @@ void Guarded(ServerState& state, Access access, const httplib::Request& req, htt
     if (!authenticated.ok()) {
       if (authenticated.status().code() == Code::kUnauthenticated) {
         res.set_header("WWW-Authenticate", "Bearer");
+        // A dead session cookie (revoked, expired, its user disabled) is
+        // dropped from the browser.
+        if (!req.has_header("Authorization") && req.has_header("Cookie") && SessionCookie(req)) {
+          res.set_header("Set-Cookie",
+                         ClearedSessionCookieHeader(
+                             RequestScheme(state.tls, state.trusted_proxies, req) == "https"));
+        }
       }
       return SendStatus(res, authenticated.status());
     }
     caller = std::move(authenticated).value();
     t_trace.user = caller.user.name;
+    if (caller.by_cookie && IsUnsafeMethod(req.method)) {
+      const std::string scheme = RequestScheme(state.tls, state.trusted_proxies, req);
+      if (auto refused = CheckCookieRequest(req, scheme, state.config.secret_key, caller.jti)) {
+        return SendError(res, *refused);
+      }
+    }
     if (access == Access::kAdmin && !caller.user.is_admin) {
       return SendError(res, 403, "forbidden", "administrators only");
     }

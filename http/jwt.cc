@@ -75,7 +75,10 @@ class KeyedHmac {
   std::string key_;
 };
 
-// Empty only when OpenSSL itself fails (out of memory).
+Status Refuse(const std::string& why) { return Status::Unauthenticated("invalid token: " + why); }
+
+}  // namespace
+
 std::optional<std::array<unsigned char, 32>> HmacSha256(std::string_view key,
                                                         std::string_view data) {
   thread_local KeyedHmac hmac;
@@ -83,10 +86,6 @@ std::optional<std::array<unsigned char, 32>> HmacSha256(std::string_view key,
   if (!hmac.Compute(key, data, &mac)) return std::nullopt;
   return mac;
 }
-
-Status Refuse(const std::string& why) { return Status::Unauthenticated("invalid token: " + why); }
-
-}  // namespace
 
 std::string Base64UrlEncode(std::string_view data) {
   std::string out;

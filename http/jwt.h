@@ -5,7 +5,9 @@
 // cannot choose how it is checked. Thread-safe: free functions, no state.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,6 +29,12 @@ std::string SignJwt(const JwtClaims& claims, std::string_view key);
 // against `now` (seconds since the epoch). Every failure is kUnauthenticated;
 // the message says which check failed, for the log only.
 Result<JwtClaims> VerifyJwt(std::string_view token, std::string_view key, std::int64_t now);
+
+// HMAC-SHA256 of `data` under `key`; empty only when OpenSSL itself fails
+// (out of memory). Also derives the CSRF token of a browser session
+// (browser_session.h).
+std::optional<std::array<unsigned char, 32>> HmacSha256(std::string_view key,
+                                                        std::string_view data);
 
 // Base64url without padding (RFC 4648 section 5), as JWT uses it. Decoding
 // is strict: padding, whitespace and characters outside the alphabet fail.

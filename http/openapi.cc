@@ -50,8 +50,9 @@ json Op(const std::string& operation_id, const std::string& summary, const std::
              {"tags", {tag}},
              {"responses", std::move(responses)}};
   if (secured) {
-    op["security"] = json::array({{{"bearerAuth", json::array()}}});
-    op["responses"]["401"] = Error("Missing, invalid, expired or revoked token");
+    op["security"] =
+        json::array({{{"bearerAuth", json::array()}}, {{"cookieAuth", json::array()}}});
+    op["responses"]["401"] = Error("Missing, invalid, expired or revoked token or session cookie");
   } else {
     op["security"] = json::array();
   }
@@ -87,6 +88,37 @@ json Schemas() {
         {"properties",
          {{"username", {{"type", "string"}, {"pattern", "^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$"}}},
           {"password", {{"type", "string"}, {"minLength", 8}}}}}}},
+      {"Login",
+       {{"type", "object"},
+        {"required", {"username", "password"}},
+        {"properties",
+         {{"username", {{"type", "string"}}},
+          {"password", {{"type", "string"}}},
+          {"session",
+           {{"enum", {"bearer", "cookie"}},
+            {"description",
+             "`cookie`: a browser session, the token in the HttpOnly `octopus_session` "
+             "cookie and not in the body; `bearer` (the default): a bearer token"}}}}}}},
+      {"SessionUser",
+       {{"type", "object"},
+        {"required", {"id", "name", "is_admin"}},
+        {"properties",
+         {{"id", {{"type", "integer"}}},
+          {"name", {{"type", "string"}}},
+          {"is_admin", {{"type", "boolean"}}}}}}},
+      {"BrowserSession",
+       {{"type", "object"},
+        {"required", {"user", "csrf_token"}},
+        {"properties",
+         {{"user", Ref("SessionUser")},
+          {"csrf_token",
+           {{"type", "string"},
+            {"description",
+             "Send as `X-CSRF-Token` with every POST, PUT, PATCH and DELETE authenticated by "
+             "the cookie"}}},
+          {"expires_at",
+           {{"type", "integer"},
+            {"description", "When the session ends, in seconds since the epoch (login only)"}}}}}}},
       {"Token",
        {{"type", "object"},
         {"required", {"access_token", "token_type", "expires_in"}},
@@ -225,15 +257,33 @@ json OpenApiDocument() {
           {"429", Error("Too many registrations from this address; see Retry-After")}},
          json::array(), JsonBody(Ref("Credentials")));
   paths["/api/v1/auth/login"]["post"] =
-      Op("login", "Log in: a bearer token", "auth", false,
-         {{"200", Ok("A token", "Token")},
+      Op("login", "Log in: a bearer token, or with \"session\": \"cookie\" a browser session",
+         "auth", false,
+         {{"200",
+           {{"description",
+             "A bearer token; for a cookie login, the session (the token is only in the "
+             "`octopus_session` cookie, HttpOnly, SameSite=Strict, Path=/, Secure under TLS)"},
+            {"headers",
+             {{"Set-Cookie",
+               {{"description", "Cookie logins: `octopus_session=<token>; HttpOnly; ...`"},
+                {"schema", {{"type", "string"}}}}}}},
+            {"content", JsonContent({{"oneOf", {Ref("Token"), Ref("BrowserSession")}}})}}},
           {"400", Error("Malformed JSON")},
           {"401", Error("Wrong user name or password, or a disabled account")},
+          {"403", Error("Cookie login from another site (Origin or Sec-Fetch-Site): `csrf`")},
+          {"422", Error("`session` is neither `cookie` nor `bearer`")},
           {"429", Error("Too many failed logins for this user from this address, or from "
                         "this address in all; see Retry-After")}},
-         json::array(), JsonBody(Ref("Credentials")));
-  paths["/api/v1/auth/logout"]["post"] = Op("logout", "Revoke the token used for this request",
-                                            "auth", true, {{"204", NoContent("Revoked")}});
+         json::array(), JsonBody(Ref("Login")));
+  paths["/api/v1/auth/logout"]["post"] =
+      Op("logout",
+         "Revoke the token or session used for this request; a cookie session's cookie is "
+         "cleared",
+         "auth", true, {{"204", NoContent("Revoked")}});
+  paths["/api/v1/auth/session"]["get"] =
+      Op("getSession",
+         "Who is signed in, and the session's CSRF token (what a page asks when it loads)", "auth",
+         true, {{"200", Ok("The session", "BrowserSession")}});
   paths["/api/v1/users/me"]["get"] = Op("getCurrentUser", "The caller's account and usage", "users",
                                         true, {{"200", Ok("The account", "User")}});
   paths["/api/v1/users/me/password"]["patch"] =
@@ -430,6 +480,26 @@ json OpenApiDocument() {
       Op("getDocs", "Interactive documentation (Swagger UI when installed); also at /docs/", "meta",
          false, {{"200", {{"description", "HTML"}, {"content", html}}}, {"400", body_on_get}});
 
+  // Every secured change can meet the cookie's CSRF check.
+  for (auto& [path, item] : paths.items()) {
+    for (const char* method : {"post", "put", "patch", "delete"}) {
+      if (!item.contains(method) || item[method]["security"].empty()) continue;
+      json& op = item[method];
+      const std::string csrf =
+          "With the session cookie: a missing or wrong X-CSRF-Token, or a request from "
+          "another site (`csrf`)";
+      if (op["responses"].contains("403")) {
+        std::string d = op["responses"]["403"]["description"];
+        op["responses"]["403"]["description"] = d + "; or, with the session cookie, " + csrf;
+      } else {
+        op["responses"]["403"] = Error(csrf);
+      }
+      if (!op.contains("parameters")) op["parameters"] = json::array();
+      op["parameters"].push_back(
+          Header("X-CSRF-Token", "The session's csrf_token; required with the session cookie"));
+    }
+  }
+
   return {
       {"openapi", "3.1.0"},
       {"info",
@@ -438,7 +508,10 @@ json OpenApiDocument() {
         {"license", {{"name", "MIT"}, {"identifier", "MIT"}}},
         {"description",
          "A self-hosted photo library. Log in for a bearer token (JWT) and send it as "
-         "`Authorization: Bearer <token>`. Every photo is private to its owner: another "
+         "`Authorization: Bearer <token>`, or log in with `\"session\": \"cookie\"` for "
+         "a browser session: the `octopus_session` cookie, with the session's CSRF token "
+         "sent as `X-CSRF-Token` on every POST, PUT, PATCH and DELETE. Every photo is private to "
+         "its owner: another "
          "user's photo id is 404 for every verb. Errors have one shape: "
          "{\"error\": {\"code\", \"message\"}}."}}},
       {"servers", json::array({{{"url", "/"}}})},
@@ -446,7 +519,13 @@ json OpenApiDocument() {
       {"components",
        {{"schemas", Schemas()},
         {"securitySchemes",
-         {{"bearerAuth", {{"type", "http"}, {"scheme", "bearer"}, {"bearerFormat", "JWT"}}}}}}},
+         {{"bearerAuth", {{"type", "http"}, {"scheme", "bearer"}, {"bearerFormat", "JWT"}}},
+          {"cookieAuth",
+           {{"type", "apiKey"},
+            {"in", "cookie"},
+            {"name", "octopus_session"},
+            {"description",
+             "Set by a cookie login; ignored when an Authorization header is sent"}}}}}}},
   };
 }
 

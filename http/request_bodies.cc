@@ -137,7 +137,22 @@ bool ReadStringPair(std::string_view body, const char* a, const char* b, std::st
 }  // namespace
 
 bool ParseCredentialsRequest(std::string_view body, CredentialsRequest* out, HttpError* error) {
-  return ReadStringPair(body, "username", "password", &out->username, &out->password, error);
+  if (!ReadStringPair(body, "username", "password", &out->username, &out->password, error)) {
+    return false;
+  }
+  // Parsed twice for this one member; a login body is a few dozen bytes.
+  const auto j = nlohmann::json::parse(body, nullptr, false);
+  out->cookie_session = false;
+  if (const auto s = j.find("session"); s != j.end()) {
+    if (!s->is_string()) return Malformed(error, "session must be \"cookie\" or \"bearer\"");
+    const std::string kind = s->get<std::string>();
+    if (kind != "cookie" && kind != "bearer") {
+      *error = ToHttpError(Status::InvalidArgument("session must be \"cookie\" or \"bearer\""));
+      return false;
+    }
+    out->cookie_session = kind == "cookie";
+  }
+  return true;
 }
 
 bool ParsePasswordChangeRequest(std::string_view body, PasswordChangeRequest* out,

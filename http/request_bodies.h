@@ -54,6 +54,9 @@ std::optional<HttpError> CheckBodyFraming(BodyKind kind, std::string_view method
 struct CredentialsRequest {  // POST /auth/register, /auth/login
   std::string username;
   std::string password;
+  // Login only: "session": "cookie" asks for a browser session (the token
+  // in a cookie, not in the body); "bearer" or absent, a bearer token.
+  bool cookie_session = false;
 };
 struct PasswordChangeRequest {  // PATCH /users/me/password
   std::string current_password;

@@ -29,6 +29,9 @@ enum class Access { kPublic, kUser, kAdmin };
 struct Caller {
   SessionIdentity user;
   std::string jti;  // the token's session id
+  // Authenticated by the octopus_session cookie rather than a bearer
+  // header: unsafe methods have passed the CSRF check (browser_session.h).
+  bool by_cookie = false;
 };
 
 using Handler = std::function<void(const httplib::Request&, httplib::Response&, const Caller&)>;
@@ -53,6 +56,7 @@ struct ServerState {
       : library(lib),
         config(lib.config()),
         options(opts),
+        tls(!opts.tls_cert.empty() && !opts.tls_key.empty()),
         max_upload_request_bytes(opts.max_upload_request_bytes != 0
                                      ? opts.max_upload_request_bytes
                                      : 4 * static_cast<std::size_t>(config.max_upload_bytes) +
@@ -65,6 +69,7 @@ struct ServerState {
   Library& library;
   const Config config;
   const ApiServerOptions options;
+  const bool tls;                              // serving HTTPS itself
   const std::size_t max_upload_request_bytes;  // whole POST /photos request
   LoginThrottle throttle;                      // thread-safe
   RegistrationLimit registrations;             // thread-safe

@@ -1,9 +1,10 @@
-// POST /auth/register, /auth/login, /auth/logout.
+// POST /auth/register, /auth/login, /auth/logout; GET /auth/session.
 #include <spdlog/spdlog.h>
 
 #include "core/accounts.h"
 #include "core/photo_json.h"
 #include "core/random.h"
+#include "http/browser_session.h"
 #include "http/error_map.h"
 #include "http/jwt.h"
 #include "http/request_bodies.h"
@@ -14,7 +15,7 @@ namespace {
 
 // Reads {"username": "...", "password": "..."}; sends the error when not.
 bool ReadCredentials(const httplib::Request& req, httplib::Response& res, std::string* name,
-                     std::string* password) {
+                     std::string* password, bool* cookie_session = nullptr) {
   CredentialsRequest request;
   HttpError error;
   if (!ParseCredentialsRequest(req.body, &request, &error)) {
@@ -23,7 +24,12 @@ bool ReadCredentials(const httplib::Request& req, httplib::Response& res, std::s
   }
   *name = std::move(request.username);
   *password = std::move(request.password);
+  if (cookie_session) *cookie_session = request.cookie_session;
   return true;
+}
+
+nlohmann::json SessionUserJson(UserId id, const std::string& name, bool is_admin) {
+  return {{"id", id}, {"name", name}, {"is_admin", is_admin}};
 }
 
 // Never makes an administrator, even on an empty user table: those are
@@ -60,7 +66,15 @@ void Register(ServerState& state, const httplib::Request& req, httplib::Response
 
 void Login(ServerState& state, const httplib::Request& req, httplib::Response& res) {
   std::string name, password;
-  if (!ReadCredentials(req, res, &name, &password)) return;
+  bool cookie_session = false;
+  if (!ReadCredentials(req, res, &name, &password, &cookie_session)) return;
+  const std::string scheme = RequestScheme(state.tls, state.trusted_proxies, req);
+  // Login CSRF: another site must not sign the browser in to an account of
+  // its choosing. Bearer logins are left alone (a configured CORS origin
+  // may log in from elsewhere; it gets a token, not this browser's cookie).
+  if (cookie_session) {
+    if (auto refused = CrossSiteRefusal(req, scheme)) return SendError(res, *refused);
+  }
   // Behind a trusted front every login comes from its address: count the
   // client it names instead.
   const std::string client = ClientAddress(state.trusted_proxies, req);
@@ -90,8 +104,19 @@ void Login(ServerState& state, const httplib::Request& req, httplib::Response& r
   if (Status s = state.library.AddSession(user->id, claims.jti, claims.exp); !s.ok()) {
     return SendStatus(res, s);
   }
+  const std::string token = SignJwt(claims, state.config.secret_key);
+  if (cookie_session) {
+    // The token only in the HttpOnly cookie: script on the page, injected
+    // or not, never holds it.
+    res.set_header("Set-Cookie",
+                   SessionCookieHeader(token, state.config.token_ttl_seconds, scheme == "https"));
+    return SendJson(res, 200,
+                    {{"user", SessionUserJson(user->id, user->name, user->is_admin)},
+                     {"csrf_token", CsrfToken(state.config.secret_key, claims.jti)},
+                     {"expires_at", claims.exp}});
+  }
   SendJson(res, 200,
-           {{"access_token", SignJwt(claims, state.config.secret_key)},
+           {{"access_token", token},
             {"token_type", "bearer"},
             {"expires_in", state.config.token_ttl_seconds}});
 }
@@ -111,11 +136,25 @@ void AddAuthRoutes(RouteTable& table, ServerState& state) {
              },
              nullptr});
   table.Add({"POST", "/api/v1/auth/logout", Access::kUser,
-             [s](const httplib::Request&, httplib::Response& res, const Caller& caller) {
+             [s](const httplib::Request& req, httplib::Response& res, const Caller& caller) {
                if (Status st = s->library.RevokeSession(caller.jti); !st.ok()) {
                  return SendStatus(res, st);
                }
+               if (caller.by_cookie) {
+                 const bool secure = RequestScheme(s->tls, s->trusted_proxies, req) == "https";
+                 res.set_header("Set-Cookie", ClearedSessionCookieHeader(secure));
+               }
                res.status = 204;
+             },
+             nullptr});
+  // What a page asks on load: is it signed in, as whom, and its CSRF token
+  // (which a reload lost).
+  table.Add({"GET", "/api/v1/auth/session", Access::kUser,
+             [s](const httplib::Request&, httplib::Response& res, const Caller& caller) {
+               SendJson(res, 200,
+                        {{"user",
+                          SessionUserJson(caller.user.id, caller.user.name, caller.user.is_admin)},
+                         {"csrf_token", CsrfToken(s->config.secret_key, caller.jti)}});
              },
              nullptr});
 }

@@ -163,4 +163,25 @@ class ApiOpenRegistrationTest : public ApiTest {
   ApiOpenRegistrationTest() { settings_["OCTOPUS_OPEN_REGISTRATION"] = "true"; }
 };
 
+// HTTPS with a self-signed certificate made by the openssl command; tests
+// skip when have_openssl_ is false.
+class ApiTlsTest : public ApiTest {
+ public:
+  ApiTlsTest() {
+    const auto cert = dir_ / "cert.pem";
+    const auto key = dir_ / "key.pem";
+    auto made = testing::RunCommand(
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost"
+        " -keyout " +
+            testing::Quote(key.string()) + " -out " + testing::Quote(cert.string()) + " 2>&1",
+        60);
+    have_openssl_ = made.exit_code == 0;
+    if (have_openssl_) {
+      options_.tls_cert = cert;
+      options_.tls_key = key;
+    }
+  }
+  bool have_openssl_ = false;
+};
+
 }  // namespace octopus::http

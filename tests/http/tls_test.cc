@@ -4,25 +4,6 @@
 namespace octopus::http {
 namespace {
 
-class ApiTlsTest : public ApiTest {
- public:
-  ApiTlsTest() {
-    const auto cert = dir_ / "cert.pem";
-    const auto key = dir_ / "key.pem";
-    auto made = testing::RunCommand(
-        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost"
-        " -keyout " +
-            testing::Quote(key.string()) + " -out " + testing::Quote(cert.string()) + " 2>&1",
-        60);
-    have_openssl_ = made.exit_code == 0;
-    if (have_openssl_) {
-      options_.tls_cert = cert;
-      options_.tls_key = key;
-    }
-  }
-  bool have_openssl_ = false;
-};
-
 TEST_F(ApiTlsTest, ServesHttps) {
   if (!have_openssl_) GTEST_SKIP() << "no openssl command to make a certificate";
   ASSERT_TRUE(server_->tls());
