@@ -175,6 +175,7 @@ void ApiServer::Impl::RegisterRoutes() {
   AddBrowseRoutes(table_, state_);
   AddTrashRoutes(table_, state_);
   AddMetaRoutes(table_, state_);
+  AddWebRoutes(table_, *server_, state_);
   ServerState* state = &state_;
   for (const Route& route : table_.routes()) {
     const std::string pattern =

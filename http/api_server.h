@@ -24,6 +24,12 @@ struct ApiServerOptions {
   // /docs/assets/; empty or missing: /docs is a plain page linking the
   // OpenAPI document.
   std::filesystem::path docs_dir;
+  // The web gallery (web/app): index.html served at /, its files under
+  // /app/. Empty or without index.html: / is the page of /about.
+  std::filesystem::path web_dir;
+  // npm packages (web/node_modules), of which an allow-list is served under
+  // /app/vendor/. Empty: web_dir's sibling node_modules.
+  std::filesystem::path web_modules_dir;
   ThrottleOptions throttle;
   std::size_t threads = 0;                 // 0: max(16, 4 x cores)
   std::size_t max_json_bytes = 64 * 1024;  // bodies of JSON requests

@@ -463,9 +463,14 @@ json OpenApiDocument() {
   // Public pages take no body: sending one is their only client error.
   const json body_on_get = Error("A body was sent; this request takes none");
   const json html = {{"text/html", json::object()}};
-  paths["/"]["get"] =
-      Op("getHomePage", "A page for people: links to the documentation and the API", "meta", false,
-         {{"200", {{"description", "HTML"}, {"content", html}}}, {"400", body_on_get}});
+  paths["/"]["get"] = Op(
+      "getHomePage", "The web gallery (web/app/index.html); without it, the page of /about", "meta",
+      false, {{"200", {{"description", "HTML"}, {"content", html}}}, {"400", body_on_get}});
+  paths["/about"]["get"] = Op(
+      "getAboutPage",
+      "Links to the documentation and the API (the page at / without the "
+      "web gallery)",
+      "meta", false, {{"200", {{"description", "HTML"}, {"content", html}}}, {"400", body_on_get}});
   paths["/health"]["get"] = Op("getHealth", "Liveness", "meta", false,
                                {{"200", Ok("Alive", "Health")}, {"400", body_on_get}});
   paths["/api/v1/health"]["get"] =

@@ -96,6 +96,11 @@ std::optional<int> PageLimit(const ServerState& state, const httplib::Request& r
 // A page of photos as every listing answers it: {photos, next_cursor}.
 void SendPhotoPage(httplib::Response& res, const PhotoPage& page);  // routes_photos.cc
 
+// A page for people, not cached without revalidation.
+void SendHtml(httplib::Response& res, const std::string& page);  // routes_meta.cc
+// The page of /about: links to the documentation and the API.
+const char* HomePage();  // routes_meta.cc
+
 void AddAuthRoutes(RouteTable& table, ServerState& state);    // routes_auth.cc
 void AddUserRoutes(RouteTable& table, ServerState& state);    // routes_users.cc
 void AddPhotoRoutes(RouteTable& table, ServerState& state);   // routes_photos.cc
@@ -103,5 +108,8 @@ void AddUploadRoutes(RouteTable& table, ServerState& state);  // routes_upload.c
 void AddBrowseRoutes(RouteTable& table, ServerState& state);  // routes_browse.cc
 void AddTrashRoutes(RouteTable& table, ServerState& state);   // routes_trash.cc
 void AddMetaRoutes(RouteTable& table, ServerState& state);    // routes_meta.cc
+// GET / and the page's files under /app/: not API routes (no OpenAPI
+// operation each), registered on the server directly.
+void AddWebRoutes(RouteTable& table, httplib::Server& server, ServerState& state);  // routes_web.cc
 
 }  // namespace octopus::http

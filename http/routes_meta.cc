@@ -1,4 +1,4 @@
-// GET / (a page for people), /health (also under /api/v1), /openapi.json
+// GET /about (a page for people), /health (also under /api/v1), /openapi.json
 // and /docs.
 #include <filesystem>
 
@@ -34,8 +34,7 @@ the npm package <code>swagger-ui-dist</code> is installed; see the README.)</p>
 )";
 }
 
-// What a browser gets at the server's root: where to go from here. A
-// placeholder route of its own, for a web gallery to replace.
+// Where to go from here: at /about, and at / when there is no web gallery.
 constexpr const char* kHomePage = R"(<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Octopus Photos</title></head>
 <body><h1>Octopus Photos</h1>
@@ -50,16 +49,20 @@ constexpr const char* kHomePage = R"(<!doctype html>
 </body></html>
 )";
 
+}  // namespace
+
 void SendHtml(httplib::Response& res, const std::string& page) {
   res.status = 200;
   res.set_header("Cache-Control", "no-cache");
   res.set_content(page, "text/html; charset=utf-8");
 }
 
-}  // namespace
+const char* HomePage() { return kHomePage; }
 
 void AddMetaRoutes(RouteTable& table, ServerState& state) {
-  table.Add({"GET", "/", Access::kPublic,
+  // "/" itself is the web gallery's (routes_web.cc), falling back to this
+  // page when there is none; here it always stays reachable.
+  table.Add({"GET", "/about", Access::kPublic,
              [](const httplib::Request&, httplib::Response& res, const Caller&) {
                SendHtml(res, kHomePage);
              },

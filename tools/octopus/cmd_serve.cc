@@ -1,5 +1,6 @@
 // octopus serve [--bind ADDR] [--port N] [--mount DIR] [--user NAME]
 //               [--no-mount] [--tls-cert F --tls-key F] [--docs-dir DIR]
+//               [--web-dir DIR]
 //
 // The whole service in one process: the HTTP API and, unless --no-mount,
 // one user's FUSE mount over the same library. On a fresh home an
@@ -36,7 +37,7 @@ namespace {
 namespace stdfs = std::filesystem;
 
 struct ServeArgs {
-  std::string bind, mount, user, tls_cert, tls_key, docs_dir;
+  std::string bind, mount, user, tls_cert, tls_key, docs_dir, web_dir;
   int port = -1;
   bool no_mount = false;
 };
@@ -61,6 +62,22 @@ stdfs::path FindDocsDir(const std::string& flag) {
     if (stdfs::exists(dir / "swagger-ui-bundle.js", ec)) return dir;
   }
   return {};
+}
+
+// The web gallery (web/app of the source tree the binary was built in,
+// beside web/node_modules, whose allow-listed packages it imports). Its
+// files are read on each request: a page added or changed later is served
+// without a restart.
+stdfs::path FindWebDir(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("OCTOPUS_WEB_DIR"); env && *env) return env;
+  std::error_code ec;
+  const stdfs::path exe = stdfs::read_symlink("/proc/self/exe", ec);
+  if (ec) return {};
+  // build/tools/octopus -> <source>/web/app
+  const stdfs::path web = exe.parent_path().parent_path().parent_path() / "web";
+  if (!stdfs::is_directory(web, ec)) return {};
+  return web / "app";
 }
 
 // On a home without any user: the administrator, with the password from
@@ -200,6 +217,7 @@ void Serve(CliContext& ctx, const ServeArgs& args) {
   options.tls_cert = args.tls_cert;
   options.tls_key = args.tls_key;
   options.docs_dir = FindDocsDir(args.docs_dir);
+  options.web_dir = FindWebDir(args.web_dir);
   auto server = http::ApiServer::Start(*library, options);
   if (!server.ok()) return ctx.Fail(server.status().message());
   const std::string scheme = (*server)->tls() ? "https" : "http";
@@ -253,6 +271,10 @@ void AddServeCommand(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--docs-dir", args->docs_dir,
                   "swagger-ui-dist folder for /docs (default: OCTOPUS_DOCS_DIR, then "
                   "web/node_modules beside the build, then global npm folders)");
+  cmd->add_option("--web-dir", args->web_dir,
+                  "The web gallery's folder, served at / and /app/ (default: OCTOPUS_WEB_DIR, "
+                  "then web/app beside the build; vendor libraries from its sibling "
+                  "node_modules)");
   cmd->callback([&ctx, args] { Serve(ctx, *args); });
 }
 

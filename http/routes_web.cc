@@ -1,0 +1,199 @@
+// GET / (the web gallery's index.html) and its files under /app/: the page
+// from web_dir, vendor libraries under /app/vendor/ from an allow-list of
+// npm packages. No directory listings; a path that leaves its folder, by
+// "..", an encoded "%2e%2e" (the library decodes before routing) or a
+// symbolic link, is 404.
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <array>
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+
+#include "http/connection_guard.h"
+#include "http/error_map.h"
+#include "http/routes.h"
+
+namespace octopus::http {
+namespace {
+
+namespace stdfs = std::filesystem;
+
+constexpr const char* kPagePolicy =
+    "default-src 'self'; img-src 'self' blob: data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; connect-src 'self'; frame-ancestors 'none'";
+constexpr const char* kRevalidate = "no-cache";
+// Vendor files are named by version in the page's import map: a new
+// version is a new URL.
+constexpr const char* kImmutable = "public, max-age=31536000, immutable";
+
+// The npm packages a page may import; nothing else of node_modules (which
+// holds build tools and data) is served.
+constexpr std::array<std::string_view, 6> kVendorPackages = {
+    "lit", "lit-html", "lit-element", "@lit/reactive-element", "preact", "htm"};
+
+// Only these types are served, so a stray file (a .map, a README, a
+// package's own scripts) of an unknown kind is never sent.
+const char* ContentTypeOf(const stdfs::path& file) {
+  const std::string ext = file.extension().string();
+  struct Type {
+    const char* ext;
+    const char* type;
+  };
+  static constexpr Type kTypes[] = {
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},
+      {".map", "application/json"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".jpg", "image/jpeg"},
+      {".ico", "image/x-icon"},
+      {".webmanifest", "application/manifest+json"},
+      {".woff2", "font/woff2"},
+      {".txt", "text/plain; charset=utf-8"},
+  };
+  for (const Type& t : kTypes) {
+    if (strcasecmp(ext.c_str(), t.ext) == 0) return t.type;
+  }
+  return nullptr;
+}
+
+// `relative` ("js/app.js") as a regular file inside `root`, after every
+// symbolic link is followed; nothing when any segment is empty, "." or
+// "..", or hidden, when the file is missing, or when it lies outside root.
+std::optional<stdfs::path> FileUnder(const stdfs::path& root, std::string_view relative) {
+  if (relative.empty() || root.empty()) return std::nullopt;
+  std::string_view rest = relative;
+  while (true) {
+    const std::size_t slash = rest.find('/');
+    const std::string_view segment = rest.substr(0, slash);
+    if (segment.empty() || segment.front() == '.' ||
+        segment.find_first_of(std::string_view("\\\0", 2)) != std::string_view::npos) {
+      return std::nullopt;
+    }
+    if (slash == std::string_view::npos) break;
+    rest.remove_prefix(slash + 1);
+  }
+  std::error_code ec;
+  const stdfs::path base = stdfs::canonical(root, ec);
+  if (ec) return std::nullopt;
+  const stdfs::path file = stdfs::canonical(base / stdfs::path(relative), ec);
+  if (ec) return std::nullopt;
+  const std::string prefix = base.string() + "/";
+  if (file.string().compare(0, prefix.size(), prefix) != 0) return std::nullopt;
+  if (!stdfs::is_regular_file(file, ec)) return std::nullopt;
+  return file;
+}
+
+std::string HttpDate(std::time_t t) {
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buf;
+}
+
+std::optional<std::time_t> ParseHttpDate(const std::string& text) {
+  std::tm tm{};
+  const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (end == nullptr || *end != '\0') return std::nullopt;
+  return timegm(&tm);
+}
+
+// Sends `file` with validators: a weak-free ETag of size and modification
+// time, Last-Modified, and 304 when the client's copy is current.
+void SendFile(const httplib::Request& req, httplib::Response& res, const stdfs::path& file,
+              const char* cache_control) {
+  const char* type = ContentTypeOf(file);
+  struct stat st {};
+  if (type == nullptr || ::stat(file.c_str(), &st) != 0) {
+    return SendError(res, 404, "not_found", "no such file");
+  }
+  std::ostringstream tag;
+  tag << '"' << std::hex << st.st_size << '-' << st.st_mtim.tv_sec << '.' << st.st_mtim.tv_nsec
+      << '"';
+  const std::string etag = tag.str();
+  res.set_header("ETag", etag);
+  res.set_header("Last-Modified", HttpDate(st.st_mtim.tv_sec));
+  res.set_header("Cache-Control", cache_control);
+  if (std::string_view(type).rfind("text/html", 0) == 0) {
+    res.set_header("Content-Security-Policy", kPagePolicy);
+  }
+  bool current = false;
+  if (req.has_header("If-None-Match")) {
+    current = EtagMatches(req.get_header_value("If-None-Match"), etag);
+  } else if (req.has_header("If-Modified-Since")) {
+    const auto since = ParseHttpDate(req.get_header_value("If-Modified-Since"));
+    current = since && st.st_mtim.tv_sec <= *since;
+  }
+  if (current) {
+    res.status = 304;
+    return;
+  }
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream body;
+  body << in.rdbuf();
+  if (!in) return SendError(res, 404, "not_found", "no such file");
+  res.status = 200;
+  res.set_content(body.str(), type);
+}
+
+// /app/<relative>: the vendor allow-list, or the page's own files.
+void ServeAppFile(const ServerState& state, const httplib::Request& req, httplib::Response& res) {
+  constexpr std::string_view kPrefix = "/app/";
+  std::string_view relative = std::string_view(req.path).substr(kPrefix.size());
+  constexpr std::string_view kVendor = "vendor/";
+  if (relative.rfind(kVendor, 0) == 0) {
+    relative.remove_prefix(kVendor.size());
+    // "lit/index.js" or, scoped, "@lit/reactive-element/x.js".
+    std::size_t end = relative.find('/');
+    if (!relative.empty() && relative.front() == '@' && end != std::string_view::npos) {
+      end = relative.find('/', end + 1);
+    }
+    if (end == std::string_view::npos) return SendError(res, 404, "not_found", "no such file");
+    const std::string_view package = relative.substr(0, end);
+    bool allowed = false;
+    for (std::string_view p : kVendorPackages) allowed = allowed || p == package;
+    if (!allowed) return SendError(res, 404, "not_found", "no such file");
+    stdfs::path modules = state.options.web_modules_dir;
+    if (modules.empty() && !state.options.web_dir.empty()) {
+      modules = (state.options.web_dir / "..").lexically_normal() / "node_modules";
+    }
+    const auto file = FileUnder(modules / stdfs::path(package), relative.substr(end + 1));
+    if (!file) return SendError(res, 404, "not_found", "no such file");
+    return SendFile(req, res, *file, kImmutable);
+  }
+  const auto file = FileUnder(state.options.web_dir, relative);
+  if (!file) return SendError(res, 404, "not_found", "no such file");
+  SendFile(req, res, *file, kRevalidate);
+}
+
+}  // namespace
+
+void AddWebRoutes(RouteTable& table, httplib::Server& server, ServerState& state) {
+  const ServerState* s = &state;
+  table.Add({"GET", "/", Access::kPublic,
+             [s](const httplib::Request& req, httplib::Response& res, const Caller&) {
+               if (auto index = FileUnder(s->options.web_dir, "index.html")) {
+                 return SendFile(req, res, *index, kRevalidate);
+               }
+               res.set_header("Content-Security-Policy", kPagePolicy);
+               SendHtml(res, HomePage());
+             },
+             nullptr});
+  server.Get("/app/(.*)", [s](const httplib::Request& req, httplib::Response& res) {
+    ConnectionGuard::OnHandlerStarted();  // the library has read the (empty) body
+    ServeAppFile(*s, req, res);
+  });
+}
+
+}  // namespace octopus::http
