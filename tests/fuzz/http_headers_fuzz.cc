@@ -4,7 +4,8 @@
 // partial range lies inside the representation; a bearer token is a suffix
 // of its header; a decoded cursor re-encodes to the same text; a parsed
 // size is not negative; an accepted JSON framing has a length within the
-// limit.
+// limit; a session cookie found lies within a Cookie header; a CSRF
+// header is accepted only when it is the session's token.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +16,7 @@
 
 #include "core/config.h"
 #include "core/photo_cursor.h"
+#include "http/browser_session.h"
 #include "http/http_util.h"
 #include "http/request_bodies.h"
 
@@ -45,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
   fields.push_back(std::move(current));
-  fields.resize(std::max<std::size_t>(fields.size(), 6));
+  fields.resize(std::max<std::size_t>(fields.size(), 8));
 
   ByteRange range;
   switch (ParseRange(fields[0], representation, &range)) {
@@ -106,5 +108,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (kind != BodyKind::kUpload) Check(headers.count("Transfer-Encoding") == 0);
     }
   }
+
+  // Cookie headers, one a line, and an X-CSRF-Token value.
+  httplib::Request req;
+  req.method = "POST";
+  rest = fields[6];
+  while (!rest.empty()) {
+    const auto nl = rest.find('\n');
+    req.headers.emplace("Cookie", std::string(rest.substr(0, nl)));
+    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+  }
+  if (const auto cookie = SessionCookie(req)) {
+    bool inside = false;
+    for (const auto& [name, value] : req.headers) {
+      inside = inside || value.find(*cookie) != std::string::npos;
+    }
+    Check(!cookie->empty() && inside);
+  }
+  req.headers.emplace("X-CSRF-Token", fields[7]);
+  const bool accepted = !CheckCookieRequest(req, "http", "key", "session-id");
+  Check(accepted == (fields[7] == CsrfToken("key", "session-id")));
   return 0;
 }
