@@ -235,5 +235,5 @@ class App {
 }
 
 const app = new App(document.getElementById('app'));
-window.octopusApp = app;  // for the browser tests and the console
+window.octopusApp = app;  // for the console
 app.start();

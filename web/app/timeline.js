@@ -219,11 +219,11 @@ function rowTemplate(t, r, open) {
   if (r.kind === 'day') {
     return html`<h2 class="row day-header" style=${style}>${formatDay(r.day)}</h2>`;
   }
-  return html`<div class="row photo-row" role="list"
+  return html`<div class="row photo-row"
       style="${style};grid-template-columns:repeat(${t.cols},${t.cell}px);grid-auto-rows:${t.cell}px">
     ${r.items.map((i) => {
       const p = t.photos[i];
-      return html`<button class="cell" role="listitem" data-id=${p.id} data-index=${i}
+      return html`<button class="cell" data-id=${p.id} data-index=${i}
           title=${p.filename} @click=${() => open(i)}>
         <img loading="lazy" decoding="async" alt=${p.filename} src=${thumbUrl(p.id)}
              width=${t.cell} height=${t.cell}>

@@ -43,10 +43,9 @@ export class Uploads {
       this.send(item).finally(() => {
         this.running--;
         this.pump();
-        if (!this.running) {
-          this.refreshQuota();
-          this.app.photosChanged();
-        }
+        // The meter moves with each file; the timeline reloads once.
+        if (item.state === 'imported') this.refreshQuota();
+        if (!this.running && !this.queue.length) this.app.photosChanged();
         this.app.render();
       });
     }
