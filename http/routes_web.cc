@@ -168,6 +168,8 @@ void ServeAppFile(const ServerState& state, const httplib::Request& req, httplib
     if (modules.empty() && !state.options.web_dir.empty()) {
       modules = (state.options.web_dir / "..").lexically_normal() / "node_modules";
     }
+    // Never a relative path: that would be the server's working directory.
+    if (modules.empty()) return SendError(res, 404, "not_found", "no such file");
     const auto file = FileUnder(modules / stdfs::path(package), relative.substr(end + 1));
     if (!file) return SendError(res, 404, "not_found", "no such file");
     return SendFile(req, res, *file, kImmutable);

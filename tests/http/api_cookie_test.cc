@@ -108,6 +108,18 @@ TEST_F(ApiCookieTest, BearerLoginIsUnchanged) {
   EXPECT_EQ(bad->status, 422);
 }
 
+TEST_F(ApiCookieTest, CookieLoginsShareTheLoginThrottle) {
+  NewUser("alice");
+  // Three free attempts, whichever kind of login makes them.
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(LoginRaw("alice", "wrong password")->status, 401);
+  EXPECT_EQ(CookieLoginRaw("alice", {}, "wrong password")->status, 401);
+  auto r = CookieLoginRaw("alice");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 429) << r->body;
+  EXPECT_TRUE(r->has_header("Retry-After"));
+  EXPECT_FALSE(r->has_header("Set-Cookie"));
+}
+
 TEST_F(ApiCookieTest, CookieAloneAuthorisesReads) {
   SetUpTwoUsers();
   auto list = client_->Get("/api/v1/photos", alice_.Headers(false));

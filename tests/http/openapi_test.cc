@@ -101,6 +101,8 @@ TEST_F(ApiTest, EveryDocumentedPathAnswers) {
   };
   for (const Case& c : std::vector<Case>{
            {"/", "text/html"},
+           {"/about", "text/html"},
+           {"/api/v1/auth/session", "application/json"},
            {"/health", "application/json"},
            {"/api/v1/health", "application/json"},
            {"/openapi.json", "application/json"},
