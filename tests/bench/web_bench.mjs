@@ -73,13 +73,27 @@ const loads = [];
 for (let run = 0; run < 3; run++) {
   await page.goto(base + '/', {waitUntil: 'commit'});
   await page.waitForFunction(() => window.__firstGrid !== undefined, null, {timeout: 30000});
-  loads.push(await page.evaluate(() => ({fcp: window.__fcp, grid: window.__firstGrid,
-                                         cells: window.__firstGridCells})));
+  loads.push(await page.evaluate(() => {
+    // Where the time went: when the last module, the session, the first
+    // page of photos and the last thumbnail in view had arrived.
+    const entries = performance.getEntriesByType('resource');
+    const end = (test) => Math.max(0, ...entries.filter((e) => test(e.name)).map((e) => e.responseEnd));
+    return {fcp: window.__fcp, grid: window.__firstGrid, cells: window.__firstGridCells,
+            modules: end((n) => n.endsWith('.js')), session: end((n) => n.includes('/auth/session')),
+            photos: end((n) => n.includes('/api/v1/photos?')),
+            thumbs: end((n) => n.includes('/thumbnail'))};
+  }));
 }
 const ms = (v) => `${Math.round(v)} ms`;
 loads.forEach((l, i) => console.log(
     `load ${i + 1}${i ? ' (warm cache)' : ' (cold cache)'}: first contentful paint ${ms(l.fcp)}, ` +
-    `first grid (${l.cells} thumbnails decoded) ${ms(l.grid)} after navigation`));
+    `first grid (${l.cells} thumbnails decoded) ${ms(l.grid)} after navigation; arrived: ` +
+    `modules ${ms(l.modules)}, session ${ms(l.session)}, first page ${ms(l.photos)}, last ` +
+    `thumbnail ${ms(l.thumbs)}`));
+if (process.env.WEB_BENCH_SCROLL === '0') {
+  await browser.close();
+  process.exit(0);
+}
 
 // Scroll through SCROLL_PHOTOS photos, 600 px a frame, sampling the heap
 // (after a collection) every 1,000 photos. Frames include the waits for the

@@ -14,7 +14,7 @@
 # Target (issue 17): first grid <= 1 s on this machine, heap flat. A bench,
 # not a test: it prints numbers. Needs sqlite3, chromium and playwright-core
 # (tools/setup.sh) and the binaries under BUILD_DIR (default build/).
-# Usage: tests/bench/web_bench.sh [N] [SCREEN]
+# Usage: tests/bench/web_bench.sh [N] [SCREEN]   (WEB_BENCH_SCROLL=0: the loads only)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD_DIR="${BUILD_DIR:-build}"
