@@ -54,6 +54,7 @@ let page;
 const ids = {};   // file name -> photo id
 const offsite = [];     // requests the page made beyond 127.0.0.1
 const pageErrors = [];  // uncaught exceptions in the page
+const cspViolations = [];  // what the Content-Security-Policy blocked
 let tmp;
 
 function loadPlaywright() {
@@ -195,6 +196,13 @@ before(async () => {
     if (u.hostname !== '127.0.0.1') offsite.push(r.url());
   });
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  // Anything the server's Content-Security-Policy blocked (an inline
+  // script, a style, an image from elsewhere) is a bug of the page:
+  // chromium says so on the console ("Refused to load ...", "Executing
+  // inline script violates the following Content Security Policy ...").
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
 });
 
 after(async () => {
@@ -506,7 +514,9 @@ test('sign-out ends the session: the old cookie is refused', {skip}, async () =>
   assert.equal(session, 401);
 });
 
-test('the page made no request beyond 127.0.0.1 and threw nothing', {skip}, () => {
+test('the page made no request beyond 127.0.0.1, threw nothing, broke no CSP rule', {skip}, () => {
+  assert.ok(base, 'the server ran');
   assert.deepEqual(offsite, []);
   assert.deepEqual(pageErrors, []);
+  assert.deepEqual(cspViolations, [], 'nothing blocked by the Content-Security-Policy');
 });
