@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -147,6 +148,15 @@ void SendFile(const httplib::Request& req, httplib::Response& res, const stdfs::
   res.set_content(body.str(), type);
 }
 
+// The "version" of an npm package's package.json; empty when unreadable.
+std::string InstalledVersion(const stdfs::path& package_dir) {
+  std::ifstream in(package_dir / "package.json", std::ios::binary);
+  const auto j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return {};
+  const auto v = j.find("version");
+  return v != j.end() && v->is_string() ? v->get<std::string>() : std::string();
+}
+
 // /app/<relative>: the vendor allow-list, or the page's own files.
 void ServeAppFile(const ServerState& state, const httplib::Request& req, httplib::Response& res) {
   constexpr std::string_view kPrefix = "/app/";
@@ -154,13 +164,20 @@ void ServeAppFile(const ServerState& state, const httplib::Request& req, httplib
   constexpr std::string_view kVendor = "vendor/";
   if (relative.rfind(kVendor, 0) == 0) {
     relative.remove_prefix(kVendor.size());
-    // "lit/index.js" or, scoped, "@lit/reactive-element/x.js".
+    // "lit/index.js" or, scoped, "@lit/reactive-element/x.js"; either may
+    // name its version, "lit@3.1.2/index.js".
     std::size_t end = relative.find('/');
     if (!relative.empty() && relative.front() == '@' && end != std::string_view::npos) {
       end = relative.find('/', end + 1);
     }
     if (end == std::string_view::npos) return SendError(res, 404, "not_found", "no such file");
-    const std::string_view package = relative.substr(0, end);
+    std::string_view package = relative.substr(0, end);
+    std::string_view version;
+    if (const std::size_t at = package.rfind('@'); at != std::string_view::npos && at > 0) {
+      version = package.substr(at + 1);
+      package = package.substr(0, at);
+      if (version.empty()) return SendError(res, 404, "not_found", "no such file");
+    }
     bool allowed = false;
     for (std::string_view p : kVendorPackages) allowed = allowed || p == package;
     if (!allowed) return SendError(res, 404, "not_found", "no such file");
@@ -170,7 +187,13 @@ void ServeAppFile(const ServerState& state, const httplib::Request& req, httplib
     }
     // Never a relative path: that would be the server's working directory.
     if (modules.empty()) return SendError(res, 404, "not_found", "no such file");
-    const auto file = FileUnder(modules / stdfs::path(package), relative.substr(end + 1));
+    const stdfs::path root = modules / stdfs::path(package);
+    // Cached for a year under this URL: a versioned URL must be served by
+    // that version only, or a page upgraded later would keep a stale copy.
+    if (!version.empty() && InstalledVersion(root) != version) {
+      return SendError(res, 404, "not_found", "that version of the package is not installed");
+    }
+    const auto file = FileUnder(root, relative.substr(end + 1));
     if (!file) return SendError(res, 404, "not_found", "no such file");
     return SendFile(req, res, *file, kImmutable);
   }

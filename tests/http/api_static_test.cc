@@ -27,7 +27,7 @@ class ApiStaticTest : public ApiTest {
     Write(web / "node_modules" / "@lit" / "reactive-element" / "reactive-element.js",
           "export {};\n");
     Write(web / "node_modules" / "swagger-ui-dist" / "index.js", "not allowed");
-    Write(web / "node_modules" / "lit" / "package.json", "{}");
+    Write(web / "node_modules" / "lit" / "package.json", R"({"name": "lit", "version": "3.1.2"})");
     Write(dir_ / "outside.js", "outside");
     // Links out of the served folders.
     EXPECT_EQ(::symlink((dir_ / "outside.js").c_str(), (web / "app" / "escape.js").c_str()), 0);
@@ -92,8 +92,8 @@ TEST_F(ApiStaticTest, AppFilesHaveTheirTypesAndRevalidate) {
 }
 
 TEST_F(ApiStaticTest, VendorPackagesAreImmutableAndAllowListed) {
-  for (const char* path :
-       {"/app/vendor/lit/index.js", "/app/vendor/@lit/reactive-element/reactive-element.js"}) {
+  for (const char* path : {"/app/vendor/lit/index.js", "/app/vendor/lit@3.1.2/index.js",
+                           "/app/vendor/@lit/reactive-element/reactive-element.js"}) {
     auto r = client_->Get(path);
     ASSERT_TRUE(r) << path;
     EXPECT_EQ(r->status, 200) << path;
@@ -102,7 +102,11 @@ TEST_F(ApiStaticTest, VendorPackagesAreImmutableAndAllowListed) {
   }
   for (const char* path : {"/app/vendor/swagger-ui-dist/index.js", "/app/vendor/lit",
                            "/app/vendor/lit/", "/app/vendor/@lit/", "/app/vendor/lit/sneaky.js",
-                           "/app/vendor/lit/../swagger-ui-dist/index.js"}) {
+                           "/app/vendor/lit/../swagger-ui-dist/index.js",
+                           // Versioned URLs are cached for a year: only the installed version.
+                           "/app/vendor/lit@3.0.0/index.js", "/app/vendor/lit@/index.js",
+                           "/app/vendor/swagger-ui-dist@5.0.0/index.js",
+                           "/app/vendor/@lit/reactive-element@9.9.9/reactive-element.js"}) {
     auto r = RawGet(path);
     EXPECT_EQ(r.status, 404) << path << ": " << r.body;
   }
