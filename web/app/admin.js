@@ -1,7 +1,7 @@
 // Administration, for administrators: every account with its usage, its
 // quota (editable) and whether it is disabled. Accounts are created with
 // `octopus user add` (the API makes none, by design).
-import {html, nothing} from '/app/vendor/lit-html/lit-html.js';
+import {html, nothing} from '/app/vendor/lit-html@3.3.3/lit-html.js';
 import {api} from '/app/api.js';
 import {formatBytes} from '/app/format.js';
 

@@ -1,7 +1,7 @@
 // Folders: the mount's by-date, by-camera and by-place trees with counts,
 // from /browse/*. Choosing one shows its photos in the timeline, filtered
 // with the same parameters as GET /photos.
-import {html, nothing} from '/app/vendor/lit-html/lit-html.js';
+import {html, nothing} from '/app/vendor/lit-html@3.3.3/lit-html.js';
 import {api, query} from '/app/api.js';
 import {formatDay} from '/app/format.js';
 

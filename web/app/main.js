@@ -1,7 +1,7 @@
 // Octopus Photos in the browser: plain JavaScript modules rendered with
 // lit-html templates, no build step. The page is a client of /api/v1 like
 // any other; its session is an HttpOnly cookie plus a CSRF token.
-import {html, nothing, render} from '/app/vendor/lit-html/lit-html.js';
+import {html, nothing, render} from '/app/vendor/lit-html@3.3.3/lit-html.js';
 import {api, setCsrfToken, setUnauthorizedHandler} from '/app/api.js';
 import {Timeline, timelineView} from '/app/timeline.js';
 import {Viewer, viewerView} from '/app/viewer.js';

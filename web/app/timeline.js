@@ -2,8 +2,8 @@
 // API's cursor as the user scrolls, and virtualised: rows have fixed heights,
 // so the rows near the viewport are found by binary search over their
 // offsets and only those are in the DOM, however large the library.
-import {html, nothing} from '/app/vendor/lit-html/lit-html.js';
-import {repeat} from '/app/vendor/lit-html/directives/repeat.js';
+import {html, nothing} from '/app/vendor/lit-html@3.3.3/lit-html.js';
+import {repeat} from '/app/vendor/lit-html@3.3.3/directives/repeat.js';
 import {api, query, thumbUrl} from '/app/api.js';
 import {dayKey, formatDay} from '/app/format.js';
 

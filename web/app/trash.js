@@ -1,6 +1,6 @@
 // The trash: what was deleted, most recently first; restore, purge one,
 // empty it all.
-import {html, nothing} from '/app/vendor/lit-html/lit-html.js';
+import {html, nothing} from '/app/vendor/lit-html@3.3.3/lit-html.js';
 import {api, query, thumbUrl} from '/app/api.js';
 
 export class Trash {

@@ -1,7 +1,7 @@
 // Uploads: one request per file (so each gets its own status and progress),
 // at most three in flight (the server allows six per user), retried after
 // Retry-After when the server answers 429.
-import {html, nothing} from '/app/vendor/lit-html/lit-html.js';
+import {html, nothing} from '/app/vendor/lit-html@3.3.3/lit-html.js';
 import {api, errorFrom, unsafeHeaders} from '/app/api.js';
 import {formatBytes} from '/app/format.js';
 

@@ -1,6 +1,6 @@
 // The viewer: a large preview of one photo over the timeline, left/right to
 // move, Escape to close, the EXIF panel, download, rename, delete.
-import {html, nothing} from '/app/vendor/lit-html/lit-html.js';
+import {html, nothing} from '/app/vendor/lit-html@3.3.3/lit-html.js';
 import {api, originalUrl, thumbUrl} from '/app/api.js';
 import {cameraLabel, formatBytes, formatCoord, formatExposure, formatTakenAt,
         placeLabel} from '/app/format.js';
