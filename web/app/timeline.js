@@ -8,21 +8,29 @@ import {api, query, thumbUrl} from '/app/api.js';
 import {dayKey, formatDay} from '/app/format.js';
 
 const PAGE = 200;         // photos per request (the server's default cap)
+const FIRST_PAGE = 60;    // the first request: a screenful, sooner
 const HEADER_H = 44;      // a day's header row
 const GAP = 4;            // between cells
 const OVERSCAN = 800;     // px of rows kept above and below the viewport
 
 export class Timeline {
-  constructor(app) {
+  constructor(app, prefetched = null) {
     this.app = app;
     this.filter = {};
     this.scroller = null;
     this.resizeObserver = new ResizeObserver(() => this.relayout());
-    this.reset({});
+    this.reset({}, prefetched);
   }
 
-  reset(filter) {
+  static firstPageRequest() {
+    return api('GET', '/photos' + query({limit: FIRST_PAGE}), {quiet401: true});
+  }
+
+  // `prefetched`: the first page of the unfiltered timeline, asked for
+  // while the session was being checked (main.js).
+  reset(filter, prefetched = null) {
     this.filter = {...filter};
+    this.prefetched = Object.keys(this.filter).length ? null : prefetched;
     this.photos = [];
     this.cursor = null;
     this.done = false;
@@ -47,8 +55,15 @@ export class Timeline {
     const generation = this.generation;
     this.loading = (async () => {
       try {
-        const page = await api('GET', '/photos' + query({...this.filter, limit: PAGE,
-                                                         cursor: this.cursor}));
+        const first = !this.cursor && !this.photos.length;
+        let page = first && this.prefetched ? await this.prefetched.catch(() => null) : null;
+        this.prefetched = null;
+        if (generation !== this.generation) return;
+        if (!page) {
+          page = await api('GET', '/photos' + query({...this.filter,
+                                                      limit: first ? FIRST_PAGE : PAGE,
+                                                      cursor: this.cursor}));
+        }
         if (generation !== this.generation) return;
         this.photos.push(...page.photos);
         this.cursor = page.next_cursor;
