@@ -235,7 +235,7 @@ TEST_P(DatabaseBackendTest, ChangesCountsWrittenRows) {
   EXPECT_EQ(db_->Changes(), 2);
 }
 
-TEST_P(DatabaseBackendTest, LostConnectionIsUnavailableAndANewOneWorks) {
+TEST_P(DatabaseBackendTest, LostConnectionIsBusyAndANewOneWorks) {
   if (GetParam() != Backend::kPostgres) GTEST_SKIP() << "an embedded file has no server to lose";
   ASSERT_TRUE(Insert(*db_, 1).ok());
   std::string why;
