@@ -35,7 +35,7 @@ TEST_F(ApiAdminUsersTest, AdminCreatesAUserWhoCanLogIn) {
   ASSERT_EQ(r->status, 201) << r->body;
   const auto created = Json(r);
   EXPECT_EQ(created.value("username", ""), "alice");
-  EXPECT_EQ(created.value("quota_bytes", 0), 2'000'000);
+  EXPECT_EQ(created.value("quota_bytes", std::int64_t{0}), 2'000'000);
   EXPECT_FALSE(created.value("is_admin", true));
   // The same shape as the list's entries.
   const auto list = Json(Get("/api/v1/admin/users", root_));
@@ -52,7 +52,7 @@ TEST_F(ApiAdminUsersTest, AdminCreatesAUserWhoCanLogIn) {
   // Without a quota: the default, as `octopus user add`.
   auto bob = Create({{"username", "bob"}, {"password", "bob's password"}}, root_);
   ASSERT_EQ(bob->status, 201) << bob->body;
-  EXPECT_EQ(Json(bob).value("quota_bytes", 0), config_.default_quota_bytes);
+  EXPECT_EQ(Json(bob).value("quota_bytes", std::int64_t{0}), config_.default_quota_bytes);
 }
 
 TEST_F(ApiAdminUsersTest, OnlyAdministratorsCreate) {
