@@ -109,6 +109,43 @@ Status Accounts::SetAdmin(const std::string& name, bool is_admin) {
   return UserStore(*db).SetAdmin(name, is_admin);
 }
 
+Result<User> Accounts::Change(const std::string& name, const UserChange& change) {
+  if (change.quota_bytes && *change.quota_bytes < 0) {
+    return Status::InvalidArgument("quota must not be negative");
+  }
+  // Disabling and admin changes invalidate cached sessions; a quota alone
+  // does not, and need not make every process re-check.
+  std::optional<RevocationEpoch::Write> revoking;
+  if (change.disabled || change.is_admin) {
+    auto write = epoch_.BeginWrite();
+    if (!write.ok()) return write.status();
+    revoking.emplace(std::move(*write));
+  }
+  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
+  ASSIGN_OR_RETURN(auto tx, db::Transaction::Begin(*db));
+  UserStore users(*db);
+  ASSIGN_OR_RETURN(const User before, users.FindByName(name));
+  const bool was_admin = before.is_admin && !before.disabled;
+  const bool stays_admin =
+      change.is_admin.value_or(before.is_admin) && !change.disabled.value_or(before.disabled);
+  if (was_admin && !stays_admin) {
+    ASSIGN_OR_RETURN(const std::int64_t others, users.CountEnabledAdminsBesides(before.id));
+    if (others == 0) {
+      return Status::FailedPrecondition(
+          before.name + " is the last enabled administrator: make another one first");
+    }
+  }
+  if (change.quota_bytes) RETURN_IF_ERROR(users.SetQuota(name, *change.quota_bytes));
+  if (change.is_admin) RETURN_IF_ERROR(users.SetAdmin(name, *change.is_admin));
+  if (change.disabled) {
+    RETURN_IF_ERROR(users.SetDisabled(name, *change.disabled));
+    // As SetDisabled: revoked, not suspended.
+    if (*change.disabled) RETURN_IF_ERROR(SessionStore(*db).RevokeAllOf(before.id));
+  }
+  RETURN_IF_ERROR(tx.Commit());
+  return users.Get(before.id);
+}
+
 Status Accounts::Remove(const std::string& name) {
   ASSIGN_OR_RETURN(const User user, Find(name));
   {

@@ -46,6 +46,14 @@ class Accounts {
   // cached sessions carry is_admin, and the next request must see the
   // change either way.
   Status SetAdmin(const std::string& name, bool is_admin);
+  // Applies every member of `change` in one transaction, or none of them,
+  // with the effects of SetQuota, SetDisabled and SetAdmin. Refuses
+  // (kFailedPrecondition) taking administration from, or disabling, the
+  // last enabled administrator: the API must never leave a server without
+  // one. The check and the write share the write lock, so two admins
+  // demoting each other at once cannot both succeed. (The CLI's SetAdmin
+  // only warns: it is how an administrator is made again.)
+  Result<User> Change(const std::string& name, const UserChange& change);
   // Removes the user, their photos, blobs and thumbnails.
   Status Remove(const std::string& name);
   // kUnauthenticated for an unknown user, a wrong password or a disabled

@@ -96,6 +96,9 @@ Status Library::SetDisabled(const std::string& name, bool disabled) {
 Status Library::SetAdmin(const std::string& name, bool is_admin) {
   return impl_->accounts.SetAdmin(name, is_admin);
 }
+Result<User> Library::ChangeUser(const std::string& name, const UserChange& change) {
+  return impl_->accounts.Change(name, change);
+}
 Status Library::RemoveUser(const std::string& name) { return impl_->accounts.Remove(name); }
 Result<User> Library::Authenticate(const std::string& name, const std::string& password) {
   return impl_->accounts.Authenticate(name, password);

@@ -75,6 +75,9 @@ class Library {
   // SetDisabled: cached sessions carry is_admin, and the next API request
   // must see the change.
   Status SetAdmin(const std::string& name, bool is_admin);
+  // The API's change of an account: all or nothing, never leaving the
+  // server without an enabled administrator (Accounts::Change).
+  Result<User> ChangeUser(const std::string& name, const UserChange& change);
   // Removes the user, their photos, blobs and thumbnails.
   Status RemoveUser(const std::string& name);
   // kUnauthenticated for an unknown user, a wrong password or a disabled

@@ -14,6 +14,8 @@ const char* CodeName(Code code) {
       return "not_found";
     case Code::kAlreadyExists:
       return "already_exists";
+    case Code::kFailedPrecondition:
+      return "failed_precondition";
     case Code::kPermissionDenied:
       return "forbidden";
     case Code::kUnauthenticated:

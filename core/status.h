@@ -16,10 +16,11 @@ enum class Code {
   kInvalidArgument,  // malformed input from the caller
   kNotFound,         // absent, or owned by someone else: never leak which
   kAlreadyExists,
-  kPermissionDenied,  // authenticated but not allowed
-  kUnauthenticated,   // bad password, bad token
-  kUnsupportedMedia,  // not a JPEG/HEIC, or a broken one
-  kTooLarge,          // over the pixel or byte limit
+  kFailedPrecondition,  // valid, but the current state forbids it (the last admin)
+  kPermissionDenied,    // authenticated but not allowed
+  kUnauthenticated,     // bad password, bad token
+  kUnsupportedMedia,    // not a JPEG/HEIC, or a broken one
+  kTooLarge,            // over the pixel or byte limit
   kQuotaExceeded,
   kReadOnly,
   kIoError,
@@ -41,6 +42,9 @@ class [[nodiscard]] Status {
   static Status InvalidArgument(std::string m) { return {Code::kInvalidArgument, std::move(m)}; }
   static Status NotFound(std::string m) { return {Code::kNotFound, std::move(m)}; }
   static Status AlreadyExists(std::string m) { return {Code::kAlreadyExists, std::move(m)}; }
+  static Status FailedPrecondition(std::string m) {
+    return {Code::kFailedPrecondition, std::move(m)};
+  }
   static Status PermissionDenied(std::string m) { return {Code::kPermissionDenied, std::move(m)}; }
   static Status Unauthenticated(std::string m) { return {Code::kUnauthenticated, std::move(m)}; }
   static Status UnsupportedMedia(std::string m) { return {Code::kUnsupportedMedia, std::move(m)}; }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/photo.h"
@@ -17,6 +18,14 @@ struct User {
   std::int64_t used_bytes = 0;  // sum of the sizes of the user's originals
   std::int64_t photo_count = 0;
   std::string created_at;  // ISO 8601 UTC
+};
+
+// What an administrator changes on an account through the API
+// (Library::ChangeUser); unset members stay as they are.
+struct UserChange {
+  std::optional<std::int64_t> quota_bytes;
+  std::optional<bool> disabled;
+  std::optional<bool> is_admin;
 };
 
 // Who an API session belongs to: what a request needs on every call. Quota

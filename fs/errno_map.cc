@@ -25,6 +25,7 @@ int ErrnoFor(const Status& status) {
     case Code::kReadOnly:
       return EROFS;
     case Code::kBusy:
+    case Code::kFailedPrecondition:
       return EBUSY;
     case Code::kIoError:
       return status.sys_errno() != 0 ? status.sys_errno() : EIO;

@@ -5,16 +5,11 @@
 
 #include <array>
 
+#include "http/http_util.h"
 #include "http/jwt.h"
 
 namespace octopus::http {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
@@ -31,11 +26,11 @@ std::optional<std::string> SessionCookie(const httplib::Request& req) {
     std::string_view rest = it->second;
     while (!rest.empty()) {
       const std::size_t semi = rest.find(';');
-      const std::string_view pair = Trim(rest.substr(0, semi));
+      const std::string_view pair = TrimSpace(rest.substr(0, semi));
       rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
       const std::size_t eq = pair.find('=');
-      if (eq == std::string_view::npos || Trim(pair.substr(0, eq)) != kSessionCookie) continue;
-      std::string_view value = Trim(pair.substr(eq + 1));
+      if (eq == std::string_view::npos || TrimSpace(pair.substr(0, eq)) != kSessionCookie) continue;
+      std::string_view value = TrimSpace(pair.substr(eq + 1));
       if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
         value = value.substr(1, value.size() - 2);
       }
@@ -74,7 +69,7 @@ bool IsUnsafeMethod(std::string_view method) {
 std::string RequestScheme(bool tls, const TrustedProxies& trusted, const httplib::Request& req) {
   if (tls) return "https";
   if (!trusted.empty() && trusted.Contains(req.remote_addr) &&
-      EqualsIgnoringCase(Trim(req.get_header_value("X-Forwarded-Proto")), "https")) {
+      EqualsIgnoringCase(TrimSpace(req.get_header_value("X-Forwarded-Proto")), "https")) {
     return "https";
   }
   return "http";
@@ -84,11 +79,11 @@ std::optional<HttpError> CrossSiteRefusal(const httplib::Request& req, std::stri
   if (req.has_header("Origin")) {
     const std::string origin = req.get_header_value("Origin");
     const std::string own = std::string(scheme) + "://" + req.get_header_value("Host");
-    if (!EqualsIgnoringCase(Trim(origin), own)) {
+    if (!EqualsIgnoringCase(TrimSpace(origin), own)) {
       return CsrfRefusal("cross-origin request refused");
     }
   }
-  if (EqualsIgnoringCase(Trim(req.get_header_value("Sec-Fetch-Site")), "cross-site")) {
+  if (EqualsIgnoringCase(TrimSpace(req.get_header_value("Sec-Fetch-Site")), "cross-site")) {
     return CsrfRefusal("cross-site request refused");
   }
   return std::nullopt;

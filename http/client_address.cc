@@ -6,14 +6,10 @@
 #include <charconv>
 #include <cstring>
 
+#include "http/http_util.h"
+
 namespace octopus::http {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // ::ffff:a.b.c.d is an IPv4 client reaching an IPv6 socket.
 void UnmapV4(IpAddress* a) {
@@ -41,7 +37,7 @@ bool PrefixMatches(const IpAddress& a, const IpAddress& base, int prefix) {
 // An entry of X-Forwarded-For: an address, or "[2001:db8::1]:443" and
 // "192.0.2.1:443" as some proxies write them.
 bool ParseForwarded(std::string_view text, IpAddress* out) {
-  text = Trim(text);
+  text = TrimSpace(text);
   if (!text.empty() && text.front() == '[') {
     const auto close = text.find(']');
     if (close == std::string_view::npos) return false;
@@ -57,7 +53,7 @@ bool ParseForwarded(std::string_view text, IpAddress* out) {
 }  // namespace
 
 bool IpAddress::Parse(std::string_view text, IpAddress* out) {
-  text = Trim(text);
+  text = TrimSpace(text);
   if (text.empty() || text.size() >= INET6_ADDRSTRLEN) return false;
   const std::string z(text);
   IpAddress a;
@@ -151,7 +147,7 @@ bool TrustedProxies::Contains(std::string_view address) const {
 std::string TrustedProxies::ClientOf(std::string_view peer, std::string_view forwarded_for,
                                      std::string_view real_ip) const {
   if (!Contains(peer)) return std::string(peer);
-  if (!Trim(forwarded_for).empty()) {
+  if (!TrimSpace(forwarded_for).empty()) {
     std::string_view rest = forwarded_for;
     IpAddress last;
     while (!rest.empty()) {
@@ -167,7 +163,7 @@ std::string TrustedProxies::ClientOf(std::string_view peer, std::string_view for
     return last.ToString();
   }
   IpAddress a;
-  if (!Trim(real_ip).empty() && ParseForwarded(real_ip, &a)) return a.ToString();
+  if (!TrimSpace(real_ip).empty() && ParseForwarded(real_ip, &a)) return a.ToString();
   return std::string(peer);
 }
 

@@ -19,6 +19,9 @@ HttpError ToHttpError(const Status& status) {
     case Code::kNotFound:
       return {404, code, status.message()};
     case Code::kAlreadyExists:
+    // 409, not 422: the request is sound, and becomes acceptable once the
+    // state changes (another administrator is made first).
+    case Code::kFailedPrecondition:
       return {409, code, status.message()};
     case Code::kPermissionDenied:
     case Code::kReadOnly:

@@ -9,12 +9,6 @@
 namespace octopus::http {
 namespace {
 
-std::string_view TrimSpace(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 bool ParseNonNegative(std::string_view s, std::int64_t* out) {
   if (s.empty()) return false;
   for (char c : s) {
@@ -25,6 +19,12 @@ bool ParseNonNegative(std::string_view s, std::int64_t* out) {
 }
 
 }  // namespace
+
+std::string_view TrimSpace(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
 
 void SendJson(httplib::Response& res, int status, const nlohmann::json& body) {
   res.status = status;

@@ -13,6 +13,8 @@
 namespace octopus::http {
 
 void SendJson(httplib::Response& res, int status, const nlohmann::json& body);
+// `s` without the spaces and tabs around it (optional whitespace, RFC 9110).
+std::string_view TrimSpace(std::string_view s);
 // Closes the connection once the response (already set in `res`) is
 // written. For a request whose body was not read to its end: what is left
 // of it must not be parsed as the next request on the connection.

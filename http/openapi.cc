@@ -79,8 +79,8 @@ json Schemas() {
                {{"type", "string"},
                 {"examples",
                  {"bad_request", "unauthenticated", "forbidden", "not_found", "already_exists",
-                  "too_large", "unsupported_media", "invalid_argument", "too_many_requests",
-                  "quota_exceeded", "internal"}}}},
+                  "failed_precondition", "too_large", "unsupported_media", "invalid_argument",
+                  "too_many_requests", "quota_exceeded", "internal"}}}},
               {"message", {{"type", "string"}}}}}}}}}}},
       {"Credentials",
        {{"type", "object"},
@@ -303,19 +303,48 @@ json OpenApiDocument() {
   paths["/api/v1/admin/users"]["get"] =
       Op("listUsers", "Every account (administrators only)", "admin", true,
          {{"200", Ok("The accounts", "UserList")}, {"403", Error("Not an administrator")}});
-  paths["/api/v1/admin/users/{name}"]["patch"] = Op(
-      "updateUser", "Change an account's quota or disable it (administrators only)", "admin", true,
-      {{"200", Ok("The updated account", "User")},
-       {"400", Error("Malformed JSON or nothing to change")},
-       {"403", Error("Not an administrator")},
-       {"404", Error("No such user")},
-       {"422", Error("Refused (an administrator cannot disable themselves; bad size)")}},
-      json::array({PathParam("name", "User name")}),
-      JsonBody({{"type", "object"},
-                {"properties",
-                 {{"quota_bytes", {{"type", "integer"}, {"minimum", 0}}},
-                  {"quota", {{"type", "string"}, {"examples", {"500M", "10G"}}}},
-                  {"disabled", {{"type", "boolean"}}}}}}));
+  paths["/api/v1/admin/users"]["post"] = Op(
+      "createUser",
+      "Create an account, an administrator if asked, whether or not registration is open "
+      "(administrators only)",
+      "admin", true,
+      {{"201", Ok("The new account", "User")},
+       {"400", Error("Malformed JSON, or username or password missing")},
+       {"403", Error("Not an administrator, or a cookie session without its X-CSRF-Token")},
+       {"409", Error("The name is taken, in any case")},
+       {"422", Error("Name, password or size refused (passwords: at least 8 characters)")}},
+      json::array(),
+      JsonBody(
+          {{"type", "object"},
+           {"required", {"username", "password"}},
+           {"properties",
+            {{"username", {{"type", "string"}, {"pattern", "^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$"}}},
+             {"password", {{"type", "string"}, {"minLength", 8}}},
+             {"quota_bytes", {{"type", "integer"}, {"minimum", 0}}},
+             {"quota",
+              {{"type", "string"},
+               {"description", "Instead of quota_bytes; absent: OCTOPUS_DEFAULT_QUOTA"},
+               {"examples", {"500M", "10G"}}}},
+             {"is_admin", {{"type", "boolean"}, {"default", false}}}}}}));
+  paths["/api/v1/admin/users/{name}"]["patch"] =
+      Op("updateUser",
+         "Change an account's quota, disable or enable it, grant or take administration "
+         "(administrators only); all or nothing",
+         "admin", true,
+         {{"200", Ok("The updated account", "User")},
+          {"400", Error("Malformed JSON or nothing to change")},
+          {"403", Error("Not an administrator")},
+          {"404", Error("No such user")},
+          {"409", Error("Would leave the server without an enabled administrator "
+                        "(failed_precondition): make another one first")},
+          {"422", Error("Refused (an administrator cannot disable themselves; bad size)")}},
+         json::array({PathParam("name", "User name")}),
+         JsonBody({{"type", "object"},
+                   {"properties",
+                    {{"quota_bytes", {{"type", "integer"}, {"minimum", 0}}},
+                     {"quota", {{"type", "string"}, {"examples", {"500M", "10G"}}}},
+                     {"disabled", {{"type", "boolean"}}},
+                     {"is_admin", {{"type", "boolean"}}}}}}));
   paths["/api/v1/photos"]["post"] = Op(
       "uploadPhotos", "Upload photos (multipart, one or more `file` fields; JPEG or HEIC)",
       "photos", true,

@@ -161,15 +161,15 @@ bool ParsePasswordChangeRequest(std::string_view body, PasswordChangeRequest* ou
                         &out->new_password, error);
 }
 
-bool ParseUserPatchRequest(std::string_view body, UserPatchRequest* out, HttpError* error) {
-  nlohmann::json j;
-  if (!ParseObject(body, &j, error)) return false;
-  *out = UserPatchRequest{};
+namespace {
+
+// "quota_bytes": integer or "quota": "2G", both optional; the later wins.
+bool ReadQuota(const nlohmann::json& j, std::optional<std::int64_t>* out, HttpError* error) {
   if (const auto q = j.find("quota_bytes"); q != j.end()) {
     if (!q->is_number_integer() || q->get<std::int64_t>() < 0) {
       return Malformed(error, "quota_bytes must be a non-negative integer");
     }
-    out->quota_bytes = q->get<std::int64_t>();
+    *out = q->get<std::int64_t>();
   }
   if (const auto q = j.find("quota"); q != j.end()) {
     if (!q->is_string()) return Malformed(error, "quota must be a string");
@@ -178,15 +178,51 @@ bool ParseUserPatchRequest(std::string_view body, UserPatchRequest* out, HttpErr
       *error = ToHttpError(parsed.status());
       return false;
     }
-    out->quota_bytes = *parsed;
+    *out = *parsed;
   }
-  if (const auto d = j.find("disabled"); d != j.end()) {
-    if (!d->is_boolean()) return Malformed(error, "disabled must be a boolean");
-    out->disabled = d->get<bool>();
+  return true;
+}
+
+bool ReadOptionalBool(const nlohmann::json& j, const char* name, std::optional<bool>* out,
+                      HttpError* error) {
+  const auto b = j.find(name);
+  if (b == j.end()) return true;
+  if (!b->is_boolean()) return Malformed(error, std::string(name) + " must be a boolean");
+  *out = b->get<bool>();
+  return true;
+}
+
+}  // namespace
+
+bool ParseUserPatchRequest(std::string_view body, UserPatchRequest* out, HttpError* error) {
+  nlohmann::json j;
+  if (!ParseObject(body, &j, error)) return false;
+  *out = UserPatchRequest{};
+  if (!ReadQuota(j, &out->quota_bytes, error) ||
+      !ReadOptionalBool(j, "disabled", &out->disabled, error) ||
+      !ReadOptionalBool(j, "is_admin", &out->is_admin, error)) {
+    return false;
   }
-  if (!out->quota_bytes && !out->disabled) {
-    return Malformed(error, "nothing to change: give quota_bytes, quota or disabled");
+  if (!out->quota_bytes && !out->disabled && !out->is_admin) {
+    return Malformed(error, "nothing to change: give quota_bytes, quota, disabled or is_admin");
   }
+  return true;
+}
+
+bool ParseUserCreateRequest(std::string_view body, UserCreateRequest* out, HttpError* error) {
+  *out = UserCreateRequest{};
+  // Name and password are judged by the core (Accounts::Create), by the
+  // same rules as `octopus user add` and registration.
+  if (!ReadStringPair(body, "username", "password", &out->name, &out->password, error)) {
+    return false;
+  }
+  const auto j = nlohmann::json::parse(body, nullptr, false);  // an object: read above
+  std::optional<bool> is_admin;
+  if (!ReadQuota(j, &out->quota_bytes, error) ||
+      !ReadOptionalBool(j, "is_admin", &is_admin, error)) {
+    return false;
+  }
+  out->is_admin = is_admin.value_or(false);
   return true;
 }
 

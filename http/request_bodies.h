@@ -65,6 +65,15 @@ struct PasswordChangeRequest {  // PATCH /users/me/password
 struct UserPatchRequest {                   // PATCH /admin/users/{name}; at least one is set
   std::optional<std::int64_t> quota_bytes;  // from "quota_bytes" or "quota": "2G"
   std::optional<bool> disabled;
+  std::optional<bool> is_admin;
+};
+// POST /admin/users. "username", as in the account record, registration and
+// login, not "name".
+struct UserCreateRequest {
+  std::string name;
+  std::string password;
+  std::optional<std::int64_t> quota_bytes;  // as for the patch; unset: the default quota
+  bool is_admin = false;
 };
 // PATCH /photos/{id}: {"filename": string, "taken_at": string, "place":
 // {"country", "country_code", "region", "city"} or null}, each optional.
@@ -79,6 +88,7 @@ bool ParseCredentialsRequest(std::string_view body, CredentialsRequest* out, Htt
 bool ParsePasswordChangeRequest(std::string_view body, PasswordChangeRequest* out,
                                 HttpError* error);
 bool ParseUserPatchRequest(std::string_view body, UserPatchRequest* out, HttpError* error);
+bool ParseUserCreateRequest(std::string_view body, UserCreateRequest* out, HttpError* error);
 bool ParsePhotoPatchRequest(std::string_view body, PhotoPatchRequest* out, HttpError* error);
 
 // ---------------------------------------------------------------------------

@@ -33,7 +33,8 @@ nlohmann::json SessionUserJson(UserId id, const std::string& name, bool is_admin
 }
 
 // Never makes an administrator, even on an empty user table: those are
-// made by `octopus user add --admin` or by `serve` on an empty home
+// made by `octopus user add --admin`, by another administrator
+// (POST /admin/users), or by `serve` on an empty home
 // (issue 15: the next anonymous registration after the last user went
 // became the admin).
 void Register(ServerState& state, const httplib::Request& req, httplib::Response& res) {

@@ -47,21 +47,31 @@ void PatchUser(ServerState& state, const httplib::Request& req, httplib::Respons
   if (!ParseUserPatchRequest(req.body, &request, &error)) return SendError(res, error);
   auto user = state.library.FindUser(name);
   if (!user.ok()) return SendStatus(res, user.status());
-  const std::optional<std::int64_t>& quota = request.quota_bytes;
-  const std::optional<bool>& disabled = request.disabled;
-  if (disabled && *disabled && user->id == caller.user.id) {
+  if (request.disabled && *request.disabled && user->id == caller.user.id) {
     return SendError(res, 422, "invalid_argument", "administrators cannot disable themselves");
   }
-  if (quota) {
-    if (Status s = state.library.SetQuota(name, *quota); !s.ok()) return SendStatus(res, s);
-  }
-  if (disabled) {
-    if (Status s = state.library.SetDisabled(name, *disabled); !s.ok()) return SendStatus(res, s);
-  }
-  spdlog::info("admin {} changed user {}", caller.user.name, name);
-  auto updated = state.library.FindUser(name);
+  // One transaction: a refusal (the last administrator) changes nothing.
+  auto updated = state.library.ChangeUser(name, {.quota_bytes = request.quota_bytes,
+                                                 .disabled = request.disabled,
+                                                 .is_admin = request.is_admin});
   if (!updated.ok()) return SendStatus(res, updated.status());
+  spdlog::info("admin {} changed user {}", caller.user.name, updated->name);
   SendJson(res, 200, UserToJson(*updated));
+}
+
+// Open registration or not: this is how an administrator makes accounts
+// without a shell on the server.
+void CreateUser(ServerState& state, const httplib::Request& req, httplib::Response& res,
+                const Caller& caller) {
+  UserCreateRequest request;
+  HttpError error;
+  if (!ParseUserCreateRequest(req.body, &request, &error)) return SendError(res, error);
+  auto created = state.library.CreateUser(request.name, request.password,
+                                          request.quota_bytes.value_or(-1), request.is_admin);
+  if (!created.ok()) return SendStatus(res, created.status());
+  spdlog::info("admin {} created {} {}", caller.user.name,
+               created->is_admin ? "administrator" : "user", created->name);
+  SendJson(res, 201, UserToJson(*created));
 }
 
 }  // namespace
@@ -89,6 +99,11 @@ void AddUserRoutes(RouteTable& table, ServerState& state) {
                nlohmann::json list = nlohmann::json::array();
                for (const User& u : *users) list.push_back(UserToJson(u));
                SendJson(res, 200, {{"users", std::move(list)}});
+             },
+             nullptr});
+  table.Add({"POST", "/api/v1/admin/users", Access::kAdmin,
+             [s](const httplib::Request& req, httplib::Response& res, const Caller& caller) {
+               CreateUser(*s, req, res, caller);
              },
              nullptr});
   table.Add({"PATCH", "/api/v1/admin/users/{name}", Access::kAdmin,

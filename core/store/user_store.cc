@@ -104,6 +104,15 @@ Status UserStore::SetAdmin(const std::string& name, bool is_admin) {
   return UpdateByName(name, "is_admin = :value", is_admin ? 1 : 0);
 }
 
+Result<std::int64_t> UserStore::CountEnabledAdminsBesides(UserId id) {
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("SELECT COUNT(*) FROM users WHERE is_admin = 1 AND "
+                                          "disabled = 0 AND id <> :id"));
+  stmt.Bind(":id", id);
+  ASSIGN_OR_RETURN(const bool row, stmt.Step());
+  if (!row) return Status::Internal("COUNT(*) returned no row");
+  return stmt.Int(0);
+}
+
 Status UserStore::Delete(UserId id) {
   ASSIGN_OR_RETURN(auto stmt, db_.Prepare("DELETE FROM users WHERE id = :id"));
   stmt.Bind(":id", id);

@@ -63,6 +63,9 @@ class UserStore {
   Status SetPasswordHash(const std::string& name, const std::string& hash);
   Status SetDisabled(const std::string& name, bool disabled);
   Status SetAdmin(const std::string& name, bool is_admin);
+  // Enabled administrators other than `id`: whether taking `id`'s away
+  // leaves one.
+  Result<std::int64_t> CountEnabledAdminsBesides(UserId id);
   // Their photos, sessions and feed go with them (ON DELETE CASCADE).
   Status Delete(UserId id);
 

@@ -494,6 +494,42 @@ TEST_F(LibraryTest, UsersPasswordsAndSessions) {
   EXPECT_EQ(lib_->Authenticate("alice", "correct horse").status().code(), Code::kUnauthenticated);
 }
 
+// The API's account changes: all or nothing, and never the last enabled
+// administrator's (the CLI's SetAdmin only warns).
+TEST_F(LibraryTest, ChangeUserKeepsAnEnabledAdministrator) {
+  const auto Change = [](std::optional<std::int64_t> quota, std::optional<bool> disabled,
+                         std::optional<bool> is_admin) {
+    UserChange c;
+    c.quota_bytes = quota;
+    c.disabled = disabled;
+    c.is_admin = is_admin;
+    return c;
+  };
+  ASSERT_TRUE(lib_->SetAdmin("alice", true).ok());
+  auto refused = lib_->ChangeUser("ALICE", Change(5, std::nullopt, false));
+  EXPECT_EQ(refused.status().code(), Code::kFailedPrecondition);
+  EXPECT_EQ(lib_->GetUser(alice_)->quota_bytes, 10'000'000) << "nothing applied";
+  EXPECT_EQ(lib_->ChangeUser("alice", Change(std::nullopt, true, std::nullopt)).status().code(),
+            Code::kFailedPrecondition);
+  EXPECT_TRUE(lib_->ChangeUser("bob", Change(std::nullopt, std::nullopt, false)).ok())
+      << "bob was never one";
+  EXPECT_EQ(lib_->ChangeUser("nobody", Change(std::nullopt, std::nullopt, true)).status().code(),
+            Code::kNotFound);
+
+  ASSERT_TRUE(lib_->AddSession(alice_, "jti-1", std::time(nullptr) + 60).ok());
+  ASSERT_TRUE(lib_->ChangeUser("bob", Change(std::nullopt, std::nullopt, true)).ok());
+  auto demoted = lib_->ChangeUser("alice", Change(5, std::nullopt, false));
+  ASSERT_TRUE(demoted.ok()) << demoted.status().message();
+  EXPECT_FALSE(demoted->is_admin);
+  EXPECT_EQ(demoted->quota_bytes, 5);
+  auto session = lib_->SessionUser(alice_, "jti-1");
+  ASSERT_TRUE(session.ok()) << "taking administration revokes nothing else";
+  EXPECT_FALSE(session->is_admin);
+  EXPECT_EQ(lib_->ChangeUser("bob", Change(std::nullopt, true, std::nullopt)).status().code(),
+            Code::kFailedPrecondition)
+      << "bob is now the last";
+}
+
 TEST_F(LibraryTest, RemoveUserDeletesTheirPhotosAndFiles) {
   auto r = Import(bob_, Jpeg("bob.jpg", 70));
   ASSERT_TRUE(r.ok());

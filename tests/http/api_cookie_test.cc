@@ -7,34 +7,6 @@ namespace {
 
 class ApiCookieTest : public ApiTest {
  protected:
-  struct Session {
-    std::string cookie;  // "octopus_session=<token>", for a Cookie header
-    std::string csrf;
-    httplib::Headers Headers(bool with_csrf = true) const {
-      httplib::Headers h{{"Cookie", cookie}};
-      if (with_csrf) h.emplace("X-CSRF-Token", csrf);
-      return h;
-    }
-  };
-
-  httplib::Result CookieLoginRaw(const std::string& name, const httplib::Headers& headers = {},
-                                 const std::string& password = "correct horse") {
-    return PostJson("/api/v1/auth/login",
-                    {{"username", name}, {"password", password}, {"session", "cookie"}}, headers);
-  }
-
-  // The cookie (name=value, without attributes) and CSRF token of a cookie
-  // login; fails the test if refused.
-  Session CookieLogin(const std::string& name) {
-    auto r = CookieLoginRaw(name);
-    EXPECT_TRUE(r);
-    if (!r) return {};
-    EXPECT_EQ(r->status, 200) << r->body;
-    const std::string set_cookie = r->get_header_value("Set-Cookie");
-    const auto j = Json(r);
-    return {set_cookie.substr(0, set_cookie.find(';')), j.value("csrf_token", "")};
-  }
-
   // alice (with a photo) signed in by cookie, bob by bearer with a photo.
   void SetUpTwoUsers() {
     alice_token_ = NewUser("alice");
@@ -46,10 +18,6 @@ class ApiCookieTest : public ApiTest {
     ASSERT_FALSE(alice_.csrf.empty());
   }
 
-  httplib::Result Patch(const std::string& path, const nlohmann::json& body,
-                        const httplib::Headers& headers) {
-    return client_->Patch(path.c_str(), headers, body.dump(), "application/json");
-  }
   httplib::Result Rename(const std::string& id, const httplib::Headers& headers) {
     return Patch("/api/v1/photos/" + id, {{"filename", "renamed.jpg"}}, headers);
   }

@@ -106,8 +106,7 @@ class ApiTest : public ::testing::Test {
     EXPECT_TRUE(created.ok()) << created.status().message();
     return Login(name, password);
   }
-  // An administrator: only ever made by the CLI or by `serve` on an empty
-  // home, never through the API.
+  // An administrator, made as `octopus user add --admin` does.
   std::string NewAdmin(const std::string& name, const std::string& password = "correct horse") {
     return NewUser(name, password, /*is_admin=*/true);
   }
@@ -132,6 +131,39 @@ class ApiTest : public ::testing::Test {
     return Json(r);
   }
 
+  // A browser session, as the web gallery holds one.
+  struct Session {
+    std::string cookie;  // "octopus_session=<token>", for a Cookie header
+    std::string csrf;
+    httplib::Headers Headers(bool with_csrf = true) const {
+      httplib::Headers h{{"Cookie", cookie}};
+      if (with_csrf) h.emplace("X-CSRF-Token", csrf);
+      return h;
+    }
+  };
+
+  httplib::Result CookieLoginRaw(const std::string& name, const httplib::Headers& headers = {},
+                                 const std::string& password = "correct horse") {
+    return PostJson("/api/v1/auth/login",
+                    {{"username", name}, {"password", password}, {"session", "cookie"}}, headers);
+  }
+
+  // The cookie (name=value, without attributes) and CSRF token of a cookie
+  // login; fails the test if refused.
+  Session CookieLogin(const std::string& name) {
+    auto r = CookieLoginRaw(name);
+    EXPECT_TRUE(r);
+    if (!r) return {};
+    EXPECT_EQ(r->status, 200) << r->body;
+    const std::string set_cookie = r->get_header_value("Set-Cookie");
+    const auto j = Json(r);
+    return {set_cookie.substr(0, set_cookie.find(';')), j.value("csrf_token", "")};
+  }
+
+  httplib::Result Patch(const std::string& path, const nlohmann::json& body,
+                        const httplib::Headers& headers) {
+    return client_->Patch(path.c_str(), headers, body.dump(), "application/json");
+  }
   httplib::Result Get(const std::string& path, const std::string& token,
                       httplib::Headers extra = {}) {
     extra.emplace("Authorization", "Bearer " + token);

@@ -478,7 +478,7 @@ test('the timeline stays small in the DOM over 100,000 photos', {skip}, async ()
   }
 });
 
-test('the users page sets a quota and disables an account', {skip}, async () => {
+test('the users page sets a quota, disables, creates an account and makes it admin', {skip}, async () => {
   // Accounts are made by the CLI, beside the running server.
   const add = spawn(BINARY, ['--home', path.join(tmp, 'home'), 'user', 'add', 'bob',
                              '--password-stdin'],
@@ -497,6 +497,34 @@ test('the users page sets a quota and disables an account', {skip}, async () => 
   const bob = (await apiJson('GET', '/admin/users')).body.users.find((u) => u.username === 'bob');
   assert.equal(bob.quota_bytes, 2e9);
   assert.equal(bob.disabled, true);
+
+  // An account made on the page (registration is closed: the admin's
+  // route makes it anyway), then made an administrator.
+  const form = page.locator('form.new-user');
+  await form.locator('input[name=username]').fill('carol');
+  await form.locator('input[name=password]').fill('carol-password-123');
+  await form.locator('input[name=quota]').fill('5G');
+  await form.locator('button[type=submit]').click();
+  await page.locator('.admin-page .message', {hasText: 'Created user carol'}).waitFor();
+  const carolRow = page.locator('tr[data-user="carol"]');
+  await carolRow.waitFor();
+  assert.equal(await carolRow.locator('.chip').count(), 0, 'not an administrator yet');
+  await carolRow.locator('button.admin-toggle', {hasText: 'Make admin'}).click();
+  await carolRow.locator('button.admin-toggle', {hasText: 'Remove admin'}).waitFor();
+  await carolRow.locator('.chip', {hasText: 'admin'}).waitFor();
+  // Checked as carol herself, with a bearer token: she exists, signs in
+  // with the password typed on the page, and administers.
+  const login = await fetch(base + '/api/v1/auth/login', {
+    method: 'POST', headers: {'Content-Type': 'application/json'},
+    body: JSON.stringify({username: 'carol', password: 'carol-password-123'})});
+  assert.equal(login.status, 200, 'carol signs in');
+  const carolToken = (await login.json()).access_token;
+  const asCarol = (p) => fetch(base + '/api/v1' + p, {headers: {Authorization: `Bearer ${carolToken}`}});
+  const me = await (await asCarol('/users/me')).json();
+  assert.equal(me.username, 'carol');
+  assert.equal(me.is_admin, true);
+  assert.equal(me.quota_bytes, 5e9);
+  assert.equal((await asCarol('/admin/users')).status, 200, 'carol lists the users');
 });
 
 test('sign-out ends the session: the old cookie is refused', {skip}, async () => {
