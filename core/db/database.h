@@ -59,6 +59,18 @@ class StatementImpl {
   virtual std::string Text(int col) const = 0;
 };
 
+// Per-connection limits of a PostgreSQL session, set at connect.
+struct PostgresSettings {
+  // A statement running longer is cancelled (SQLSTATE 57014: kBusy): a
+  // request never waits on the database for ever.
+  int statement_timeout_ms = 30'000;
+  // A session idle inside a transaction for longer is ended by the server,
+  // so a stuck client cannot hold locks (and SERIALIZABLE's predicate
+  // locks) against every other server. The connection is then lost
+  // (kBusy, healthy() false) and the pool replaces it.
+  int idle_in_transaction_timeout_ms = 60'000;
+};
+
 class Database {
  public:
   // SQLite: opens (creating) the file with WAL, foreign keys, a busy timeout.
@@ -67,7 +79,8 @@ class Database {
   // dbname=octopus") or URI ("postgresql://octopus@db/octopus"). The
   // password comes from the string, PGPASSWORD or ~/.pgpass and never
   // appears in a message: errors name only user, host, port and database.
-  static Result<std::unique_ptr<Database>> OpenPostgres(std::string_view conninfo);
+  static Result<std::unique_ptr<Database>> OpenPostgres(std::string_view conninfo,
+                                                        const PostgresSettings& settings = {});
 
   virtual ~Database();
   Database(const Database&) = delete;
@@ -82,11 +95,6 @@ class Database {
   // reset, when it is destroyed. Parsing costs far more than running the
   // short queries of a request (a third of an API request's CPU before).
   Result<Statement> Prepare(std::string_view sql);
-  // The rowid of the last INSERT (SQLite); on PostgreSQL, lastval(): the
-  // last value any sequence gave this session, which is the inserted id only
-  // when the INSERT drew one. 0 when there is none. New code should say
-  // `INSERT ... RETURNING id` instead, which both backends run.
-  virtual std::int64_t LastInsertRowid() = 0;
   // Rows changed by the last INSERT/UPDATE/DELETE run on this connection.
   virtual int Changes() const = 0;
   // False once the connection is known to be lost (the server went away;
@@ -122,8 +130,7 @@ class Database {
   // Bounded: SQL built from a query's filters has a few shapes, not many.
   static constexpr std::size_t kMaxCached = 64;
 
-  std::unordered_map<std::string, std::unique_ptr<StatementImpl>, SqlHash, std::equal_to<>>
-      cache_;
+  std::unordered_map<std::string, std::unique_ptr<StatementImpl>, SqlHash, std::equal_to<>> cache_;
   std::int64_t compiled_count_ = 0;
 };
 
@@ -222,9 +229,8 @@ class ReadTransaction {
 // over-quota, whereas under SERIALIZABLE the loser of a conflict fails.
 // The price: two servers charging one user at once, one of them gets
 // kBusy (SQLSTATE 40001, or 40P01 for a deadlock) from a statement or from
-// Commit, and must run the whole transaction again; callers of a write
-// path on PostgreSQL need a retry loop (not written yet: see
-// docs/postgresql-design.md).
+// Commit, and must run the whole transaction again:
+// RunInTransaction (core/store/run_in_transaction.h) does.
 class Transaction {
  public:
   static Result<Transaction> Begin(Database& db);

@@ -51,8 +51,8 @@ Status ErrorOf(PGconn* conn, const PGresult* result, std::string_view what) {
   // again" and both are a 503 at the API; a caller that must tell them
   // apart asks Database::healthy(). (A code of its own, kUnavailable, is
   // an open decision: adding one touches every front end's error map.)
-  if (PQstatus(conn) == CONNECTION_BAD || sqlstate.rfind("08", 0) == 0 ||
-      sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03") {
+  if (PQstatus(conn) == CONNECTION_BAD || sqlstate.rfind("08", 0) == 0 || sqlstate == "57P01" ||
+      sqlstate == "57P02" || sqlstate == "57P03") {
     return Status::Busy(msg);
   }
   // Integrity violations, unique (23505) above all: kAlreadyExists, as
@@ -172,18 +172,6 @@ class PostgresDatabase final : public Database {
     return Status::Ok();
   }
 
-  // HAZARD: lastval() raises an error when no sequence was used in this
-  // session, and an error aborts the surrounding transaction. Only for a
-  // caller that has just inserted into a table with an identity column;
-  // the stores move to RETURNING (docs/postgresql-design.md).
-  std::int64_t LastInsertRowid() override {
-    ResultPtr r(PQexec(conn_.get(), "SELECT lastval()"));
-    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK || PQntuples(r.get()) != 1) return 0;
-    std::int64_t n = 0;
-    const char* v = PQgetvalue(r.get(), 0, 0);
-    std::from_chars(v, v + std::strlen(v), n);
-    return n;
-  }
   int Changes() const override { return changes_; }
   bool healthy() const override { return PQstatus(conn_.get()) == CONNECTION_OK; }
 
@@ -191,9 +179,7 @@ class PostgresDatabase final : public Database {
     return "BEGIN READ ONLY ISOLATION LEVEL REPEATABLE READ";
   }
   // Why SERIALIZABLE: see Transaction in database.h.
-  std::string_view BeginWriteSql() const override {
-    return "BEGIN ISOLATION LEVEL SERIALIZABLE";
-  }
+  std::string_view BeginWriteSql() const override { return "BEGIN ISOLATION LEVEL SERIALIZABLE"; }
 
   // Runs a prepared statement; the result, or the error as a Status.
   Result<ResultPtr> Run(const std::string& name,
@@ -269,7 +255,8 @@ Result<bool> PostgresStatement::Step() {
 
 }  // namespace
 
-Result<std::unique_ptr<Database>> Database::OpenPostgres(std::string_view conninfo) {
+Result<std::unique_ptr<Database>> Database::OpenPostgres(std::string_view conninfo,
+                                                         const PostgresSettings& settings) {
   // Our defaults first: with expand_dbname, the caller's string is expanded
   // in place of "dbname" and what it says wins over them.
   const std::string info(conninfo);
@@ -281,13 +268,20 @@ Result<std::unique_ptr<Database>> Database::OpenPostgres(std::string_view connin
   if (PQstatus(conn.get()) != CONNECTION_OK) {
     std::string detail = PQerrorMessage(conn.get());
     while (!detail.empty() && detail.back() == '\n') detail.pop_back();
-    return Status::Busy(
-                  "cannot connect to PostgreSQL (" + Describe(conn.get()) + "): " + detail);
+    return Status::Busy("cannot connect to PostgreSQL (" + Describe(conn.get()) + "): " + detail);
   }
   // Notices ("there is no transaction in progress" after a failed COMMIT)
   // would go to stderr; nothing in them needs a reader.
-  PQsetNoticeProcessor(conn.get(), [](void*, const char*) {}, nullptr);
-  return std::unique_ptr<Database>(new PostgresDatabase(std::move(conn)));
+  PQsetNoticeProcessor(
+      conn.get(), [](void*, const char*) {}, nullptr);
+  std::unique_ptr<Database> db(new PostgresDatabase(std::move(conn)));
+  // SET, not the `options` keyword: a caller's string that has its own
+  // options would silently drop ours.
+  RETURN_IF_ERROR(
+      db->Exec("SET statement_timeout = " + std::to_string(settings.statement_timeout_ms) +
+               "; SET idle_in_transaction_session_timeout = " +
+               std::to_string(settings.idle_in_transaction_timeout_ms)));
+  return db;
 }
 
 }  // namespace octopus::db

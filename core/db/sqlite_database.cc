@@ -102,7 +102,6 @@ class SqliteDatabase final : public Database {
     return Status::Ok();
   }
 
-  std::int64_t LastInsertRowid() override { return sqlite3_last_insert_rowid(db_); }
   int Changes() const override { return sqlite3_changes(db_); }
 
   // Deferred: the snapshot starts at the first read.
