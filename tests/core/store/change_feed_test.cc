@@ -28,7 +28,7 @@ class ChangeFeedTest : public testing::StoreTest {
   }
 };
 
-TEST_F(ChangeFeedTest, EachOwnerHasItsOwnGaplessSequenceInOrderOfChange) {
+STORE_TEST(ChangeFeedTest, EachOwnerHasItsOwnGaplessSequenceInOrderOfChange) {
   Insert(Row(alice_, "a1", "a.jpg", "2024-07-14T10:00:00"));
   Insert(Row(bob_, "b1", "b.jpg", "2024-07-14T10:00:00"));
   Insert(Row(alice_, "a2", "c.jpg", "2024-07-14T10:00:00"));
@@ -63,7 +63,7 @@ TEST_F(ChangeFeedTest, EachOwnerHasItsOwnGaplessSequenceInOrderOfChange) {
   EXPECT_TRUE(Since(alice_, 4).changes.empty());
 }
 
-TEST_F(ChangeFeedTest, AChangeRolledBackLeavesNoEntryAndNoGap) {
+STORE_TEST(ChangeFeedTest, AChangeRolledBackLeavesNoEntryAndNoGap) {
   Insert(Row(alice_, "a1", "a.jpg", "2024-07-14T10:00:00"));
   {
     auto tx = db::Transaction::Begin(*db_);
@@ -76,15 +76,15 @@ TEST_F(ChangeFeedTest, AChangeRolledBackLeavesNoEntryAndNoGap) {
   EXPECT_EQ(batch.changes[1].photo_id, "a2");
 }
 
-TEST_F(ChangeFeedTest, AWriterKilledMidTransactionLeavesNoEntryAndNoGap) {
+STORE_TEST(ChangeFeedTest, AWriterKilledMidTransactionLeavesNoEntryAndNoGap) {
   Insert(Row(alice_, "a1", "a.jpg", "2024-07-14T10:00:00"));
   const pid_t child = ::fork();
   if (child == 0) {
-    // Its own connection; killed with the write lock held and the change
-    // written but not committed.
-    auto db = db::Database::Open(dir_ / "octopus.db");
-    if (!db.ok() || !(*db)->Exec("BEGIN IMMEDIATE").ok()) ::_exit(1);
-    if (!PhotoStore(**db).Insert(Row(alice_, "lost", "l.jpg", "2024-07-14T10:00:00")).ok()) {
+    // Its own connection; killed with the write lock held (SQLite) or the
+    // transaction open (PostgreSQL) and the change written but not committed.
+    auto db = Connect();
+    if (!db || !db->Exec(db->BeginWriteSql()).ok()) ::_exit(1);
+    if (!PhotoStore(*db).Insert(Row(alice_, "lost", "l.jpg", "2024-07-14T10:00:00")).ok()) {
       ::_exit(1);
     }
     ::kill(::getpid(), SIGKILL);
@@ -99,7 +99,14 @@ TEST_F(ChangeFeedTest, AWriterKilledMidTransactionLeavesNoEntryAndNoGap) {
   EXPECT_EQ(batch.changes[1].photo_id, "a2");
 }
 
-TEST_F(ChangeFeedTest, PrunedEntriesPutReadersBehindTheHorizon) {
+STORE_TEST(ChangeFeedTest, PrunedEntriesPutReadersBehindTheHorizon) {
+  if (backend_ == db::Backend::kPostgres) {
+    // Known gap (docs/postgresql-design.md): 100,000+ updates of one users
+    // row in one transaction take minutes on PostgreSQL (each follows the
+    // chain of the row's earlier versions); a smaller kKeep for tests
+    // would let this run there.
+    GTEST_SKIP() << "needs more than ChangeFeed::kKeep appends in one transaction";
+  }
   auto tx = db::Transaction::Begin(*db_);
   ASSERT_TRUE(tx.ok());
   ChangeFeed feed(*db_);
