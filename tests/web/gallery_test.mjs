@@ -123,33 +123,32 @@ function startSentinel() {
 
 // What the browser is started with, each in a throwaway profile under the
 // test's temporary folder (chromium) or puppeteer's (Firefox, deleted on
-// close), with what stops its calls home. Each of these was seen at the
-// sentinel without it.
+// close), with what stops its calls home.
 function launchOptions(sentinelPort) {
   const proxy = `127.0.0.1:${sentinelPort}`;
   const common = {executablePath: EXECUTABLES[BROWSER], headless: true,
                   defaultViewport: {width: 1280, height: 860}};
   if (BROWSER === 'chromium') {
-    // Beside puppeteer's own switches (--disable-background-networking among
-    // them): network time, autofill's server (asked about every form field),
-    // the password leak check (on signing in), field trials. Two services
-    // have no switch to stop them, only one to move them: the Google account
-    // probe (ListAccounts, at start) and the component updater's on-demand
-    // check (the optimisation guide's model manifest); they are sent to the
-    // sentinel itself, which counts them apart, as requests that stayed on
-    // loopback, and the last step prints them.
+    // Puppeteer's own switches (--disable-background-networking,
+    // --disable-sync among them) leave these, each seen at the sentinel:
+    // network time and autofill's server (asked about every form field),
+    // stopped by features; the password leak check (on signing in), by the
+    // profile's prefs. Two have no switch that stopped them here
+    // (--disable-component-update and playwright's
+    // SkipListAccountsWithoutGaiaCookies did not), only one that moves
+    // them: the Google account probe (ListAccounts, at start) and the
+    // component updater's on-demand check (the optimisation guide's model
+    // manifest). They are sent to the sentinel itself, which counts them
+    // apart, as requests that stayed on loopback; the last step prints them.
     const profile = path.join(tmp, 'chromium-profile');
     fs.mkdirSync(path.join(profile, 'Default'), {recursive: true});
     fs.writeFileSync(path.join(profile, 'Default/Preferences'), JSON.stringify({
       credentials_enable_service: false,
       profile: {password_manager_enabled: false, password_manager_leak_detection: false}}));
     return {...common, browser: 'chrome', userDataDir: profile, args: [
-      '--no-sandbox', `--proxy-server=http://${proxy}`, '--disable-component-update',
-      '--disable-field-trial-config', '--disable-extensions', '--no-service-autorun',
-      '--password-store=basic',
-      `--gaia-url=http://${proxy}`, `--component-updater=url-source=http://${proxy}/update`,
-      '--disable-features=NetworkTimeServiceQuerying,AutofillServerCommunication,' +
-          'PasswordLeakDetection,PreconnectToSearch,AimEnabled']};
+      '--no-sandbox', `--proxy-server=http://${proxy}`,
+      '--disable-features=NetworkTimeServiceQuerying,AutofillServerCommunication',
+      `--gaia-url=http://${proxy}`, `--component-updater=url-source=http://${proxy}/update`]};
   }
   // Puppeteer's prefs already turn off updates, safe browsing, the health
   // report and the new tab page's feeds, and point remote settings at a
