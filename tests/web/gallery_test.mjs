@@ -239,8 +239,8 @@ async function uploadThroughApi(name) {
 async function shot(name) {
   if (!SHOTS) return;
   fs.mkdirSync(SHOTS, {recursive: true});
-  await page.screenshot({path: path.join(SHOTS, BROWSER === 'chromium' ? `${name}.png`
-                                                                       : `${name}-${BROWSER}.png`)});
+  const file = BROWSER === 'chromium' ? `${name}.png` : `${name}-${BROWSER}.png`;
+  await page.screenshot({path: path.join(SHOTS, file)});
 }
 
 // Runs in the page: the elements a chain of steps ({css, text, has}) finds,
@@ -285,8 +285,9 @@ class Loc {
   }
 
   locator(css, {hasText, has} = {}) {
-    return new Loc(this.page, [...this.chain, {css, text: textArg(hasText),
-                                                has: has && {css: has.css, text: textArg(has.hasText)}}]);
+    const step = {css, text: textArg(hasText),
+                  has: has && {css: has.css, text: textArg(has.hasText)}};
+    return new Loc(this.page, [...this.chain, step]);
   }
 
   // A timeout says what it waited for (puppeteer's says only how long).
