@@ -73,9 +73,7 @@ Result<std::vector<User>> Accounts::List() {
 }
 
 Status Accounts::SetQuota(const std::string& name, std::int64_t quota_bytes) {
-  if (quota_bytes < 0) return Status::InvalidArgument("quota must not be negative");
-  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-  return UserStore(*db).SetQuota(name, quota_bytes);
+  return Change(name, {.quota_bytes = quota_bytes}).status();
 }
 
 Status Accounts::SetPassword(const std::string& name, const std::string& password) {
@@ -86,35 +84,19 @@ Status Accounts::SetPassword(const std::string& name, const std::string& passwor
   return UserStore(*db).SetPasswordHash(name, hash);
 }
 
-Status Accounts::SetDisabled(const std::string& name, bool disabled) {
-  ASSIGN_OR_RETURN(auto revoking, epoch_.BeginWrite());
-  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-  ASSIGN_OR_RETURN(auto tx, db::Transaction::Begin(*db));
-  UserStore users(*db);
-  RETURN_IF_ERROR(users.SetDisabled(name, disabled));
-  if (disabled) {
-    // Revoked, not merely suspended: re-enabling the account must not bring
-    // back tokens handed out before it was disabled (a stolen one, say).
-    ASSIGN_OR_RETURN(const User user, users.FindByName(name));
-    RETURN_IF_ERROR(SessionStore(*db).RevokeAllOf(user.id));
-  }
-  return tx.Commit();
-}
-
 Status Accounts::SetAdmin(const std::string& name, bool is_admin) {
-  // Granting moves the epoch too: a session cached before it would go on
-  // being refused the admin routes until the cache happened to refresh.
-  ASSIGN_OR_RETURN(auto revoking, epoch_.BeginWrite());
-  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-  return UserStore(*db).SetAdmin(name, is_admin);
+  return Change(name, {.is_admin = is_admin}, LastAdmin::kMayGo).status();
 }
 
-Result<User> Accounts::Change(const std::string& name, const UserChange& change) {
+Result<User> Accounts::Change(const std::string& name, const UserChange& change,
+                              LastAdmin last_admin) {
   if (change.quota_bytes && *change.quota_bytes < 0) {
     return Status::InvalidArgument("quota must not be negative");
   }
-  // Disabling and admin changes invalidate cached sessions; a quota alone
-  // does not, and need not make every process re-check.
+  // Disabling and admin changes (granting too: a session cached before it
+  // would go on being refused the admin routes until the cache refreshed)
+  // invalidate cached sessions; a quota alone does not, and need not make
+  // every process re-check.
   std::optional<RevocationEpoch::Write> revoking;
   if (change.disabled || change.is_admin) {
     auto write = epoch_.BeginWrite();
@@ -128,7 +110,7 @@ Result<User> Accounts::Change(const std::string& name, const UserChange& change)
   const bool was_admin = before.is_admin && !before.disabled;
   const bool stays_admin =
       change.is_admin.value_or(before.is_admin) && !change.disabled.value_or(before.disabled);
-  if (was_admin && !stays_admin) {
+  if (last_admin == LastAdmin::kKeep && was_admin && !stays_admin) {
     ASSIGN_OR_RETURN(const std::int64_t others, users.CountEnabledAdminsBesides(before.id));
     if (others == 0) {
       return Status::FailedPrecondition(
@@ -139,7 +121,8 @@ Result<User> Accounts::Change(const std::string& name, const UserChange& change)
   if (change.is_admin) RETURN_IF_ERROR(users.SetAdmin(name, *change.is_admin));
   if (change.disabled) {
     RETURN_IF_ERROR(users.SetDisabled(name, *change.disabled));
-    // As SetDisabled: revoked, not suspended.
+    // Revoked, not merely suspended: re-enabling the account must not bring
+    // back tokens handed out before it was disabled (a stolen one, say).
     if (*change.disabled) RETURN_IF_ERROR(SessionStore(*db).RevokeAllOf(before.id));
   }
   RETURN_IF_ERROR(tx.Commit());

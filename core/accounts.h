@@ -37,23 +37,29 @@ class Accounts {
   Result<User> Find(const std::string& name);
   Result<User> Get(UserId id);
   Result<std::vector<User>> List();
+  // quota < 0: kInvalidArgument. Below the usage is accepted: new photos
+  // are refused until the user is back under it. As Change.
   Status SetQuota(const std::string& name, std::int64_t quota_bytes);
   Status SetPassword(const std::string& name, const std::string& password);
-  // Disabling also revokes every session of the user: re-enabling lets
-  // them log in again, but no token issued before comes back.
-  Status SetDisabled(const std::string& name, bool disabled);
-  // Grants or revokes administration. Both directions move the epoch:
-  // cached sessions carry is_admin, and the next request must see the
-  // change either way.
+  // Grants or revokes administration (the CLI's `user admin`), as Change
+  // but allowed to take it from the last enabled administrator: the CLI
+  // only warns, since it is how an administrator is made again.
   Status SetAdmin(const std::string& name, bool is_admin);
-  // Applies every member of `change` in one transaction, or none of them,
-  // with the effects of SetQuota, SetDisabled and SetAdmin. Refuses
-  // (kFailedPrecondition) taking administration from, or disabling, the
-  // last enabled administrator: the API must never leave a server without
-  // one. The check and the write share the write lock, so two admins
-  // demoting each other at once cannot both succeed. (The CLI's SetAdmin
-  // only warns: it is how an administrator is made again.)
-  Result<User> Change(const std::string& name, const UserChange& change);
+  // Whether Change may leave the server without an enabled administrator.
+  enum class LastAdmin { kKeep, kMayGo };
+  // The one path by which an account's quota, disabled and admin flags
+  // change: every member of `change` in one transaction, or none of them.
+  // A negative quota is refused (kInvalidArgument). Disabling revokes
+  // every session of the user: re-enabling lets them log in again, but no
+  // token issued before comes back. Disabling and admin changes, either
+  // way, move the epoch: cached sessions carry is_admin and must see the
+  // change on the next request. With kKeep, refuses (kFailedPrecondition)
+  // taking administration from, or disabling, the last enabled
+  // administrator: the API must never leave a server without one. The
+  // check and the write share the write lock, so two admins demoting each
+  // other at once cannot both succeed.
+  Result<User> Change(const std::string& name, const UserChange& change,
+                      LastAdmin last_admin = LastAdmin::kKeep);
   // Removes the user, their photos, blobs and thumbnails.
   Status Remove(const std::string& name);
   // kUnauthenticated for an unknown user, a wrong password or a disabled

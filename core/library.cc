@@ -90,9 +90,6 @@ Status Library::SetQuota(const std::string& name, std::int64_t quota_bytes) {
 Status Library::SetPassword(const std::string& name, const std::string& password) {
   return impl_->accounts.SetPassword(name, password);
 }
-Status Library::SetDisabled(const std::string& name, bool disabled) {
-  return impl_->accounts.SetDisabled(name, disabled);
-}
 Status Library::SetAdmin(const std::string& name, bool is_admin) {
   return impl_->accounts.SetAdmin(name, is_admin);
 }

@@ -66,17 +66,15 @@ class Library {
   Result<User> FindUser(const std::string& name);
   Result<User> GetUser(UserId id);
   Result<std::vector<User>> ListUsers();
+  // SetQuota and SetAdmin are the CLI's one-member changes, by way of
+  // ChangeUser; SetAdmin may take administration from the last enabled
+  // administrator (the CLI warns), ChangeUser never does.
   Status SetQuota(const std::string& name, std::int64_t quota_bytes);
   Status SetPassword(const std::string& name, const std::string& password);
-  // Disabling also revokes every session of the user: re-enabling lets
-  // them log in again, but no token issued before comes back.
-  Status SetDisabled(const std::string& name, bool disabled);
-  // Grants or revokes administration. Either moves the epoch like
-  // SetDisabled: cached sessions carry is_admin, and the next API request
-  // must see the change.
   Status SetAdmin(const std::string& name, bool is_admin);
-  // The API's change of an account: all or nothing, never leaving the
-  // server without an enabled administrator (Accounts::Change).
+  // An account's quota, disabled and admin flags, all or nothing
+  // (Accounts::Change): disabling revokes every session of the user, for
+  // good; disabling and admin changes reach cached sessions at once.
   Result<User> ChangeUser(const std::string& name, const UserChange& change);
   // Removes the user, their photos, blobs and thumbnails.
   Status RemoveUser(const std::string& name);
@@ -85,9 +83,10 @@ class Library {
   Result<User> Authenticate(const std::string& name, const std::string& password);
 
   // --- sessions (API tokens, by their JWT id) ---
-  // SetPassword, SetDisabled, SetAdmin, RemoveUser and the Revoke calls below move the
-  // home's revocation epoch (core/revocation_epoch.h), which every process
-  // checks before trusting a session it cached.
+  // SetPassword, SetAdmin, ChangeUser (but for a quota alone), RemoveUser
+  // and the Revoke calls below move the home's revocation epoch
+  // (core/revocation_epoch.h), which every process checks before trusting
+  // a session it cached.
   Status AddSession(UserId user, const std::string& jti, std::int64_t expires_at);
   // The user of session `jti` when the session exists, belongs to `user`,
   // is not revoked nor expired, and the user is not disabled; kNotFound

@@ -20,12 +20,14 @@ struct User {
   std::string created_at;  // ISO 8601 UTC
 };
 
-// What an administrator changes on an account through the API
-// (Library::ChangeUser); unset members stay as they are.
+// What an administrator changes on an account (Library::ChangeUser); unset
+// members stay as they are. The default initializers let a designated
+// initializer name only what changes ({.disabled = true}) without GCC's
+// -Wmissing-field-initializers.
 struct UserChange {
-  std::optional<std::int64_t> quota_bytes;
-  std::optional<bool> disabled;
-  std::optional<bool> is_admin;
+  std::optional<std::int64_t> quota_bytes = std::nullopt;
+  std::optional<bool> disabled = std::nullopt;
+  std::optional<bool> is_admin = std::nullopt;
 };
 
 // Who an API session belongs to: what a request needs on every call. Quota

@@ -100,9 +100,7 @@ void Guarded(ServerState& state, Access access, const httplib::Request& req, htt
         // A dead session cookie (revoked, expired, its user disabled) is
         // dropped from the browser.
         if (!req.has_header("Authorization") && req.has_header("Cookie") && SessionCookie(req)) {
-          res.set_header("Set-Cookie",
-                         ClearedSessionCookieHeader(
-                             RequestScheme(state.tls, state.trusted_proxies, req) == "https"));
+          res.set_header("Set-Cookie", ClearedSessionCookieHeader(SecureCookies(state, req)));
         }
       }
       return SendStatus(res, authenticated.status());

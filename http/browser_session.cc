@@ -7,6 +7,7 @@
 
 #include "http/http_util.h"
 #include "http/jwt.h"
+#include "http/routes.h"
 
 namespace octopus::http {
 namespace {
@@ -73,6 +74,10 @@ std::string RequestScheme(bool tls, const TrustedProxies& trusted, const httplib
     return "https";
   }
   return "http";
+}
+
+bool SecureCookies(const ServerState& state, const httplib::Request& req) {
+  return RequestScheme(state.tls, state.trusted_proxies, req) == "https";
 }
 
 std::optional<HttpError> CrossSiteRefusal(const httplib::Request& req, std::string_view scheme) {

@@ -54,6 +54,13 @@ bool IsUnsafeMethod(std::string_view method);
 // Decides the cookie's Secure attribute and the request's own origin.
 std::string RequestScheme(bool tls, const TrustedProxies& trusted, const httplib::Request& req);
 
+struct ServerState;  // http/routes.h
+// Whether the session cookie set or cleared in answer to `req` carries
+// Secure: when the request came over HTTPS (RequestScheme). The one rule
+// for login, logout and the guard's clearing of a dead cookie, so they
+// never disagree about the same cookie.
+bool SecureCookies(const ServerState& state, const httplib::Request& req);
+
 // Refuses a request that a browser sent on behalf of another site: an
 // `Origin` other than the request's own (`scheme://Host`, "null" included),
 // or `Sec-Fetch-Site: cross-site`. Requests without either header (curl,

@@ -63,6 +63,21 @@ json Op(const std::string& operation_id, const std::string& summary, const std::
 
 json JsonBody(const json& schema) { return {{"required", true}, {"content", JsonContent(schema)}}; }
 
+// What core/accounts.cc accepts as a new user's name and password: the one
+// statement of the rule for register's Credentials and the admin's
+// createUser.
+json UserNameSchema() {
+  return {{"type", "string"}, {"pattern", "^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$"}};
+}
+json NewPasswordSchema() { return {{"type", "string"}, {"minLength", 8}}; }
+// A quota, in bytes or as a size with a unit, as createUser and updateUser take it.
+json QuotaBytesSchema() { return {{"type", "integer"}, {"minimum", 0}}; }
+json QuotaSizeSchema(const std::string& description = "") {
+  json schema = {{"type", "string"}, {"examples", {"500M", "10G"}}};
+  if (!description.empty()) schema["description"] = description;
+  return schema;
+}
+
 json Schemas() {
   const json nullable_string = {{"type", json::array({"string", "null"})}};
   const json nullable_number = {{"type", json::array({"number", "null"})}};
@@ -85,9 +100,7 @@ json Schemas() {
       {"Credentials",
        {{"type", "object"},
         {"required", {"username", "password"}},
-        {"properties",
-         {{"username", {{"type", "string"}, {"pattern", "^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$"}}},
-          {"password", {{"type", "string"}, {"minLength", 8}}}}}}},
+        {"properties", {{"username", UserNameSchema()}, {"password", NewPasswordSchema()}}}}},
       {"Login",
        {{"type", "object"},
         {"required", {"username", "password"}},
@@ -303,29 +316,26 @@ json OpenApiDocument() {
   paths["/api/v1/admin/users"]["get"] =
       Op("listUsers", "Every account (administrators only)", "admin", true,
          {{"200", Ok("The accounts", "UserList")}, {"403", Error("Not an administrator")}});
-  paths["/api/v1/admin/users"]["post"] = Op(
-      "createUser",
-      "Create an account, an administrator if asked, whether or not registration is open "
-      "(administrators only)",
-      "admin", true,
-      {{"201", Ok("The new account", "User")},
-       {"400", Error("Malformed JSON, or username or password missing")},
-       {"403", Error("Not an administrator, or a cookie session without its X-CSRF-Token")},
-       {"409", Error("The name is taken, in any case")},
-       {"422", Error("Name, password or size refused (passwords: at least 8 characters)")}},
-      json::array(),
-      JsonBody(
-          {{"type", "object"},
-           {"required", {"username", "password"}},
-           {"properties",
-            {{"username", {{"type", "string"}, {"pattern", "^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$"}}},
-             {"password", {{"type", "string"}, {"minLength", 8}}},
-             {"quota_bytes", {{"type", "integer"}, {"minimum", 0}}},
-             {"quota",
-              {{"type", "string"},
-               {"description", "Instead of quota_bytes; absent: OCTOPUS_DEFAULT_QUOTA"},
-               {"examples", {"500M", "10G"}}}},
-             {"is_admin", {{"type", "boolean"}, {"default", false}}}}}}));
+  paths["/api/v1/admin/users"]["post"] =
+      Op("createUser",
+         "Create an account, an administrator if asked, whether or not registration is open "
+         "(administrators only)",
+         "admin", true,
+         {{"201", Ok("The new account", "User")},
+          {"400", Error("Malformed JSON, or username or password missing")},
+          {"403", Error("Not an administrator, or a cookie session without its X-CSRF-Token")},
+          {"409", Error("The name is taken, in any case")},
+          {"422", Error("Name, password or size refused (passwords: at least 8 characters)")}},
+         json::array(),
+         JsonBody(
+             {{"type", "object"},
+              {"required", {"username", "password"}},
+              {"properties",
+               {{"username", UserNameSchema()},
+                {"password", NewPasswordSchema()},
+                {"quota_bytes", QuotaBytesSchema()},
+                {"quota", QuotaSizeSchema("Instead of quota_bytes; absent: OCTOPUS_DEFAULT_QUOTA")},
+                {"is_admin", {{"type", "boolean"}, {"default", false}}}}}}));
   paths["/api/v1/admin/users/{name}"]["patch"] =
       Op("updateUser",
          "Change an account's quota, disable or enable it, grant or take administration "
@@ -341,8 +351,8 @@ json OpenApiDocument() {
          json::array({PathParam("name", "User name")}),
          JsonBody({{"type", "object"},
                    {"properties",
-                    {{"quota_bytes", {{"type", "integer"}, {"minimum", 0}}},
-                     {"quota", {{"type", "string"}, {"examples", {"500M", "10G"}}}},
+                    {{"quota_bytes", QuotaBytesSchema()},
+                     {"quota", QuotaSizeSchema()},
                      {"disabled", {{"type", "boolean"}}},
                      {"is_admin", {{"type", "boolean"}}}}}}));
   paths["/api/v1/photos"]["post"] = Op(

@@ -109,8 +109,8 @@ void Login(ServerState& state, const httplib::Request& req, httplib::Response& r
   if (cookie_session) {
     // The token only in the HttpOnly cookie: script on the page, injected
     // or not, never holds it.
-    res.set_header("Set-Cookie",
-                   SessionCookieHeader(token, state.config.token_ttl_seconds, scheme == "https"));
+    res.set_header("Set-Cookie", SessionCookieHeader(token, state.config.token_ttl_seconds,
+                                                     SecureCookies(state, req)));
     return SendJson(res, 200,
                     {{"user", SessionUserJson(user->id, user->name, user->is_admin)},
                      {"csrf_token", CsrfToken(state.config.secret_key, claims.jti)},
@@ -142,8 +142,7 @@ void AddAuthRoutes(RouteTable& table, ServerState& state) {
                  return SendStatus(res, st);
                }
                if (caller.by_cookie) {
-                 const bool secure = RequestScheme(s->tls, s->trusted_proxies, req) == "https";
-                 res.set_header("Set-Cookie", ClearedSessionCookieHeader(secure));
+                 res.set_header("Set-Cookie", ClearedSessionCookieHeader(SecureCookies(*s, req)));
                }
                res.status = 204;
              },

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "http/connection_guard.h"
 #include "http/error_map.h"
@@ -157,8 +159,37 @@ std::string InstalledVersion(const stdfs::path& package_dir) {
   return v != j.end() && v->is_string() ? v->get<std::string>() : std::string();
 }
 
+// An allow-listed package as installed when the server started.
+struct VendorPackage {
+  std::string_view name;
+  stdfs::path dir;
+  std::string version;  // empty: unreadable, and no versioned URL is served
+};
+
+// Read once: the allow-list is fixed, and parsing a package.json on every
+// versioned request cost more than serving the file. Hazard: a package
+// upgraded while the server runs (tools/setup.sh) keeps its old version
+// here, so its old versioned URLs would serve the new files; restart the
+// server after an upgrade. Empty when there is no node_modules to serve.
+std::vector<VendorPackage> ReadVendorPackages(const ApiServerOptions& options) {
+  stdfs::path modules = options.web_modules_dir;
+  if (modules.empty() && !options.web_dir.empty()) {
+    modules = (options.web_dir / "..").lexically_normal() / "node_modules";
+  }
+  // Never a relative path: that would be the server's working directory.
+  if (modules.empty()) return {};
+  std::vector<VendorPackage> packages;
+  for (std::string_view name : kVendorPackages) {
+    stdfs::path dir = modules / stdfs::path(name);
+    std::string version = InstalledVersion(dir);
+    packages.push_back({name, std::move(dir), std::move(version)});
+  }
+  return packages;
+}
+
 // /app/<relative>: the vendor allow-list, or the page's own files.
-void ServeAppFile(const ServerState& state, const httplib::Request& req, httplib::Response& res) {
+void ServeAppFile(const ServerState& state, const std::vector<VendorPackage>& vendor,
+                  const httplib::Request& req, httplib::Response& res) {
   constexpr std::string_view kPrefix = "/app/";
   std::string_view relative = std::string_view(req.path).substr(kPrefix.size());
   constexpr std::string_view kVendor = "vendor/";
@@ -171,29 +202,22 @@ void ServeAppFile(const ServerState& state, const httplib::Request& req, httplib
       end = relative.find('/', end + 1);
     }
     if (end == std::string_view::npos) return SendError(res, 404, "not_found", "no such file");
-    std::string_view package = relative.substr(0, end);
+    std::string_view name = relative.substr(0, end);
     std::string_view version;
-    if (const std::size_t at = package.rfind('@'); at != std::string_view::npos && at > 0) {
-      version = package.substr(at + 1);
-      package = package.substr(0, at);
+    if (const std::size_t at = name.rfind('@'); at != std::string_view::npos && at > 0) {
+      version = name.substr(at + 1);
+      name = name.substr(0, at);
       if (version.empty()) return SendError(res, 404, "not_found", "no such file");
     }
-    bool allowed = false;
-    for (std::string_view p : kVendorPackages) allowed = allowed || p == package;
-    if (!allowed) return SendError(res, 404, "not_found", "no such file");
-    stdfs::path modules = state.options.web_modules_dir;
-    if (modules.empty() && !state.options.web_dir.empty()) {
-      modules = (state.options.web_dir / "..").lexically_normal() / "node_modules";
-    }
-    // Never a relative path: that would be the server's working directory.
-    if (modules.empty()) return SendError(res, 404, "not_found", "no such file");
-    const stdfs::path root = modules / stdfs::path(package);
+    const auto package = std::find_if(vendor.begin(), vendor.end(),
+                                      [name](const VendorPackage& p) { return p.name == name; });
+    if (package == vendor.end()) return SendError(res, 404, "not_found", "no such file");
     // Cached for a year under this URL: a versioned URL must be served by
     // that version only, or a page upgraded later would keep a stale copy.
-    if (!version.empty() && InstalledVersion(root) != version) {
+    if (!version.empty() && package->version != version) {
       return SendError(res, 404, "not_found", "that version of the package is not installed");
     }
-    const auto file = FileUnder(root, relative.substr(end + 1));
+    const auto file = FileUnder(package->dir, relative.substr(end + 1));
     if (!file) return SendError(res, 404, "not_found", "no such file");
     return SendFile(req, res, *file, kImmutable);
   }
@@ -215,9 +239,10 @@ void AddWebRoutes(RouteTable& table, httplib::Server& server, ServerState& state
                SendHtml(res, HomePage());
              },
              nullptr});
-  server.Get("/app/(.*)", [s](const httplib::Request& req, httplib::Response& res) {
+  server.Get("/app/(.*)", [s, vendor = ReadVendorPackages(state.options)](
+                              const httplib::Request& req, httplib::Response& res) {
     ConnectionGuard::OnHandlerStarted();  // the library has read the (empty) body
-    ServeAppFile(*s, req, res);
+    ServeAppFile(*s, vendor, req, res);
   });
 }
 

@@ -3,7 +3,7 @@
 #
 # For each size N (default 100,000 and 1,000,000) and for an empty library
 # (0), in the same run, a library of N synthetic photos
-# (tests/bench/synthetic_library.sh) plus the same 160 probe photos is
+# (tests/bench/synthetic_library.sh) plus the same 260 probe photos is
 # mounted and served, and this bench times what a person does to one photo:
 #   mount: rm of a photo in all/ and in a by-date/ day, rm -r of a day folder
 #          of 100 photos (per photo), mv (rename) in all/, cp of a real photo
@@ -19,8 +19,16 @@
 # Needs root (mounts), sqlite3 and curl. Uses the binaries under BUILD_DIR
 # (default build/).
 # Usage: tests/bench/scale_bench.sh [N...]
+# BENCH_PRIORITY=1 runs the bench and what it starts ahead of everything
+# else on the machine (nice -20, and its session's autogroup at -20, without
+# which nice only ranks processes within one session): on a machine shared
+# with builds, the figures are then the work's own, not the scheduler's.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+if [ -n "${BENCH_PRIORITY:-}" ]; then
+  echo -20 >"/proc/$$/autogroup"
+  renice -n -20 -p $$ >/dev/null
+fi
 BUILD_DIR="${BUILD_DIR:-build}"
 sizes=("$@")
 [ "${#sizes[@]}" -gt 0 ] || sizes=(100000 1000000)
@@ -64,19 +72,24 @@ kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$2/status"; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 # The probe photos every library has: a day of 100 to delete with rm -r,
-# and a day of 60 to delete and rename one at a time. They have the camera
-# and place the API's filters ask for, so each listing has a full page of
-# 100 in the empty library too, and the ratios compare like with like.
+# a day of 60 to delete and rename one at a time, and 100 in March 2019,
+# inside the synthetic photos' years, for the date range. They have the
+# camera and place the API's filters ask for, so each listing has a full
+# page of 100 in the empty library too, and the ratios compare like with
+# like (without the March ones, the empty library's date range was an empty
+# page: 0.5 ms against a full page's 2.3 ms).
 probes() {
   sqlite3 "$1" <<'SQL'
 BEGIN;
-WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < 160)
+WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < 260)
 INSERT INTO photos (id, owner, filename, size, sha256, mime, width, height, orientation,
   taken_at, taken_at_estimated, camera_make, camera_model, camera_label, lens, place_country,
   place_country_code, place_region, place_city, imported_at)
 SELECT lower(hex(randomblob(16))), 1, CASE WHEN i < 100 THEN printf('DAY_%03d.JPG', i)
-  ELSE printf('PROBE_%02d.JPG', i - 100) END, 3000000, printf('probe%059x', i), 'image/jpeg',
-  4000, 3000, 1, CASE WHEN i < 100 THEN '2031-01-01T12:00:00' ELSE '2031-02-01T12:00:00' END,
+  WHEN i < 160 THEN printf('PROBE_%02d.JPG', i - 100) ELSE printf('MARCH_%03d.JPG', i - 160) END,
+  3000000, printf('probe%059x', i), 'image/jpeg', 4000, 3000, 1,
+  CASE WHEN i < 100 THEN '2031-01-01T12:00:00' WHEN i < 160 THEN '2031-02-01T12:00:00'
+  ELSE printf('2019-03-15T%02d:%02d:00', i % 24, i % 60) END,
   0, 'Nikon', 'D750', 'Nikon D750', '', 'Country 7', 'C7', 'Region 42', 'City 420',
   '2030-01-01T00:00:00.000Z'
 FROM seq;

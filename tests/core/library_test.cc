@@ -489,7 +489,7 @@ TEST_F(LibraryTest, UsersPasswordsAndSessions) {
   ASSERT_TRUE(lib_->RevokeOtherSessions(alice_, "jti-2").ok());
   EXPECT_FALSE(lib_->SessionUser(alice_, "jti-1").ok());
   EXPECT_TRUE(lib_->SessionUser(alice_, "jti-2").ok());
-  ASSERT_TRUE(lib_->SetDisabled("alice", true).ok());
+  ASSERT_TRUE(lib_->ChangeUser("alice", {.disabled = true}).ok());
   EXPECT_FALSE(lib_->SessionUser(alice_, "jti-2").ok());
   EXPECT_EQ(lib_->Authenticate("alice", "correct horse").status().code(), Code::kUnauthenticated);
 }
@@ -528,6 +528,21 @@ TEST_F(LibraryTest, ChangeUserKeepsAnEnabledAdministrator) {
   EXPECT_EQ(lib_->ChangeUser("bob", Change(std::nullopt, true, std::nullopt)).status().code(),
             Code::kFailedPrecondition)
       << "bob is now the last";
+}
+
+// The CLI's SetQuota takes the path of the API's ChangeUser: both refuse a
+// negative quota, and a refused change applies nothing.
+TEST_F(LibraryTest, NegativeQuotaIsRefusedByEitherPath) {
+  EXPECT_EQ(lib_->SetQuota("alice", -1).code(), Code::kInvalidArgument);
+  EXPECT_EQ(lib_->ChangeUser("alice", {.quota_bytes = -1, .disabled = true}).status().code(),
+            Code::kInvalidArgument);
+  auto alice = lib_->GetUser(alice_);
+  ASSERT_TRUE(alice.ok());
+  EXPECT_EQ(alice->quota_bytes, 10'000'000);
+  EXPECT_FALSE(alice->disabled) << "nothing applied";
+  EXPECT_EQ(lib_->SetQuota("nobody", 1).code(), Code::kNotFound);
+  ASSERT_TRUE(lib_->SetQuota("ALICE", 0).ok());
+  EXPECT_EQ(lib_->GetUser(alice_)->quota_bytes, 0);
 }
 
 TEST_F(LibraryTest, RemoveUserDeletesTheirPhotosAndFiles) {

@@ -92,11 +92,11 @@ TEST_F(SessionRevocationTest, RevokeOthersInAnotherLibraryIsHonouredAtOnce) {
 }
 
 TEST_F(SessionRevocationTest, DisableInAnotherProcessIsHonouredAtOnce) {
-  InChild([](Library& lib) { return lib.SetDisabled("alice", true); });
+  InChild([](Library& lib) { return lib.ChangeUser("alice", {.disabled = true}).status(); });
   EXPECT_FALSE(lib_->SessionUser(alice_, "a1").ok());
   EXPECT_FALSE(lib_->SessionUser(alice_, "a2").ok());
   EXPECT_TRUE(lib_->SessionUser(bob_, "b1").ok());
-  InChild([](Library& lib) { return lib.SetDisabled("alice", false); });
+  InChild([](Library& lib) { return lib.ChangeUser("alice", {.disabled = false}).status(); });
   EXPECT_FALSE(lib_->SessionUser(alice_, "a1").ok()) << "re-enabled: the old sessions stay revoked";
   EXPECT_TRUE(lib_->SessionUser(bob_, "b1").ok());
 }

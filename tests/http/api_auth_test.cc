@@ -384,9 +384,9 @@ TEST_F(ApiTest, RevocationsByOtherProcessesCountOnTheNextRequest) {
   ASSERT_TRUE((*other)->RevokeSession(claims->jti).ok());
   EXPECT_EQ(Get("/api/v1/photos", alice)->status, 401) << "logged out elsewhere";
   EXPECT_EQ(Get("/api/v1/photos", alice2)->status, 200);
-  ASSERT_TRUE((*other)->SetDisabled("alice", true).ok());
+  ASSERT_TRUE((*other)->ChangeUser("alice", {.disabled = true}).ok());
   EXPECT_EQ(Get("/api/v1/photos", alice2)->status, 401) << "disabled elsewhere";
-  ASSERT_TRUE((*other)->SetDisabled("alice", false).ok());
+  ASSERT_TRUE((*other)->ChangeUser("alice", {.disabled = false}).ok());
   EXPECT_EQ(Get("/api/v1/photos", alice2)->status, 401) << "disabling revoked it for good";
   const std::string alice4 = Login("alice", "correct horse");
   EXPECT_EQ(Get("/api/v1/photos", alice4)->status, 200);

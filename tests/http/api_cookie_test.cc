@@ -327,6 +327,11 @@ TEST_F(ApiTlsTest, CookieIsSecureUnderTls) {
   ASSERT_TRUE(out);
   EXPECT_EQ(out->status, 204) << out->body;
   EXPECT_NE(out->get_header_value("Set-Cookie").find("; Secure"), std::string::npos);
+  // The dead cookie is cleared by the guard, Secure as it was set.
+  auto dead = client.Get("/api/v1/photos", {{"Cookie", cookie}});
+  ASSERT_TRUE(dead);
+  EXPECT_EQ(dead->status, 401) << dead->body;
+  EXPECT_NE(dead->get_header_value("Set-Cookie").find("; Secure"), std::string::npos);
 }
 
 }  // namespace

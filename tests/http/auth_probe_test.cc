@@ -111,7 +111,7 @@ TEST_F(AuthProbeTest, EveryRouteRefusesEveryBadCredential) {
   const std::string revoked = Login("alice", "correct horse");
   ASSERT_EQ(client_->Post("/api/v1/auth/logout", Bearer(revoked), "", "application/json")->status,
             204);
-  ASSERT_TRUE(library_->SetDisabled("carol", true).ok());
+  ASSERT_TRUE(library_->ChangeUser("carol", {.disabled = true}).ok());
   ASSERT_TRUE(library_->RemoveUser("dave").ok());
   const auto dot1 = alice.find('.');
   const auto dot2 = alice.rfind('.');
