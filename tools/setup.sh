@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Octopus Photos needs on Debian 12: compilers, libraries,
-# the tools the tests drive (fuse3, rsync, gio, exiftool, heif-enc; nginx
+# the tools the tests drive (postgresql: a throwaway server for the
+# database tests; fuse3, rsync, gio, exiftool, heif-enc; nginx
 # and openssl for the supported front, systemd-analyze for the shipped
 # units; chromium and firefox-esr for the web gallery's browser tests), and
 # the npm packages for the places data, the API docs page and the web gallery.
@@ -11,7 +12,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
-  libfuse3-dev fuse3 libsqlite3-dev sqlite3 libheif-dev libheif-examples
+  libfuse3-dev fuse3 libsqlite3-dev sqlite3 libpq-dev postgresql libheif-dev libheif-examples
   libturbojpeg0-dev libjpeg-turbo-progs libexiv2-dev exiv2 libimage-exiftool-perl
   libcpp-httplib-dev libssl-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libargon2-dev
   libgtest-dev libgmock-dev

@@ -20,12 +20,12 @@ Status ChangeFeed::Append(UserId owner, const std::string& photo_id, ChangeKind 
   RETURN_IF_ERROR(add.Run());
   // Pruning in steps keeps its cost per change constant: one range delete
   // every 1,024 entries.
-  if (seq % 1024 == 0 && seq > kKeep) return Prune(owner, seq);
+  if (seq % 1024 == 0 && seq > keep_) return Prune(owner, seq);
   return Status::Ok();
 }
 
 Status ChangeFeed::Prune(UserId owner, std::int64_t head) {
-  const std::int64_t horizon = head - kKeep;
+  const std::int64_t horizon = head - keep_;
   ASSIGN_OR_RETURN(auto del,
                    db_.Prepare("DELETE FROM changes WHERE owner = :owner AND seq <= :horizon"));
   del.Bind(":owner", owner).Bind(":horizon", horizon);

@@ -58,7 +58,9 @@ class ChangeFeed {
   // reloads, which costs about as much as reading that many changes.
   static constexpr std::int64_t kKeep = 100'000;
 
-  explicit ChangeFeed(db::Database& db) : db_(db) {}
+  // `keep` other than kKeep is for tests: pruning shown on a few thousand
+  // entries rather than a hundred thousand.
+  explicit ChangeFeed(db::Database& db, std::int64_t keep = kKeep) : db_(db), keep_(keep) {}
 
   // Appends an entry; call in the transaction that makes the change.
   Status Append(UserId owner, const std::string& photo_id, ChangeKind kind);
@@ -70,6 +72,7 @@ class ChangeFeed {
  private:
   Status Prune(UserId owner, std::int64_t head);
   db::Database& db_;
+  const std::int64_t keep_;
 };
 
 }  // namespace octopus

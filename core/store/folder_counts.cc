@@ -20,10 +20,12 @@ std::string FolderKey(const Photo& photo, View view) {
 
 Status FolderCounts::AddToFolder(UserId owner, View view, const std::string& path, int delta) {
   if (path.empty()) return Status::Ok();
+  // `folders.count`, qualified: PostgreSQL finds a bare `count` ambiguous
+  // beside `excluded.count`; SQLite reads both.
   ASSIGN_OR_RETURN(auto add,
                    db_.Prepare("INSERT INTO folders (owner, view, path, count) "
                                "VALUES (:owner, :view, :path, :delta) ON CONFLICT "
-                               "(owner, view, path) DO UPDATE SET count = count + :delta"));
+                               "(owner, view, path) DO UPDATE SET count = folders.count + :delta"));
   add.Bind(":owner", owner).Bind(":view", static_cast<int>(view)).Bind(":path", path);
   add.Bind(":delta", delta);
   RETURN_IF_ERROR(add.Run());

@@ -11,9 +11,12 @@ std::string BelowEnd(const std::string& path) { return path + "0"; }
 }  // namespace
 
 Status ImportStore::Put(UserId owner, const ImportEntry& entry) {
-  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("INSERT OR REPLACE INTO import_entries "
-                                          "(owner, path, size, mtime, photo_id) "
-                                          "VALUES (:owner, :path, :size, :mtime, :photo_id)"));
+  // An upsert both backends run (SQLite's INSERT OR REPLACE is its own).
+  ASSIGN_OR_RETURN(auto stmt,
+                   db_.Prepare("INSERT INTO import_entries (owner, path, size, mtime, photo_id) "
+                               "VALUES (:owner, :path, :size, :mtime, :photo_id) "
+                               "ON CONFLICT (owner, path) DO UPDATE SET size = excluded.size, "
+                               "mtime = excluded.mtime, photo_id = excluded.photo_id"));
   stmt.Bind(":owner", owner)
       .Bind(":path", entry.path)
       .Bind(":size", entry.size)
@@ -43,10 +46,11 @@ Status ImportStore::Remove(UserId owner, const std::string& path) {
 Status ImportStore::Move(UserId owner, const std::string& from, const std::string& to) {
   if (from == to) return Status::Ok();
   RETURN_IF_ERROR(Remove(owner, to));
-  ASSIGN_OR_RETURN(
-      auto stmt, db_.Prepare("UPDATE import_entries SET path = :to || substr(path, :from_size + 1) "
-                             "WHERE owner = :owner AND "
-                             "(path = :from OR (path >= :below AND path < :below_end))"));
+  ASSIGN_OR_RETURN(auto stmt,
+                   db_.Prepare("UPDATE import_entries SET path = CAST(:to AS TEXT) || "
+                               "substr(path, :from_size + 1) "
+                               "WHERE owner = :owner AND "
+                               "(path = :from OR (path >= :below AND path < :below_end))"));
   stmt.Bind(":to", to)
       .Bind(":from_size", static_cast<std::int64_t>(from.size()))
       .Bind(":owner", owner)

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <ctime>
+#include <limits>
 #include <mutex>
 #include <unordered_map>
 
@@ -78,6 +79,20 @@ void BindPlace(db::Statement& stmt, const std::optional<Place>& place) {
   }
 }
 
+// LIMIT for "no limit": SQLite reads -1 so, PostgreSQL refuses a negative
+// one; both take the largest bigint.
+constexpr std::int64_t kNoLimit = std::numeric_limits<std::int64_t>::max();
+
+// `column` equal to the parameter `param` without regard to ASCII case:
+// NOCASE on SQLite; on PostgreSQL lower() under "C" (ASCII only, as
+// NOCASE), the expression the filter indexes are made on.
+std::string FoldedEquals(const db::Database& db, const char* column, const char* param) {
+  if (db.backend() == db::Backend::kSqlite) {
+    return std::string(column) + " = " + param + " COLLATE NOCASE";
+  }
+  return "lower(" + std::string(column) + ") = lower(" + param + " COLLATE \"C\")";
+}
+
 std::string LikePattern(const std::string& text) {
   std::string out = "%";
   for (char c : text) {
@@ -121,10 +136,15 @@ constexpr std::int64_t kIndexedCandidates = 10'000;
 constexpr int kTextScanRows = 2000;
 
 // Text matched by LIKE, as the trigram index matches it: any column.
+// SQLite's LIKE ignores ASCII case; PostgreSQL's does not, its ILIKE does.
 constexpr const char* kTextLike =
     "(filename LIKE :like ESCAPE '\\' OR camera_label LIKE :like ESCAPE '\\' OR "
     "lens LIKE :like ESCAPE '\\' OR place_country LIKE :like ESCAPE '\\' OR "
     "place_region LIKE :like ESCAPE '\\' OR place_city LIKE :like ESCAPE '\\')";
+constexpr const char* kTextILike =
+    "(filename ILIKE :like ESCAPE '\\' OR camera_label ILIKE :like ESCAPE '\\' OR "
+    "lens ILIKE :like ESCAPE '\\' OR place_country ILIKE :like ESCAPE '\\' OR "
+    "place_region ILIKE :like ESCAPE '\\' OR place_city ILIKE :like ESCAPE '\\')";
 
 // How many photos (of every owner) hold each trigram, from the index's
 // vocabulary. Counting a common trigram reads its whole list (80 ms for
@@ -209,13 +229,14 @@ Result<PhotoPage> PhotoStore::List(UserId owner, const PhotoQuery& q) {
   };
   add(" AND taken_at >= :from", q.from);
   add(" AND taken_at < :to", q.to);
-  add(" AND camera_label = :camera COLLATE NOCASE", q.camera);
+  const auto add_folded = [&](const char* column, const char* param, const std::string& value) {
+    if (!value.empty()) where += " AND " + FoldedEquals(db_, column, param);
+  };
+  add_folded("camera_label", ":camera", q.camera);
   const bool country_code = q.country.size() == 2;  // no country's name is that short
-  add(country_code ? " AND place_country_code = :country COLLATE NOCASE"
-                   : " AND place_country = :country COLLATE NOCASE",
-      q.country);
-  add(" AND place_region = :region COLLATE NOCASE", q.region);
-  add(" AND place_city = :city COLLATE NOCASE", q.city);
+  add_folded(country_code ? "place_country_code" : "place_country", ":country", q.country);
+  add_folded("place_region", ":region", q.region);
+  add_folded("place_city", ":city", q.city);
   std::string cursor_taken_at, cursor_id;
   if (!q.cursor.empty()) {
     DecodePhotoCursor(q.cursor, &cursor_taken_at, &cursor_id);  // validated above
@@ -249,9 +270,20 @@ Result<PhotoPage> PhotoStore::List(UserId owner, const PhotoQuery& q) {
     }
     return std::move(page);
   };
+  const std::int64_t limit = want > 0 ? want : kNoLimit;
   if (q.text.empty()) {
     ASSIGN_OR_RETURN(auto stmt, prepare(SelectPhotos(where) + order + " LIMIT :limit"));
-    stmt.Bind(":limit", want);
+    stmt.Bind(":limit", limit);
+    RETURN_IF_ERROR(ReadAll(stmt, [&](const Photo& p) { page.photos.push_back(p); }));
+    return finish();
+  }
+  if (db_.backend() == db::Backend::kPostgres) {
+    // PostgreSQL's planner weighs the trigram index (pg_trgm, GIN) against
+    // the time index itself, so the search is one query, and its pages are
+    // full. The rarest-trigram planning below is SQLite's alone.
+    ASSIGN_OR_RETURN(auto stmt,
+                     prepare(SelectPhotos(where + " AND " + kTextILike) + order + " LIMIT :limit"));
+    stmt.Bind(":limit", limit);
     RETURN_IF_ERROR(ReadAll(stmt, [&](const Photo& p) { page.photos.push_back(p); }));
     return finish();
   }
@@ -297,7 +329,7 @@ Result<PhotoPage> PhotoStore::List(UserId owner, const PhotoQuery& q) {
                              "photos_text MATCH :match) CROSS JOIN photos ON photos.rowid = "
                              "match_rowid WHERE " +
                              where + " AND " + kTextLike + order + " LIMIT :limit"));
-    stmt.Bind(":match", match).Bind(":limit", want);
+    stmt.Bind(":match", match).Bind(":limit", limit);
     page.photos.clear();
     RETURN_IF_ERROR(ReadAll(stmt, [&](const Photo& p) { page.photos.push_back(p); }));
     return finish();
@@ -336,22 +368,26 @@ Status PhotoStore::ForEach(UserId owner, const std::function<void(const Photo&)>
   ASSIGN_OR_RETURN(const bool row, share.Step());
   const bool most = row && share.Int(0) * 4 >= share.Int(1);
   share.Reset();
-  ASSIGN_OR_RETURN(auto stmt, db_.Prepare(std::string("SELECT ") + kPhotoColumns + " FROM photos" +
-                                          (most ? " NOT INDEXED" : "") + " WHERE owner = :owner"));
+  // NOT INDEXED is SQLite's; PostgreSQL's planner makes this choice itself.
+  const bool not_indexed = most && db_.backend() == db::Backend::kSqlite;
+  ASSIGN_OR_RETURN(auto stmt,
+                   db_.Prepare(std::string("SELECT ") + kPhotoColumns + " FROM photos" +
+                               (not_indexed ? " NOT INDEXED" : "") + " WHERE owner = :owner"));
   stmt.Bind(":owner", owner);
   return ReadAll(stmt, visit);
 }
 
 Status PhotoStore::ForEachInLibrary(const std::function<void(const Photo&)>& visit) {
-  ASSIGN_OR_RETURN(auto stmt, db_.Prepare(SelectPhotos("1")));
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare(SelectPhotos("TRUE")));
   return ReadAll(stmt, visit);
 }
 
 Result<std::vector<PhotoPosition>> PhotoStore::Positions(std::optional<UserId> owner) {
-  ASSIGN_OR_RETURN(auto stmt,
-                   db_.Prepare("SELECT id, owner, gps_lat, gps_lon, place_country, "
-                               "place_country_code, place_region, place_city, place_set_by_user "
-                               "FROM photos WHERE (:owner IS NULL OR owner = :owner)"));
+  ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.Prepare("SELECT id, owner, gps_lat, gps_lon, place_country, "
+                  "place_country_code, place_region, place_city, place_set_by_user "
+                  "FROM photos WHERE (CAST(:owner AS BIGINT) IS NULL OR owner = :owner)"));
   stmt.Bind(":owner", owner);
   std::vector<PhotoPosition> out;
   while (true) {
@@ -469,7 +505,8 @@ Result<Photo> PhotoStore::Correct(UserId owner, const std::string& id,
                                "taken_at_offset = :offset, taken_at_estimated = :estimated, "
                                "place_country = :country, place_country_code = :country_code, "
                                "place_region = :region, place_city = :city, "
-                               "place_set_by_user = (place_set_by_user OR :by_user) "
+                               "place_set_by_user = CASE WHEN :by_user <> 0 THEN 1 "
+                               "ELSE place_set_by_user END "
                                "WHERE owner = :owner AND id = :id"));
   stmt.Bind(":filename", after.filename).Bind(":taken_at", after.meta.taken_at);
   stmt.Bind(":offset", after.meta.taken_at_offset);
@@ -524,7 +561,7 @@ Result<PhotoPage> PhotoStore::ListTrash(UserId owner, int limit, const std::stri
   }
   ASSIGN_OR_RETURN(auto stmt, db_.Prepare(SelectPhotos(where) +
                                           " ORDER BY trashed_at DESC, id DESC LIMIT :limit"));
-  stmt.Bind(":owner", owner).Bind(":limit", limit > 0 ? limit + 1 : -1);
+  stmt.Bind(":owner", owner).Bind(":limit", limit > 0 ? std::int64_t{limit} + 1 : kNoLimit);
   if (!cursor.empty()) stmt.Bind(":ct", cursor_at).Bind(":cid", cursor_id);
   PhotoPage page;
   RETURN_IF_ERROR(ReadAll(stmt, [&](const Photo& p) { page.photos.push_back(p); }));

@@ -25,9 +25,15 @@ Result<std::int64_t> SessionStore::CountOf(UserId user) {
 }
 
 Status SessionStore::DeleteOldest(UserId user, std::int64_t count) {
-  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM "
-                                          "sessions WHERE user_id = :user ORDER BY expires_at, "
-                                          "rowid LIMIT :count)"));
+  // Of equal expiries the first inserted goes first: SQLite's rowid,
+  // PostgreSQL's `seq` identity column (it has no rowid).
+  ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.Prepare(db_.backend() == db::Backend::kSqlite
+                      ? "DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE "
+                        "user_id = :user ORDER BY expires_at, rowid LIMIT :count)"
+                      : "DELETE FROM sessions WHERE jti IN (SELECT jti FROM sessions WHERE "
+                        "user_id = :user ORDER BY expires_at, seq LIMIT :count)"));
   stmt.Bind(":user", user).Bind(":count", count);
   return stmt.Run();
 }

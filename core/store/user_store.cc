@@ -6,6 +6,15 @@ namespace {
 constexpr const char* kUserColumns =
     "id, name, is_admin, disabled, quota_bytes, used_bytes, photo_count, created_at";
 
+// `name` equal to the parameter :name without regard to ASCII case. SQLite:
+// NOCASE. PostgreSQL has no NOCASE: lower() on both sides, under "C"
+// (which folds ASCII only, as NOCASE; the column is "C" already, the
+// parameter is made so), the form of the unique index on lower(name).
+std::string NameMatches(const db::Database& db) {
+  return db.backend() == db::Backend::kSqlite ? "name = :name COLLATE NOCASE"
+                                              : "lower(name) = lower(:name COLLATE \"C\")";
+}
+
 User ReadUser(const db::Statement& s) {
   User u;
   u.id = s.Int(0);
@@ -24,21 +33,29 @@ User ReadUser(const db::Statement& s) {
 Result<UserId> UserStore::Insert(const NewUser& user) {
   ASSIGN_OR_RETURN(auto stmt,
                    db_.Prepare("INSERT INTO users (name, password_hash, is_admin, quota_bytes, "
-                               "created_at) VALUES (:name, :hash, :admin, :quota, :created)"));
+                               "created_at) VALUES (:name, :hash, :admin, :quota, :created) "
+                               "RETURNING id"));
   stmt.Bind(":name", user.name).Bind(":hash", user.password_hash);
   stmt.Bind(":admin", user.is_admin ? 1 : 0).Bind(":quota", user.quota_bytes);
   stmt.Bind(":created", user.created_at);
-  if (Status s = stmt.Run(); !s.ok()) {
-    if (s.code() == Code::kAlreadyExists) {
+  // RETURNING, not the last rowid: PostgreSQL has no rowid, and its
+  // lastval() errors (aborting the transaction) when no sequence was used.
+  auto row = stmt.Step();
+  if (!row.ok()) {
+    if (row.status().code() == Code::kAlreadyExists) {
       return Status::AlreadyExists("user '" + user.name +
                                    "' already exists (names are compared without regard to case)");
     }
-    return s;
+    return row.status();
   }
-  return db_.LastInsertRowid();
+  if (!*row) return Status::Internal("INSERT ... RETURNING id returned no row");
+  const UserId id = stmt.Int(0);
+  RETURN_IF_ERROR(stmt.Run());  // to the end, so the statement lets go of the row
+  return id;
 }
 
-Result<User> UserStore::QueryOne(const char* where, std::string_view param, const auto& value) {
+Result<User> UserStore::QueryOne(const std::string& where, std::string_view param,
+                                 const auto& value) {
   ASSIGN_OR_RETURN(
       auto stmt, db_.Prepare(std::string("SELECT ") + kUserColumns + " FROM users WHERE " + where));
   stmt.Bind(param, value);
@@ -50,7 +67,7 @@ Result<User> UserStore::QueryOne(const char* where, std::string_view param, cons
 Result<User> UserStore::Get(UserId id) { return QueryOne("id = :id", ":id", id); }
 
 Result<User> UserStore::FindByName(const std::string& name) {
-  auto user = QueryOne("name = :name COLLATE NOCASE", ":name", name);
+  auto user = QueryOne(NameMatches(db_), ":name", name);
   if (!user.ok() && user.status().code() == Code::kNotFound) {
     return Status::NotFound("no such user: " + name);
   }
@@ -70,8 +87,8 @@ Result<std::vector<User>> UserStore::List() {
 }
 
 Result<std::optional<Credentials>> UserStore::CredentialsOf(const std::string& name) {
-  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("SELECT id, password_hash, disabled FROM users "
-                                          "WHERE name = :name COLLATE NOCASE"));
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("SELECT id, password_hash, disabled FROM users WHERE " +
+                                          NameMatches(db_)));
   stmt.Bind(":name", name);
   ASSIGN_OR_RETURN(const bool row, stmt.Step());
   if (!row) return std::optional<Credentials>();
@@ -81,7 +98,7 @@ Result<std::optional<Credentials>> UserStore::CredentialsOf(const std::string& n
 template <typename V>
 Status UserStore::UpdateByName(const std::string& name, const char* assignment, const V& value) {
   ASSIGN_OR_RETURN(auto stmt, db_.Prepare(std::string("UPDATE users SET ") + assignment +
-                                          " WHERE name = :name COLLATE NOCASE"));
+                                          " WHERE " + NameMatches(db_)));
   stmt.Bind(":value", value).Bind(":name", name);
   RETURN_IF_ERROR(stmt.Run());
   if (db_.Changes() == 0) return Status::NotFound("no such user: " + name);

@@ -45,7 +45,7 @@ struct UsageAudit {
 // Names are matched without regard to ASCII case, everywhere: "ADMIN" finds
 // "admin", and "Admin" cannot be inserted beside it (a unique index on the
 // folded name, schema migration 7). User names are ASCII, so SQLite's
-// NOCASE is the whole folding.
+// NOCASE is the whole folding (and PostgreSQL's lower() under "C").
 class UserStore {
  public:
   explicit UserStore(db::Database& db) : db_(db) {}
@@ -81,7 +81,7 @@ class UserStore {
   // UPDATE users SET <assignment> WHERE name = :name; kNotFound when no row.
   template <typename V>
   Status UpdateByName(const std::string& name, const char* assignment, const V& value);
-  Result<User> QueryOne(const char* where, std::string_view param, const auto& value);
+  Result<User> QueryOne(const std::string& where, std::string_view param, const auto& value);
 
   db::Database& db_;
 };

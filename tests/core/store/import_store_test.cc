@@ -20,7 +20,7 @@ class ImportStoreTest : public testing::StoreTest {
   }
 };
 
-TEST_F(ImportStoreTest, FoldersMoveAndGoWholeAndOnlyThemselves) {
+STORE_TEST(ImportStoreTest, FoldersMoveAndGoWholeAndOnlyThemselves) {
   for (const char* p : {"a/b/1.jpg", "a/b/2.jpg", "a/bc.jpg", "a/b0/3.jpg", "a.jpg"}) {
     Put(alice_, p, std::string("p") + p[std::string(p).size() - 5]);
   }

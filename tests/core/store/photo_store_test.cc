@@ -82,7 +82,7 @@ const std::optional<Place> kPlaces[] = {std::nullopt, Place{"Italy", "IT", "Lazi
 const char* const kNames[] = {"IMG_0001.JPG", "beach.jpg", "Rome at night.heic", "x.jpg",
                               "ROMAN.jpg"};
 
-TEST_F(PhotoStoreTest, EveryFilterAndPageListsWhatTheDefinitionSays) {
+STORE_TEST(PhotoStoreTest, EveryFilterAndPageListsWhatTheDefinitionSays) {
   // More rows than a text search scans before it asks the trigram index,
   // so both of its ways are used.
   std::mt19937 rng(7);
@@ -150,7 +150,7 @@ TEST_F(PhotoStoreTest, EveryFilterAndPageListsWhatTheDefinitionSays) {
   }
 }
 
-TEST_F(PhotoStoreTest, BadQueriesAreRefusedSayingWhy) {
+STORE_TEST(PhotoStoreTest, BadQueriesAreRefusedSayingWhy) {
   PhotoStore photos(*db_);
   std::vector<PhotoQuery> bad(4);
   bad[0].from = "garbage";
@@ -166,7 +166,7 @@ TEST_F(PhotoStoreTest, BadQueriesAreRefusedSayingWhy) {
 
 // The folder counts after any sequence of changes (a user's corrections of
 // date and place among them) are what grouping every photo gives.
-TEST_F(PhotoStoreTest, FolderCountsFollowEveryChange) {
+STORE_TEST(PhotoStoreTest, FolderCountsFollowEveryChange) {
   std::mt19937 rng(11);
   std::map<std::string, Photo> live;
   PhotoStore photos(*db_);
@@ -246,7 +246,7 @@ TEST_F(PhotoStoreTest, FolderCountsFollowEveryChange) {
 
 // A correction is one feed entry in the caller's transaction; one that
 // changes nothing is none; an absent photo is kNotFound.
-TEST_F(PhotoStoreTest, ACorrectionAppendsOneFeedEntryAndMarksAPlaceAsTheUsers) {
+STORE_TEST(PhotoStoreTest, ACorrectionAppendsOneFeedEntryAndMarksAPlaceAsTheUsers) {
   PhotoStore photos(*db_);
   ASSERT_TRUE(photos.Insert(Row(alice_, "p1", "a.jpg", "2024-07-01T10:00:00")).ok());
   const auto head = [&] { return ChangeFeed(*db_).Position(alice_)->head; };

@@ -11,7 +11,7 @@ namespace {
 using UserStoreTest = testing::StoreTest;
 
 // Issue 15 (12): "Admin" could be registered beside "admin".
-TEST_F(UserStoreTest, NamesAreUniqueWithoutRegardToCase) {
+STORE_TEST(UserStoreTest, NamesAreUniqueWithoutRegardToCase) {
   UserStore users(*db_);
   for (const char* clash : {"Alice", "ALICE", "aLiCe"}) {
     auto r = users.Insert({clash, "x", false, 1, "2024-01-01T00:00:00Z"});
@@ -23,7 +23,7 @@ TEST_F(UserStoreTest, NamesAreUniqueWithoutRegardToCase) {
   EXPECT_EQ(list->size(), 2u);
 }
 
-TEST_F(UserStoreTest, EveryLookupByNameIgnoresCase) {
+STORE_TEST(UserStoreTest, EveryLookupByNameIgnoresCase) {
   UserStore users(*db_);
   auto found = users.FindByName("ALICE");
   ASSERT_TRUE(found.ok()) << found.status().message();

@@ -1,0 +1,67 @@
+#include "core/store/run_in_transaction.h"
+
+#include <algorithm>
+#include <optional>
+#include <random>
+#include <thread>
+
+namespace octopus {
+namespace {
+
+bool Reruns(const db::Database& db) { return db.backend() == db::Backend::kPostgres; }
+
+Status RunOnce(db::Database& db, const TransactionBody& body) {
+  ASSIGN_OR_RETURN(auto tx, db::Transaction::Begin(db));
+  RETURN_IF_ERROR(body(db));
+  return tx.Commit();
+}
+
+// Before rerun `rerun` (1 for the first rerun).
+void Backoff(int rerun, const RetryPolicy& policy) {
+  thread_local std::minstd_rand random(std::random_device{}());
+  const std::int64_t first = policy.first_backoff.count();
+  const std::int64_t cap =
+      std::min<std::int64_t>(policy.max_backoff.count(), first << std::min(rerun - 1, 16));
+  std::uniform_int_distribution<std::int64_t> wait(0, std::max<std::int64_t>(cap, 0));
+  std::this_thread::sleep_for(std::chrono::milliseconds(wait(random)));
+}
+
+}  // namespace
+
+Status RunInTransaction(ConnectionPool& pool, const TransactionBody& body,
+                        const RetryPolicy& policy) {
+  std::optional<ConnectionPool::Lease> lease;
+  Status last = Status::Busy("no attempt made");
+  for (int attempt = 0; attempt < std::max(policy.attempts, 1); ++attempt) {
+    if (attempt > 0) Backoff(attempt, policy);
+    if (!lease) {
+      auto fresh = pool.Acquire();
+      // A first Acquire that fails is the caller's answer (a kBusy there is
+      // a pool waited out already); after a lost connection, the server
+      // may be coming back: keep trying.
+      if (!fresh.ok()) {
+        last = fresh.status();
+        if (attempt == 0 || last.code() != Code::kBusy) return last;
+        continue;
+      }
+      lease.emplace(std::move(fresh).value());
+    }
+    last = RunOnce(**lease, body);
+    if (last.ok() || last.code() != Code::kBusy || !Reruns(**lease)) return last;
+    // Returned to the pool, which closes it rather than keeping it.
+    if (!(*lease)->healthy()) lease.reset();
+  }
+  return last;
+}
+
+Status RunInTransaction(db::Database& db, const TransactionBody& body, const RetryPolicy& policy) {
+  Status last = Status::Busy("no attempt made");
+  for (int attempt = 0; attempt < std::max(policy.attempts, 1); ++attempt) {
+    if (attempt > 0) Backoff(attempt, policy);
+    last = RunOnce(db, body);
+    if (last.ok() || last.code() != Code::kBusy || !Reruns(db) || !db.healthy()) return last;
+  }
+  return last;
+}
+
+}  // namespace octopus
