@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <tuple>
@@ -43,6 +46,11 @@ bool SameTree(const FolderNode& a, const FolderNode& b) {
 class DatabaseCopyOnPostgres : public testing::TwoUserLibraryTest {
  protected:
   void SetUp() override {
+    if (std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) ==
+            "TimeOfALargeCopy" &&
+        std::getenv("OCTOPUS_DB_COPY_ROWS") == nullptr) {
+      GTEST_SKIP() << "set OCTOPUS_DB_COPY_ROWS to measure";
+    }
     TwoUserLibraryTest::SetUp();
     std::string why;
     server_ = testing::PostgresServer::Start(&why);
@@ -414,6 +422,44 @@ TEST_F(DatabaseCopyOnPostgres, AMissingSourceIsNotFoundAndTheUrlIsNeverShown) {
   ASSERT_FALSE(unreachable.ok());
   EXPECT_EQ(unreachable.status().message().find("hunter2"), std::string::npos)
       << unreachable.status().message();
+}
+
+// A measurement, not a check: OCTOPUS_DB_COPY_ROWS=100000 copies that many
+// synthetic photo rows (made in SQLite directly, with a feed entry and an
+// import entry each) and prints the time. Skipped in the default run.
+TEST_F(DatabaseCopyOnPostgres, TimeOfALargeCopy) {
+  const char* rows_env = std::getenv("OCTOPUS_DB_COPY_ROWS");  // set: SetUp skips otherwise
+  const std::string n = std::to_string(std::stoll(rows_env));
+  {
+    auto sqlite = Sqlite();
+    ASSERT_TRUE(sqlite
+                    ->Exec("BEGIN; WITH RECURSIVE i(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM i "
+                           "WHERE k < " +
+                           n +
+                           ") INSERT INTO photos (id, owner, filename, size, sha256, mime, width, "
+                           "height, orientation, taken_at, taken_at_estimated, camera_make, "
+                           "camera_model, camera_label, lens, imported_at, place_country, "
+                           "place_city, gps_lat, gps_lon, iso, f_number) "
+                           "SELECT printf('%032x', k), 1, 'IMG_' || k || '.jpg', 3000000 + k, "
+                           "printf('%064x', k), 'image/jpeg', 4000, 3000, 1, "
+                           "strftime('%Y-%m-%dT%H:%M:%S', 1500000000 + k * 600, 'unixepoch'), "
+                           "0, 'Canon', 'EOS R5', 'Canon EOS R5', 'RF 24-70mm', "
+                           "'2024-01-01T00:00:00Z', 'Italy', 'Rome', 41.9 + k / 1e7, 12.5, 100, "
+                           "2.8 FROM i; "
+                           "INSERT INTO import_entries SELECT owner, 'bulk/' || filename, size, "
+                           "1700000000, id FROM photos WHERE id LIKE '0000%'; COMMIT")
+                    .ok());
+  }
+  const auto start = std::chrono::steady_clock::now();
+  auto copy = Copy();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_TRUE(copy.ok()) << copy.status().message();
+  std::printf("copied %s synthetic photo rows (+ their import entries) in %.2f s\n", n.c_str(),
+              seconds);
+  for (const TableCopy& t : copy->tables) {
+    std::printf("  %s: %lld rows\n", t.table.c_str(), static_cast<long long>(t.rows));
+  }
 }
 
 }  // namespace
