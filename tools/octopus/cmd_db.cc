@@ -36,8 +36,8 @@ void AddDbCommands(CLI::App& app, CliContext& ctx) {
     };
     auto report = CopySqliteToPostgres(source, *to, options);
     if (!report.ok()) {
-      return ctx.Fail(report.status().message() +
-                      " (nothing was copied: the PostgreSQL database holds no rows from it)");
+      std::cerr << "octopus: " << report.status().message() << "\n";
+      return ctx.Fail("nothing was copied: the copy is all or nothing");
     }
     std::cout << "verified: the row counts of " << report->tables.size()
               << " tables and the usage of " << report->users_checked
