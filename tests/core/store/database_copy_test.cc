@@ -73,10 +73,10 @@ class DatabaseCopyOnPostgres : public testing::TwoUserLibraryTest {
     ASSERT_TRUE(lib_->DeletePhoto(alice_, photos_[alice_][0]).ok());  // to the trash
     ASSERT_TRUE(lib_->RenamePhoto(bob_, photos_[bob_][1], "renamed.jpg").ok());
 
-    ASSERT_TRUE(lib_->AddSession(alice_, "jti-alice-1", kFarFuture).ok());
-    ASSERT_TRUE(lib_->AddSession(alice_, "jti-alice-2", kFarFuture).ok());
-    ASSERT_TRUE(lib_->AddSession(bob_, "jti-bob", kFarFuture).ok());
-    ASSERT_TRUE(lib_->RevokeSession("jti-alice-2").ok());
+    ASSERT_TRUE(lib_->AddSession(alice_, "s3-alice", kFarFuture).ok());
+    ASSERT_TRUE(lib_->AddSession(alice_, "s2-alice", kFarFuture).ok());
+    ASSERT_TRUE(lib_->AddSession(bob_, "s1-bob", kFarFuture).ok());
+    ASSERT_TRUE(lib_->RevokeSession("s2-alice").ok());
 
     ASSERT_TRUE(
         lib_->import_records().Put(alice_, {"trip/a.jpg", 10, 1000, photos_[alice_][1]}).ok());
@@ -262,13 +262,30 @@ TEST_F(DatabaseCopyOnPostgres, CopiesUsersPhotosSessionsFeedAndUsage) {
   // Sessions: the valid ones still valid, the revoked one still revoked.
   SessionStore sessions(*pg);
   const std::int64_t now = 1'800'000'000;
-  auto a1 = sessions.FindActive(alice_, "jti-alice-1", now);
-  auto a2 = sessions.FindActive(alice_, "jti-alice-2", now);
-  auto b = sessions.FindActive(bob_, "jti-bob", now);
+  auto a1 = sessions.FindActive(alice_, "s3-alice", now);
+  auto a2 = sessions.FindActive(alice_, "s2-alice", now);
+  auto b = sessions.FindActive(bob_, "s1-bob", now);
   ASSERT_TRUE(a1.ok() && a2.ok() && b.ok());
   EXPECT_TRUE(a1->has_value());
   EXPECT_FALSE(a2->has_value()) << "revoked before the copy";
   EXPECT_TRUE(b->has_value());
+
+  // Sessions keep their insertion order (PostgreSQL's seq stands for the
+  // rowid that breaks ties between equal expiries when the oldest go).
+  auto order = [](db::Database& db, const char* sql) {
+    std::vector<std::string> jtis;
+    auto stmt = db.Prepare(sql);
+    EXPECT_TRUE(stmt.ok());
+    while (stmt.ok()) {
+      auto row = stmt->Step();
+      if (!row.ok() || !*row) break;
+      jtis.push_back(stmt->Text(0));
+    }
+    return jtis;
+  };
+  EXPECT_EQ(order(*pg, "SELECT jti FROM sessions ORDER BY seq"),
+            order(*sqlite, "SELECT jti FROM sessions ORDER BY rowid"));
+  EXPECT_EQ(order(*pg, "SELECT jti FROM sessions ORDER BY seq").size(), 3u);
 
   // The identity sequence was moved past the copied ids: a new user gets 5.
   auto erin = UserStore(*pg).Insert({"erin", "x", false, 1000, "2026-12-06T00:00:00Z"});
