@@ -75,6 +75,10 @@ class Database {
  public:
   // SQLite: opens (creating) the file with WAL, foreign keys, a busy timeout.
   static Result<std::unique_ptr<Database>> Open(const std::filesystem::path& file);
+  // SQLite, read only: an existing file (kNotFound otherwise), no pragma
+  // written, every write refused. For copying a library out of a file that a
+  // running service may still be writing (a read transaction is a snapshot).
+  static Result<std::unique_ptr<Database>> OpenReadOnly(const std::filesystem::path& file);
   // PostgreSQL 15+: a libpq connection string, keyword ("host=/run/pg
   // dbname=octopus") or URI ("postgresql://octopus@db/octopus"). The
   // password comes from the string, PGPASSWORD or ~/.pgpass and never

@@ -147,4 +147,25 @@ Result<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& fi
   return db;
 }
 
+Result<std::unique_ptr<Database>> Database::OpenReadOnly(const std::filesystem::path& file) {
+  // SQLITE_OPEN_READONLY alone would still open a missing file's name as an
+  // empty database on some paths: say "no database" instead.
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) {
+    return Status::NotFound("no database at " + file.string());
+  }
+  sqlite3* raw = nullptr;
+  const int rc =
+      sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+  std::unique_ptr<Database> db(new SqliteDatabase(raw));
+  if (rc != SQLITE_OK) {
+    return Status(Code::kIoError,
+                  "cannot open database " + file.string() + ": " +
+                      (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)),
+                  EIO);
+  }
+  sqlite3_busy_timeout(raw, 30'000);
+  return db;
+}
+
 }  // namespace octopus::db

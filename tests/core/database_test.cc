@@ -28,6 +28,25 @@ class DatabaseTest : public ::testing::Test {
   std::unique_ptr<Database> db_;
 };
 
+// The copy to PostgreSQL (core/store/database_copy.h) reads a library that
+// a service may still have open: it must neither write nor create.
+TEST_F(DatabaseTest, ReadOnlyReadsWhileAWriterHasItOpenAndNeverWritesNorCreates) {
+  auto ro = Database::OpenReadOnly(dir_ / "t.db");
+  ASSERT_TRUE(ro.ok()) << ro.status().message();
+  auto count = (*ro)->Prepare("SELECT count(*) FROM t");
+  ASSERT_TRUE(count.ok());
+  auto row = count->Step();
+  ASSERT_TRUE(row.ok() && *row);
+  EXPECT_EQ(count->Int(0), 3);
+  EXPECT_FALSE((*ro)->Exec("INSERT INTO t(k, v) VALUES (9, 'x')").ok());
+  EXPECT_FALSE((*ro)->Exec("CREATE TABLE u(a)").ok());
+  EXPECT_TRUE(db_->Exec("INSERT INTO t(k, v) VALUES (9, 'x')").ok()) << "the writer still writes";
+
+  auto missing = Database::OpenReadOnly(dir_ / "missing.db");
+  EXPECT_EQ(missing.status().code(), Code::kNotFound);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "missing.db"));
+}
+
 TEST_F(DatabaseTest, TheSameSqlNestedGetsItsOwnStatement) {
   const char* kSql = "SELECT k, v FROM t WHERE k >= :k ORDER BY k";
   auto outer = db_->Prepare(kSql);

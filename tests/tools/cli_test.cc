@@ -299,7 +299,8 @@ TEST_F(CliTest, CommandsOnAMissingLibraryFailWithoutCreatingOne) {
   for (const std::string& args : std::vector<std::string>{
            "ls --user alice", "user list", "fsck", "fsck --repair", "user quota alice 1G",
            "user admin alice", "user remove alice --yes", "reindex --places", "places status",
-           "trash empty", "import --user alice " + Quote(Jpeg("a.jpg", 1)),
+           "trash empty", "db migrate --to dbname=octopus",
+           "import --user alice " + Quote(Jpeg("a.jpg", 1)),
            "mount --user alice " + Quote(home_ / "m")}) {
     auto r = OctopusAt(typo, args);
     EXPECT_EQ(r.exit_code, 1) << args << ": " << r.output;

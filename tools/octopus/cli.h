@@ -64,6 +64,7 @@ void AddFsckCommand(CLI::App& app, CliContext& ctx);     // cmd_fsck.cc
 void AddTrashCommands(CLI::App& app, CliContext& ctx);   // cmd_trash.cc
 void AddReindexCommand(CLI::App& app, CliContext& ctx);  // cmd_reindex.cc
 void AddPlacesCommands(CLI::App& app, CliContext& ctx);  // cmd_places.cc
+void AddDbCommands(CLI::App& app, CliContext& ctx);      // cmd_db.cc
 void AddMountCommand(CLI::App& app, CliContext& ctx);    // cmd_mount.cc (needs fs/)
 void AddUmountCommand(CLI::App& app, CliContext& ctx);   // cmd_umount.cc
 void AddServeCommand(CLI::App& app, CliContext& ctx);    // cmd_serve.cc (needs http/, fs/)

@@ -62,6 +62,7 @@ int main(int argc, char** argv) {
   AddTrashCommands(app, ctx);
   AddReindexCommand(app, ctx);
   AddPlacesCommands(app, ctx);
+  AddDbCommands(app, ctx);
 #ifdef OCTOPUS_HAVE_FS
   AddMountCommand(app, ctx);
   AddUmountCommand(app, ctx);
