@@ -28,6 +28,32 @@ Status ValidatePassword(const std::string& password) {
   return Status::Ok();
 }
 
+// The change of one account, in the caller's transaction.
+Status ApplyChange(db::Database& db, const User& before, const UserChange& change,
+                   Accounts::LastAdmin last_admin) {
+  UserStore users(db);
+  const std::string& name = before.name;
+  const bool was_admin = before.is_admin && !before.disabled;
+  const bool stays_admin =
+      change.is_admin.value_or(before.is_admin) && !change.disabled.value_or(before.disabled);
+  if (last_admin == Accounts::LastAdmin::kKeep && was_admin && !stays_admin) {
+    ASSIGN_OR_RETURN(const std::int64_t others, users.CountEnabledAdminsBesides(before.id));
+    if (others == 0) {
+      return Status::FailedPrecondition(
+          before.name + " is the last enabled administrator: make another one first");
+    }
+  }
+  if (change.quota_bytes) RETURN_IF_ERROR(users.SetQuota(name, *change.quota_bytes));
+  if (change.is_admin) RETURN_IF_ERROR(users.SetAdmin(name, *change.is_admin));
+  if (change.disabled) {
+    RETURN_IF_ERROR(users.SetDisabled(name, *change.disabled));
+    // Revoked, not merely suspended: re-enabling the account must not bring
+    // back tokens handed out before it was disabled (a stolen one, say).
+    if (*change.disabled) RETURN_IF_ERROR(SessionStore(db).RevokeAllOf(before.id));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string FoldUserName(std::string_view name) {
@@ -79,9 +105,8 @@ Status Accounts::SetQuota(const std::string& name, std::int64_t quota_bytes) {
 Status Accounts::SetPassword(const std::string& name, const std::string& password) {
   RETURN_IF_ERROR(ValidatePassword(password));
   ASSIGN_OR_RETURN(const std::string hash, HashPassword(password));
-  ASSIGN_OR_RETURN(auto revoking, epoch_.BeginWrite());
-  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-  return UserStore(*db).SetPasswordHash(name, hash);
+  return epoch_.RunRevoking(
+      pool_, [&](db::Database& db) { return UserStore(db).SetPasswordHash(name, hash); });
 }
 
 Status Accounts::SetAdmin(const std::string& name, bool is_admin) {
@@ -97,45 +122,24 @@ Result<User> Accounts::Change(const std::string& name, const UserChange& change,
   // would go on being refused the admin routes until the cache refreshed)
   // invalidate cached sessions; a quota alone does not, and need not make
   // every process re-check.
-  std::optional<RevocationEpoch::Write> revoking;
-  if (change.disabled || change.is_admin) {
-    auto write = epoch_.BeginWrite();
-    if (!write.ok()) return write.status();
-    revoking.emplace(std::move(*write));
-  }
-  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-  ASSIGN_OR_RETURN(auto tx, db::Transaction::Begin(*db));
-  UserStore users(*db);
-  ASSIGN_OR_RETURN(const User before, users.FindByName(name));
-  const bool was_admin = before.is_admin && !before.disabled;
-  const bool stays_admin =
-      change.is_admin.value_or(before.is_admin) && !change.disabled.value_or(before.disabled);
-  if (last_admin == LastAdmin::kKeep && was_admin && !stays_admin) {
-    ASSIGN_OR_RETURN(const std::int64_t others, users.CountEnabledAdminsBesides(before.id));
-    if (others == 0) {
-      return Status::FailedPrecondition(
-          before.name + " is the last enabled administrator: make another one first");
-    }
-  }
-  if (change.quota_bytes) RETURN_IF_ERROR(users.SetQuota(name, *change.quota_bytes));
-  if (change.is_admin) RETURN_IF_ERROR(users.SetAdmin(name, *change.is_admin));
-  if (change.disabled) {
-    RETURN_IF_ERROR(users.SetDisabled(name, *change.disabled));
-    // Revoked, not merely suspended: re-enabling the account must not bring
-    // back tokens handed out before it was disabled (a stolen one, say).
-    if (*change.disabled) RETURN_IF_ERROR(SessionStore(*db).RevokeAllOf(before.id));
-  }
-  RETURN_IF_ERROR(tx.Commit());
-  return users.Get(before.id);
+  User after;
+  const TransactionBody body = [&](db::Database& db) -> Status {
+    UserStore users(db);
+    ASSIGN_OR_RETURN(const User before, users.FindByName(name));
+    RETURN_IF_ERROR(ApplyChange(db, before, change, last_admin));
+    ASSIGN_OR_RETURN(after, users.Get(before.id));
+    return Status::Ok();
+  };
+  RETURN_IF_ERROR(change.disabled || change.is_admin ? epoch_.RunRevoking(pool_, body)
+                                                     : RunInTransaction(pool_, body));
+  return after;
 }
 
 Status Accounts::Remove(const std::string& name) {
   ASSIGN_OR_RETURN(const User user, Find(name));
-  {
-    ASSIGN_OR_RETURN(auto revoking, epoch_.BeginWrite());
-    ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-    RETURN_IF_ERROR(UserStore(*db).Delete(user.id));  // photos, sessions cascade
-  }
+  // Photos and sessions go with the row (ON DELETE CASCADE).
+  RETURN_IF_ERROR(
+      epoch_.RunRevoking(pool_, [&](db::Database& db) { return UserStore(db).Delete(user.id); }));
   // The rows are gone first: a crash here leaves only orphan blobs, which
   // fsck removes.
   std::error_code ec;

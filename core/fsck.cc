@@ -88,10 +88,9 @@ Result<FsckReport> Fsck::Run(bool repair) {
         fs::create_directories(lost, ec);
         fs::rename(original, lost / (p.id + "-" + SafeFileName(p.filename)), ec);
       }
-      ASSIGN_OR_RETURN(auto revoking, epoch_.BeginWrite());  // see Photos::Delete
-      ASSIGN_OR_RETURN(auto tx, db::Transaction::Begin(*db));
-      RETURN_IF_ERROR(photos.Delete(p.owner, p.id));  // usage is recounted below
-      RETURN_IF_ERROR(tx.Commit());
+      // See Photos::Purge. Usage is recounted below.
+      RETURN_IF_ERROR(epoch_.RunRevoking(
+          *db, [&](db::Database& tx) { return PhotoStore(tx).Delete(p.owner, p.id).status(); }));
       blobs_.Remove(p.owner, p.sha256);
       ++report.repaired;
     }

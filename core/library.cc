@@ -6,10 +6,10 @@
 
 #include "core/accounts.h"
 #include "core/blob_store.h"
+#include "core/file_revocation_epoch.h"
 #include "core/file_util.h"
 #include "core/photos.h"
 #include "core/quota.h"
-#include "core/revocation_epoch.h"
 #include "core/sessions.h"
 #include "core/store/connection_pool.h"
 #include "core/store/schema.h"
@@ -66,8 +66,8 @@ Result<std::unique_ptr<Library>> Library::Open(const Config& config) {
     ASSIGN_OR_RETURN(auto db, pool.Acquire());
     RETURN_IF_ERROR(db::Migrate(*db));
   }
-  ASSIGN_OR_RETURN(auto epoch, RevocationEpoch::Open(config.instance_dir() / "revocations"));
-  (void)epoch->TryRepair();  // after a writer's crash, see revocation_epoch.h
+  ASSIGN_OR_RETURN(auto epoch, FileRevocationEpoch::Open(config.instance_dir() / "revocations"));
+  (void)epoch->TryRepair();  // after a writer's crash, see file_revocation_epoch.h
   return std::unique_ptr<Library>(new Library(std::make_unique<Impl>(config, std::move(epoch))));
 }
 

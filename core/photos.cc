@@ -75,21 +75,18 @@ Result<Photo> Photos::Restore(UserId owner, const std::string& id) {
 
 Status Photos::Purge(UserId owner, const std::string& id) {
   std::string sha;
-  {
-    // Other processes may have cached this photo's thumbnails.
-    ASSIGN_OR_RETURN(auto revoking, epoch_.BeginWrite());
-    ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-    ASSIGN_OR_RETURN(auto tx, db::Transaction::Begin(*db));
+  // Other processes may have cached this photo's thumbnails.
+  RETURN_IF_ERROR(epoch_.RunRevoking(pool_, [&](db::Database& db) -> Status {
     // Only from the trash: a purge racing a restore never takes the photo
     // back out of the library.
-    ASSIGN_OR_RETURN(const Photo photo, PhotoStore(*db).Get(owner, id));
+    ASSIGN_OR_RETURN(const Photo photo, PhotoStore(db).Get(owner, id));
     if (!photo.trashed_at) return Status::NotFound("no such photo in the trash");
-    ASSIGN_OR_RETURN(const auto deleted, PhotoStore(*db).Delete(owner, id));
+    ASSIGN_OR_RETURN(const auto deleted, PhotoStore(db).Delete(owner, id));
     if (!deleted) return Status::NotFound("no such photo");
-    RETURN_IF_ERROR(UserStore(*db).Charge(owner, -deleted->size, -1));
-    RETURN_IF_ERROR(tx.Commit());
+    RETURN_IF_ERROR(UserStore(db).Charge(owner, -deleted->size, -1));
     sha = deleted->sha256;
-  }
+    return Status::Ok();
+  }));
   // After the commit: a crash before this leaves an orphan blob for fsck,
   // never a row without its blob. Under a new write lock, and only if no
   // row names them: the same bytes may have been imported again since.

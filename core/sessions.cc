@@ -17,8 +17,9 @@ Status Sessions::Add(UserId user, const std::string& jti, std::int64_t expires_a
   ASSIGN_OR_RETURN(const std::int64_t live, sessions.CountOf(user));
   if (live <= kMaxPerUser) return Status::Ok();
   // The oldest are live and may be cached by any process: a revocation.
-  ASSIGN_OR_RETURN(auto revoking, epoch_.BeginWrite());
-  return sessions.DeleteOldest(user, live - kMaxPerUser);
+  return epoch_.RunRevoking(pool_, [&](db::Database& db) {
+    return SessionStore(db).DeleteOldest(user, live - kMaxPerUser);
+  });
 }
 
 Result<SessionIdentity> Sessions::UserOf(UserId user, const std::string& jti) {
@@ -37,15 +38,12 @@ Result<SessionIdentity> Sessions::UserOf(UserId user, const std::string& jti) {
 }
 
 Status Sessions::Revoke(const std::string& jti) {
-  ASSIGN_OR_RETURN(auto revoking, epoch_.BeginWrite());
-  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-  return SessionStore(*db).Revoke(jti);
+  return epoch_.RunRevoking(pool_, [&](db::Database& db) { return SessionStore(db).Revoke(jti); });
 }
 
 Status Sessions::RevokeAllBut(UserId user, const std::string& keep_jti) {
-  ASSIGN_OR_RETURN(auto revoking, epoch_.BeginWrite());
-  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-  return SessionStore(*db).RevokeAllBut(user, keep_jti);
+  return epoch_.RunRevoking(
+      pool_, [&](db::Database& db) { return SessionStore(db).RevokeAllBut(user, keep_jti); });
 }
 
 }  // namespace octopus

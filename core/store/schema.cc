@@ -315,6 +315,16 @@ CREATE TABLE import_entries (
   PRIMARY KEY (owner, path)
 );
 )sql"},
+    // 2: the revocation epoch of several servers on one database (core/
+    // database_revocation_epoch.h). One row, moved by every revoking write
+    // in that write's own transaction. SQLite's is a file on the machine.
+    {R"sql(
+CREATE TABLE revocation_epoch (
+  id    SMALLINT PRIMARY KEY CHECK (id = 1),
+  epoch BIGINT NOT NULL
+);
+INSERT INTO revocation_epoch (id, epoch) VALUES (1, 0);
+)sql"},
 };
 
 std::span<const Migration> MigrationsOf(Backend backend) {

@@ -11,8 +11,8 @@
 #include <functional>
 
 #include "core/db/database.h"
+#include "core/file_revocation_epoch.h"
 #include "core/library.h"
-#include "core/revocation_epoch.h"
 #include "tests/testing/library_fixture.h"
 #include "tests/testing/test_util.h"
 
@@ -139,7 +139,7 @@ TEST_F(SessionRevocationTest, ARevokerThatDiesBeforeEndingItsWriteLeavesNothingT
   const pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
-    auto epoch = RevocationEpoch::Open(config_.instance_dir() / "revocations");
+    auto epoch = FileRevocationEpoch::Open(config_.instance_dir() / "revocations");
     if (!epoch.ok()) _exit(10);
     auto write = (*epoch)->BeginWrite();
     if (!write.ok()) _exit(11);
@@ -163,9 +163,9 @@ TEST_F(SessionRevocationTest, ARevokerThatDiesBeforeEndingItsWriteLeavesNothingT
   EXPECT_TRUE(lib_->SessionUser(alice_, "a2").ok());
 }
 
-TEST(RevocationEpochTest, InFlightWriteIsNotStableAndCannotBeRepaired) {
+TEST(FileRevocationEpochTest, InFlightWriteIsNotStableAndCannotBeRepaired) {
   TempDir dir;
-  auto epoch = RevocationEpoch::Open(dir / "revocations");
+  auto epoch = FileRevocationEpoch::Open(dir / "revocations");
   ASSERT_TRUE(epoch.ok()) << epoch.status().message();
   auto start = (*epoch)->Stable();
   ASSERT_TRUE(start.has_value());
@@ -180,7 +180,7 @@ TEST(RevocationEpochTest, InFlightWriteIsNotStableAndCannotBeRepaired) {
   ASSERT_TRUE(after.has_value());
   EXPECT_GT(*after, *start);
   // A second mapping of the same file sees the same counters.
-  auto again = RevocationEpoch::Open(dir / "revocations");
+  auto again = FileRevocationEpoch::Open(dir / "revocations");
   ASSERT_TRUE(again.ok());
   EXPECT_EQ((*again)->Stable(), after);
 }

@@ -1,4 +1,4 @@
-#include "core/revocation_epoch.h"
+#include "core/file_revocation_epoch.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -41,7 +41,8 @@ Status Flock(int fd, int op) {
 
 }  // namespace
 
-Result<std::unique_ptr<RevocationEpoch>> RevocationEpoch::Open(const std::filesystem::path& file) {
+Result<std::unique_ptr<FileRevocationEpoch>> FileRevocationEpoch::Open(
+    const std::filesystem::path& file) {
   auto fd = OpenFile(file);
   if (!fd.ok()) return fd.status();
   struct stat st {};
@@ -53,18 +54,19 @@ Result<std::unique_ptr<RevocationEpoch>> RevocationEpoch::Open(const std::filesy
   }
   void* map = ::mmap(nullptr, kFileBytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd->get(), 0);
   if (map == MAP_FAILED) return Status::IoError("cannot map " + file.string(), errno);
-  return std::unique_ptr<RevocationEpoch>(new RevocationEpoch(file, std::move(fd).value(), map));
+  return std::unique_ptr<FileRevocationEpoch>(
+      new FileRevocationEpoch(file, std::move(fd).value(), map));
 }
 
-RevocationEpoch::RevocationEpoch(std::filesystem::path file, UniqueFd fd, void* map)
+FileRevocationEpoch::FileRevocationEpoch(std::filesystem::path file, UniqueFd fd, void* map)
     : file_(std::move(file)), fd_(std::move(fd)), map_(map) {}
 
-RevocationEpoch::~RevocationEpoch() { ::munmap(map_, kFileBytes); }
+FileRevocationEpoch::~FileRevocationEpoch() { ::munmap(map_, kFileBytes); }
 
-std::uint64_t* RevocationEpoch::begun() const { return static_cast<std::uint64_t*>(map_); }
-std::uint64_t* RevocationEpoch::ended() const { return static_cast<std::uint64_t*>(map_) + 1; }
+std::uint64_t* FileRevocationEpoch::begun() const { return static_cast<std::uint64_t*>(map_); }
+std::uint64_t* FileRevocationEpoch::ended() const { return static_cast<std::uint64_t*>(map_) + 1; }
 
-std::optional<std::uint64_t> RevocationEpoch::Stable() const {
+std::optional<std::uint64_t> FileRevocationEpoch::Stable() const {
   // `ended` first: a writer moves `begun` before `ended`, so equal values read
   // in this order mean no writer was between its increments at the first read.
   const std::uint64_t e = Load(ended());
@@ -73,7 +75,7 @@ std::optional<std::uint64_t> RevocationEpoch::Stable() const {
   return b;
 }
 
-Result<RevocationEpoch::Write> RevocationEpoch::BeginWrite() {
+Result<FileRevocationEpoch::Write> FileRevocationEpoch::BeginWrite() {
   auto fd = OpenFile(file_);
   if (!fd.ok()) return fd.status();
   if (Status s = Flock(fd->get(), LOCK_SH); !s.ok()) return s;
@@ -81,7 +83,7 @@ Result<RevocationEpoch::Write> RevocationEpoch::BeginWrite() {
   return Write(this, std::move(fd).value());
 }
 
-RevocationEpoch::Write::~Write() {
+FileRevocationEpoch::Write::~Write() {
   if (!lock_) return;  // moved from
   Increment(epoch_->ended());
   lock_ = UniqueFd();  // closing the descriptor releases the flock
@@ -89,7 +91,17 @@ RevocationEpoch::Write::~Write() {
   (void)epoch_->TryRepair();
 }
 
-bool RevocationEpoch::TryRepair() {
+Status FileRevocationEpoch::RunRevoking(ConnectionPool& pool, const TransactionBody& body) {
+  ASSIGN_OR_RETURN(const Write revoking, BeginWrite());
+  return RunInTransaction(pool, body);
+}
+
+Status FileRevocationEpoch::RunRevoking(db::Database& db, const TransactionBody& body) {
+  ASSIGN_OR_RETURN(const Write revoking, BeginWrite());
+  return RunInTransaction(db, body);
+}
+
+bool FileRevocationEpoch::TryRepair() {
   if (Stable()) return true;
   auto fd = OpenFile(file_);
   if (!fd.ok()) return false;
