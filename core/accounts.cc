@@ -4,6 +4,7 @@
 
 #include "core/file_util.h"
 #include "core/password.h"
+#include "core/store/run_in_transaction.h"
 #include "core/store/session_store.h"
 #include "core/store/user_store.h"
 
@@ -43,18 +44,21 @@ Result<User> Accounts::Create(const std::string& name, const std::string& passwo
   RETURN_IF_ERROR(ValidateUserName(name));
   RETURN_IF_ERROR(ValidatePassword(password));
   ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
-  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-  UserStore users(*db);
-  // The store's index refuses it too (and settles a race); this says why.
-  if (auto taken = users.FindByName(name); taken.ok() && taken->name != name) {
-    return Status::AlreadyExists("user name '" + name + "' is taken: '" + taken->name +
-                                 "' differs only in case");
-  }
-  ASSIGN_OR_RETURN(
-      const UserId id,
-      users.Insert({name, std::move(hash), is_admin,
-                    quota_bytes < 0 ? default_quota_bytes_ : quota_bytes, UtcNowIso8601()}));
-  return users.Get(id);
+  const std::int64_t quota = quota_bytes < 0 ? default_quota_bytes_ : quota_bytes;
+  const std::string created_at = UtcNowIso8601();
+  std::optional<User> created;
+  RETURN_IF_ERROR(RunInTransaction(pool_, [&](db::Database& db) -> Status {
+    UserStore users(db);
+    // The store's index refuses it too (and settles a race); this says why.
+    if (auto taken = users.FindByName(name); taken.ok() && taken->name != name) {
+      return Status::AlreadyExists("user name '" + name + "' is taken: '" + taken->name +
+                                   "' differs only in case");
+    }
+    ASSIGN_OR_RETURN(const UserId id, users.Insert({name, hash, is_admin, quota, created_at}));
+    ASSIGN_OR_RETURN(created, users.Get(id));
+    return Status::Ok();
+  }));
+  return std::move(*created);
 }
 
 Result<User> Accounts::Find(const std::string& name) {
@@ -80,8 +84,8 @@ Status Accounts::SetPassword(const std::string& name, const std::string& passwor
   RETURN_IF_ERROR(ValidatePassword(password));
   ASSIGN_OR_RETURN(const std::string hash, HashPassword(password));
   ASSIGN_OR_RETURN(auto revoking, epoch_.BeginWrite());
-  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-  return UserStore(*db).SetPasswordHash(name, hash);
+  return RunInTransaction(
+      pool_, [&](db::Database& db) { return UserStore(db).SetPasswordHash(name, hash); });
 }
 
 Status Accounts::SetAdmin(const std::string& name, bool is_admin) {
@@ -103,38 +107,41 @@ Result<User> Accounts::Change(const std::string& name, const UserChange& change,
     if (!write.ok()) return write.status();
     revoking.emplace(std::move(*write));
   }
-  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-  ASSIGN_OR_RETURN(auto tx, db::Transaction::Begin(*db));
-  UserStore users(*db);
-  ASSIGN_OR_RETURN(const User before, users.FindByName(name));
-  const bool was_admin = before.is_admin && !before.disabled;
-  const bool stays_admin =
-      change.is_admin.value_or(before.is_admin) && !change.disabled.value_or(before.disabled);
-  if (last_admin == LastAdmin::kKeep && was_admin && !stays_admin) {
-    ASSIGN_OR_RETURN(const std::int64_t others, users.CountEnabledAdminsBesides(before.id));
-    if (others == 0) {
-      return Status::FailedPrecondition(
-          before.name + " is the last enabled administrator: make another one first");
+  std::optional<User> after;
+  RETURN_IF_ERROR(RunInTransaction(pool_, [&](db::Database& db) -> Status {
+    UserStore users(db);
+    ASSIGN_OR_RETURN(const User before, users.FindByName(name));
+    const bool was_admin = before.is_admin && !before.disabled;
+    const bool stays_admin =
+        change.is_admin.value_or(before.is_admin) && !change.disabled.value_or(before.disabled);
+    if (last_admin == LastAdmin::kKeep && was_admin && !stays_admin) {
+      ASSIGN_OR_RETURN(const std::int64_t others, users.CountEnabledAdminsBesides(before.id));
+      if (others == 0) {
+        return Status::FailedPrecondition(
+            before.name + " is the last enabled administrator: make another one first");
+      }
     }
-  }
-  if (change.quota_bytes) RETURN_IF_ERROR(users.SetQuota(name, *change.quota_bytes));
-  if (change.is_admin) RETURN_IF_ERROR(users.SetAdmin(name, *change.is_admin));
-  if (change.disabled) {
-    RETURN_IF_ERROR(users.SetDisabled(name, *change.disabled));
-    // Revoked, not merely suspended: re-enabling the account must not bring
-    // back tokens handed out before it was disabled (a stolen one, say).
-    if (*change.disabled) RETURN_IF_ERROR(SessionStore(*db).RevokeAllOf(before.id));
-  }
-  RETURN_IF_ERROR(tx.Commit());
-  return users.Get(before.id);
+    if (change.quota_bytes) RETURN_IF_ERROR(users.SetQuota(name, *change.quota_bytes));
+    if (change.is_admin) RETURN_IF_ERROR(users.SetAdmin(name, *change.is_admin));
+    if (change.disabled) {
+      RETURN_IF_ERROR(users.SetDisabled(name, *change.disabled));
+      // Revoked, not merely suspended: re-enabling the account must not bring
+      // back tokens handed out before it was disabled (a stolen one, say).
+      if (*change.disabled) RETURN_IF_ERROR(SessionStore(db).RevokeAllOf(before.id));
+    }
+    ASSIGN_OR_RETURN(after, users.Get(before.id));
+    return Status::Ok();
+  }));
+  return std::move(*after);
 }
 
 Status Accounts::Remove(const std::string& name) {
   ASSIGN_OR_RETURN(const User user, Find(name));
   {
     ASSIGN_OR_RETURN(auto revoking, epoch_.BeginWrite());
-    ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-    RETURN_IF_ERROR(UserStore(*db).Delete(user.id));  // photos, sessions cascade
+    RETURN_IF_ERROR(RunInTransaction(pool_, [&](db::Database& db) {
+      return UserStore(db).Delete(user.id);  // photos, sessions cascade
+    }));
   }
   // The rows are gone first: a crash here leaves only orphan blobs, which
   // fsck removes.

@@ -10,6 +10,7 @@
 #include "core/image/media_type.h"
 #include "core/image/thumbnailer.h"
 #include "core/store/photo_store.h"
+#include "core/store/run_in_transaction.h"
 #include "core/store/user_store.h"
 #include "core/thumbnail_spec.h"
 
@@ -89,9 +90,11 @@ Result<FsckReport> Fsck::Run(bool repair) {
         fs::rename(original, lost / (p.id + "-" + SafeFileName(p.filename)), ec);
       }
       ASSIGN_OR_RETURN(auto revoking, epoch_.BeginWrite());  // see Photos::Delete
-      ASSIGN_OR_RETURN(auto tx, db::Transaction::Begin(*db));
-      RETURN_IF_ERROR(photos.Delete(p.owner, p.id));  // usage is recounted below
-      RETURN_IF_ERROR(tx.Commit());
+      // On fsck's own connection: a lost one fails the run (run it again),
+      // which is simpler than re-reading the library on a new one.
+      RETURN_IF_ERROR(RunInTransaction(*db, [&](db::Database& conn) {
+        return PhotoStore(conn).Delete(p.owner, p.id).status();  // usage is recounted below
+      }));
       blobs_.Remove(p.owner, p.sha256);
       ++report.repaired;
     }
@@ -106,7 +109,9 @@ Result<FsckReport> Fsck::Run(bool repair) {
         " bytes in " + std::to_string(u.recorded_count) + " photos, actual " +
         std::to_string(u.actual_bytes) + " bytes in " + std::to_string(u.actual_count));
     if (repair) {
-      RETURN_IF_ERROR(users.SetUsage(u.id, u.actual_bytes, u.actual_count));
+      RETURN_IF_ERROR(RunInTransaction(*db, [&](db::Database& conn) {
+        return UserStore(conn).SetUsage(u.id, u.actual_bytes, u.actual_count);
+      }));
       ++report.repaired;
     }
   }

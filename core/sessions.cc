@@ -2,23 +2,35 @@
 
 #include <ctime>
 
+#include "core/store/run_in_transaction.h"
 #include "core/store/session_store.h"
 
 namespace octopus {
 
 Status Sessions::Add(UserId user, const std::string& jti, std::int64_t expires_at) {
-  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-  SessionStore sessions(*db);
-  // Dead rows need no revocation bracket: no process trusts them (a cached
-  // session is used only before its expiry, and a revoked one was dropped
-  // from every cache when its revocation moved the epoch).
-  RETURN_IF_ERROR(sessions.PurgeDead(static_cast<std::int64_t>(std::time(nullptr))));
-  RETURN_IF_ERROR(sessions.Insert(user, jti, expires_at));
-  ASSIGN_OR_RETURN(const std::int64_t live, sessions.CountOf(user));
+  std::int64_t live = 0;
+  RETURN_IF_ERROR(RunInTransaction(pool_, [&](db::Database& db) -> Status {
+    SessionStore sessions(db);
+    // Dead rows need no revocation bracket: no process trusts them (a cached
+    // session is used only before its expiry, and a revoked one was dropped
+    // from every cache when its revocation moved the epoch).
+    RETURN_IF_ERROR(sessions.PurgeDead(static_cast<std::int64_t>(std::time(nullptr))));
+    RETURN_IF_ERROR(sessions.Insert(user, jti, expires_at));
+    ASSIGN_OR_RETURN(live, sessions.CountOf(user));
+    return Status::Ok();
+  }));
   if (live <= kMaxPerUser) return Status::Ok();
-  // The oldest are live and may be cached by any process: a revocation.
+  // The oldest are live and may be cached by any process: a revocation, in
+  // a transaction of its own because the epoch's write bracket is taken
+  // outside any transaction (a process waiting for it must hold no row
+  // locks). Counted again: another login may have trimmed them meanwhile.
   ASSIGN_OR_RETURN(auto revoking, epoch_.BeginWrite());
-  return sessions.DeleteOldest(user, live - kMaxPerUser);
+  return RunInTransaction(pool_, [&](db::Database& db) -> Status {
+    SessionStore sessions(db);
+    ASSIGN_OR_RETURN(const std::int64_t now_live, sessions.CountOf(user));
+    if (now_live <= kMaxPerUser) return Status::Ok();
+    return sessions.DeleteOldest(user, now_live - kMaxPerUser);
+  });
 }
 
 Result<SessionIdentity> Sessions::UserOf(UserId user, const std::string& jti) {
@@ -38,14 +50,13 @@ Result<SessionIdentity> Sessions::UserOf(UserId user, const std::string& jti) {
 
 Status Sessions::Revoke(const std::string& jti) {
   ASSIGN_OR_RETURN(auto revoking, epoch_.BeginWrite());
-  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-  return SessionStore(*db).Revoke(jti);
+  return RunInTransaction(pool_, [&](db::Database& db) { return SessionStore(db).Revoke(jti); });
 }
 
 Status Sessions::RevokeAllBut(UserId user, const std::string& keep_jti) {
   ASSIGN_OR_RETURN(auto revoking, epoch_.BeginWrite());
-  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-  return SessionStore(*db).RevokeAllBut(user, keep_jti);
+  return RunInTransaction(
+      pool_, [&](db::Database& db) { return SessionStore(db).RevokeAllBut(user, keep_jti); });
 }
 
 }  // namespace octopus
