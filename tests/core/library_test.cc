@@ -631,7 +631,10 @@ LIBRARY_TEST(LibraryTest, TwoThreadsImportingAtTheQuotaEdgeNeverGoOver) {
 // fresh connections, without a restart of its own.
 class LibraryRestartOnPostgres : public LibraryTest {
  protected:
-  LibraryRestartOnPostgres() { backend_ = db::Backend::kPostgres; }
+  LibraryRestartOnPostgres() {
+    backend_ = db::Backend::kPostgres;
+    own_cluster_ = true;  // it stops the server
+  }
 };
 
 TEST_F(LibraryRestartOnPostgres, StoppedServerGivesBusyThenRecovers) {

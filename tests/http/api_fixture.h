@@ -33,13 +33,15 @@ class ApiTest : public ::testing::Test {
   Overrides settings_;
   ApiServerOptions options_;
   db::Backend backend_ = db::Backend::kSqlite;  // set before SetUp by API_TEST
+  bool own_cluster_ = false;  // a cluster of its own (to stop it), not a database on the shared one
   std::unique_ptr<testing::PostgresServer> postgres_;
 
   void SetUp() override {
     settings_["OCTOPUS_HOME"] = (dir_ / "home").string();
     if (backend_ == db::Backend::kPostgres) {
       std::string why;
-      postgres_ = testing::PostgresServer::Start(&why);
+      postgres_ = own_cluster_ ? testing::PostgresServer::Start(&why)
+                               : testing::PostgresServer::StartDatabase(&why);
       ASSERT_NE(postgres_, nullptr) << why;
       settings_["OCTOPUS_DATABASE_URL"] = postgres_->conninfo();
     }

@@ -661,7 +661,10 @@ API_TEST(ApiPhotosTest, TrashListRestorePurgeAndEmpty) {
 // upload), and once it is back the same server answers again.
 class ApiRestartOnPostgres : public ApiPhotosTest {
  protected:
-  ApiRestartOnPostgres() { backend_ = db::Backend::kPostgres; }
+  ApiRestartOnPostgres() {
+    backend_ = db::Backend::kPostgres;
+    own_cluster_ = true;  // it stops the server
+  }
 };
 
 TEST_F(ApiRestartOnPostgres, StoppedDatabaseIs503ThenRecovers) {

@@ -29,7 +29,7 @@ class TwoUserLibraryTest : public ::testing::Test {
     Overrides settings{{"OCTOPUS_HOME", (home_ / "home").string()}};
     if (backend_ == db::Backend::kPostgres) {
       std::string why;
-      server_ = PostgresServer::Start(&why);
+      server_ = own_cluster_ ? PostgresServer::Start(&why) : PostgresServer::StartDatabase(&why);
       ASSERT_NE(server_, nullptr) << why;
       settings["OCTOPUS_DATABASE_URL"] = server_->conninfo();
     }
@@ -63,6 +63,9 @@ class TwoUserLibraryTest : public ::testing::Test {
   }
 
   db::Backend backend_ = db::Backend::kSqlite;  // set before SetUp by LIBRARY_TEST
+  // A PostgreSQL cluster of the test's own, for tests that stop it; else a
+  // database on the cluster the tests share (tests/testing/postgres_server.h).
+  bool own_cluster_ = false;
   TempDir home_;
   std::unique_ptr<PostgresServer> server_;  // before lib_: its connections close first
   Config config_;
