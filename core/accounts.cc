@@ -4,6 +4,7 @@
 
 #include "core/file_util.h"
 #include "core/password.h"
+#include "core/store/run_in_transaction.h"
 #include "core/store/session_store.h"
 #include "core/store/user_store.h"
 
@@ -69,18 +70,21 @@ Result<User> Accounts::Create(const std::string& name, const std::string& passwo
   RETURN_IF_ERROR(ValidateUserName(name));
   RETURN_IF_ERROR(ValidatePassword(password));
   ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
-  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-  UserStore users(*db);
-  // The store's index refuses it too (and settles a race); this says why.
-  if (auto taken = users.FindByName(name); taken.ok() && taken->name != name) {
-    return Status::AlreadyExists("user name '" + name + "' is taken: '" + taken->name +
-                                 "' differs only in case");
-  }
-  ASSIGN_OR_RETURN(
-      const UserId id,
-      users.Insert({name, std::move(hash), is_admin,
-                    quota_bytes < 0 ? default_quota_bytes_ : quota_bytes, UtcNowIso8601()}));
-  return users.Get(id);
+  const std::int64_t quota = quota_bytes < 0 ? default_quota_bytes_ : quota_bytes;
+  const std::string created_at = UtcNowIso8601();
+  std::optional<User> created;
+  RETURN_IF_ERROR(RunInTransaction(pool_, [&](db::Database& db) -> Status {
+    UserStore users(db);
+    // The store's index refuses it too (and settles a race); this says why.
+    if (auto taken = users.FindByName(name); taken.ok() && taken->name != name) {
+      return Status::AlreadyExists("user name '" + name + "' is taken: '" + taken->name +
+                                   "' differs only in case");
+    }
+    ASSIGN_OR_RETURN(const UserId id, users.Insert({name, hash, is_admin, quota, created_at}));
+    ASSIGN_OR_RETURN(created, users.Get(id));
+    return Status::Ok();
+  }));
+  return std::move(*created);
 }
 
 Result<User> Accounts::Find(const std::string& name) {

@@ -1,5 +1,7 @@
 #include "core/blob_gc.h"
 
+#include "core/store/run_in_transaction.h"
+
 namespace octopus {
 
 Status RemoveUnreferencedBlobs_locked(PhotoStore& photos, const BlobStore& blobs, UserId owner,
@@ -11,11 +13,13 @@ Status RemoveUnreferencedBlobs_locked(PhotoStore& photos, const BlobStore& blobs
 
 Status RemoveUnreferencedBlobs(ConnectionPool& pool, const BlobStore& blobs, UserId owner,
                                const std::string& sha256) {
-  ASSIGN_OR_RETURN(auto db, pool.Acquire());
-  ASSIGN_OR_RETURN(auto tx, db::Transaction::Begin(*db));
-  PhotoStore photos(*db);
-  RETURN_IF_ERROR(RemoveUnreferencedBlobs_locked(photos, blobs, owner, sha256));
-  return tx.Commit();
+  // A rerun repeats a removal already made, or finds the row that appeared
+  // meanwhile and leaves what is left: both harmless (the ingest that made
+  // the row puts back missing blobs, see RestoreMissingBlobs_locked).
+  return RunInTransaction(pool, [&](db::Database& db) {
+    PhotoStore photos(db);
+    return RemoveUnreferencedBlobs_locked(photos, blobs, owner, sha256);
+  });
 }
 
 }  // namespace octopus

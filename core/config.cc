@@ -154,6 +154,15 @@ class Settings {
 
 }  // namespace
 
+bool IsPostgresConnectionString(std::string_view url) {
+  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) return true;
+  // libpq's keyword form: "host=/run/postgresql dbname=octopus".
+  const auto eq = url.find('=');
+  if (eq == std::string_view::npos || eq == 0) return false;
+  return url.substr(0, eq).find_first_not_of("abcdefghijklmnopqrstuvwxyz_ \t") ==
+         std::string_view::npos;
+}
+
 Result<Config> LoadConfig(const Overrides& flags, HomeUse use) {
   Config c;
   {
@@ -164,10 +173,15 @@ Result<Config> LoadConfig(const Overrides& flags, HomeUse use) {
   c.home = fs::absolute(c.home).lexically_normal();
   if (use == HomeUse::kExisting) {
     // The database is what makes a folder a library: the layout alone is
-    // made by any first use, before there is anything in it.
+    // made by any first use, before there is anything in it. On PostgreSQL
+    // the database is elsewhere: the storage directory stands for it.
+    Settings pre(flags, ReadDotEnv(c.env_path()));
+    const bool postgres = !pre.Get("OCTOPUS_DATABASE_URL").value_or("").empty() &&
+                          pre.Get("OCTOPUS_DATABASE_URL") != "sqlite:";
+    const fs::path marker = postgres ? c.storage_dir() : c.database_path();
     std::error_code ec;
-    const bool present = fs::exists(c.database_path(), ec);
-    if (ec) return Status::IoError("cannot read " + c.database_path().string(), ec.value());
+    const bool present = fs::exists(marker, ec);
+    if (ec) return Status::IoError("cannot read " + marker.string(), ec.value());
     if (!present) return Status::NotFound("no library at " + c.home.string());
   }
   for (const auto& dir : {c.storage_dir(), c.logs_dir(), c.instance_dir()}) {
@@ -213,8 +227,15 @@ Result<Config> LoadConfig(const Overrides& flags, HomeUse use) {
            s.Path("OCTOPUS_PLACES_INDEX", c.places_index),
            s.Path("OCTOPUS_PLACES_DATA", c.places_data),
            s.Integer("OCTOPUS_TRASH_DAYS", c.trash_days, 0, 36500),
+           s.String("OCTOPUS_DATABASE_URL", c.database_url),
        }) {
     if (!st.ok()) return st;
+  }
+  if (!c.database_is_sqlite() && !IsPostgresConnectionString(c.database_url)) {
+    // Not quoted back: it may hold a password.
+    return Status::InvalidArgument(
+        "OCTOPUS_DATABASE_URL: expected empty or sqlite: (SQLite under instance/), or "
+        "postgresql://USER@HOST/DB or a libpq key=value string");
   }
   if (!c.accel_redirect.empty() &&
       (c.accel_redirect.front() != '/' || c.accel_redirect.back() != '/' ||

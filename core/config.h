@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "core/status.h"
 
@@ -70,6 +71,13 @@ struct Config {
   // decoding (core/image/thumbnailer.h); decodes run one per core at most.
   std::int64_t max_decode_memory = DefaultMaxDecodeMemory();  // OCTOPUS_MAX_DECODE_MEMORY
 
+  // Where the metadata lives (OCTOPUS_DATABASE_URL, flag --database): empty
+  // or "sqlite:" is SQLite at database_path(); "postgresql://...",
+  // "postgres://..." or a libpq "key=value ..." string is a PostgreSQL 15+
+  // database. HAZARD: it may hold a password; never log or echo it.
+  std::string database_url;  // OCTOPUS_DATABASE_URL
+  bool database_is_sqlite() const { return database_url.empty() || database_url == "sqlite:"; }
+
   std::filesystem::path storage_dir() const { return home / "data" / "storage"; }
   std::filesystem::path logs_dir() const { return home / "data" / "logs"; }
   std::filesystem::path instance_dir() const { return home / "instance"; }
@@ -92,8 +100,13 @@ enum class HomeUse {
 // `.env` with a fresh random OCTOPUS_SECRET_KEY, mode 0600), then reads every
 // setting by precedence. Bad values are an error naming the setting.
 // With HomeUse::kExisting, a home without a database is kNotFound ("no
-// library at DIR") and nothing is created.
+// library at DIR") and nothing is created; with a PostgreSQL database the
+// home's storage directory stands for it (the server is not asked here).
 Result<Config> LoadConfig(const Overrides& flags, HomeUse use = HomeUse::kCreate);
+
+// Whether `url` names a PostgreSQL database: a postgresql:// or postgres://
+// URI, or a libpq keyword string ("host=... dbname=...").
+bool IsPostgresConnectionString(std::string_view url);
 
 // Parses "500M", "10G", "1.5T", "123" (bytes). Decimal units (1G = 10^9),
 // "GiB"-style binary units accepted too.

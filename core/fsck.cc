@@ -10,6 +10,7 @@
 #include "core/image/media_type.h"
 #include "core/image/thumbnailer.h"
 #include "core/store/photo_store.h"
+#include "core/store/run_in_transaction.h"
 #include "core/store/user_store.h"
 #include "core/thumbnail_spec.h"
 
@@ -105,7 +106,9 @@ Result<FsckReport> Fsck::Run(bool repair) {
         " bytes in " + std::to_string(u.recorded_count) + " photos, actual " +
         std::to_string(u.actual_bytes) + " bytes in " + std::to_string(u.actual_count));
     if (repair) {
-      RETURN_IF_ERROR(users.SetUsage(u.id, u.actual_bytes, u.actual_count));
+      RETURN_IF_ERROR(RunInTransaction(*db, [&](db::Database& conn) {
+        return UserStore(conn).SetUsage(u.id, u.actual_bytes, u.actual_count);
+      }));
       ++report.repaired;
     }
   }

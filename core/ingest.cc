@@ -12,6 +12,7 @@
 #include "core/quota.h"
 #include "core/random.h"
 #include "core/store/photo_store.h"
+#include "core/store/run_in_transaction.h"
 #include "core/store/user_store.h"
 #include "core/thumbnail_spec.h"
 
@@ -66,31 +67,38 @@ Status CommitBlobs(const BlobStore& blobs, const Photo& photo, const image::Thum
 
 // The same bytes are stored already: the photo they are, or, when it is in
 // the trash, that photo brought back (re-importing a deleted photo restores
-// it rather than making a second). In `tx`, which this commits.
-Result<IngestResult> KnownBytes(PhotoStore& photos, Photo existing, db::Transaction* tx) {
+// it rather than making a second). Inside the caller's write transaction.
+Result<IngestResult> KnownBytes(PhotoStore& photos, Photo existing) {
   if (!existing.trashed_at) return IngestResult{IngestOutcome::kDuplicate, std::move(existing)};
   ASSIGN_OR_RETURN(Photo restored, photos.Restore(existing.owner, existing.id));
-  RETURN_IF_ERROR(tx->Commit());
   return IngestResult{IngestOutcome::kRestored, std::move(restored)};
 }
 
 // The row and the charge, in one transaction that checks again, under the
 // write lock, what another process may have done since the first check:
-// imported the same bytes, or used the quota.
-Result<IngestResult> Record(ConnectionPool& pool, const BlobStore& blobs, Photo photo,
+// imported the same bytes, or used the quota. On PostgreSQL a rerun (after
+// a conflict with such a writer) checks all of it again; putting back
+// missing blobs is safe to repeat.
+Result<IngestResult> Record(ConnectionPool& pool, const BlobStore& blobs, const Photo& photo,
                             const image::Thumbnails& thumbs, const Contents& original) {
-  ASSIGN_OR_RETURN(auto db, pool.Acquire());
-  ASSIGN_OR_RETURN(auto tx, db::Transaction::Begin(*db));
-  PhotoStore photos(*db);
-  UserStore users(*db);
-  ASSIGN_OR_RETURN(auto existing, photos.FindBySha(photo.owner, photo.sha256));
-  if (existing) return KnownBytes(photos, std::move(*existing), &tx);
-  RETURN_IF_ERROR(QuotaEngine::CheckIn(users, photo.owner, photo.size));
-  RETURN_IF_ERROR(RestoreMissingBlobs_locked(blobs, photo.owner, photo.sha256, thumbs, original));
-  RETURN_IF_ERROR(photos.Insert(photo));
-  RETURN_IF_ERROR(users.Charge(photo.owner, photo.size, 1));
-  RETURN_IF_ERROR(tx.Commit());
-  return IngestResult{IngestOutcome::kImported, std::move(photo)};
+  std::optional<IngestResult> result;
+  RETURN_IF_ERROR(RunInTransaction(pool, [&](db::Database& db) -> Status {
+    result.reset();
+    PhotoStore photos(db);
+    UserStore users(db);
+    ASSIGN_OR_RETURN(auto existing, photos.FindBySha(photo.owner, photo.sha256));
+    if (existing) {
+      ASSIGN_OR_RETURN(result, KnownBytes(photos, std::move(*existing)));
+      return Status::Ok();
+    }
+    RETURN_IF_ERROR(QuotaEngine::CheckIn(users, photo.owner, photo.size));
+    RETURN_IF_ERROR(RestoreMissingBlobs_locked(blobs, photo.owner, photo.sha256, thumbs, original));
+    RETURN_IF_ERROR(photos.Insert(photo));
+    RETURN_IF_ERROR(users.Charge(photo.owner, photo.size, 1));
+    result = IngestResult{IngestOutcome::kImported, photo};
+    return Status::Ok();
+  }));
+  return std::move(*result);
 }
 
 }  // namespace
@@ -122,21 +130,32 @@ Result<IngestResult> Ingestor::Ingest(UserId owner, const IngestRequest& request
   const auto size = static_cast<std::int64_t>(bytes.size());
 
   // Then duplicate and quota, before the expensive decode.
+  std::optional<Photo> existing;
   {
     ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-    PhotoStore photos(*db);
-    UserStore users(*db);
-    ASSIGN_OR_RETURN(auto existing, photos.FindBySha(owner, sha));
+    ASSIGN_OR_RETURN(existing, PhotoStore(*db).FindBySha(owner, sha));
     if (existing && !existing->trashed_at) {
       return IngestResult{IngestOutcome::kDuplicate, std::move(*existing)};
     }
-    if (existing) {
-      ASSIGN_OR_RETURN(auto tx, db::Transaction::Begin(*db));
-      ASSIGN_OR_RETURN(auto again, photos.FindBySha(owner, sha));  // under the lock now
-      if (again) return KnownBytes(photos, std::move(*again), &tx);
-    } else {
+    if (!existing) {
+      UserStore users(*db);
       RETURN_IF_ERROR(QuotaEngine::CheckIn(users, owner, size));
     }
+  }  // the lease is returned before the transaction below takes one
+  if (existing) {
+    // Restored in a write transaction that looks again: it may have been
+    // purged meanwhile (then it is imported afresh below).
+    std::optional<IngestResult> known;
+    RETURN_IF_ERROR(RunInTransaction(pool_, [&](db::Database& db) -> Status {
+      known.reset();
+      PhotoStore photos(db);
+      ASSIGN_OR_RETURN(auto again, photos.FindBySha(owner, sha));
+      if (again) {
+        ASSIGN_OR_RETURN(known, KnownBytes(photos, std::move(*again)));
+      }
+      return Status::Ok();
+    }));
+    if (known) return std::move(*known);
   }
 
   const image::ThumbnailSpec spec = ThumbnailSpecFor(config_);
@@ -162,7 +181,7 @@ Result<IngestResult> Ingestor::Ingest(UserId owner, const IngestRequest& request
   // have been imported meanwhile by another thread or process.
   Status committed = CommitBlobs(blobs_, photo, thumbs, request, file.contents());
   if (committed.ok()) {
-    auto recorded = Record(pool_, blobs_, std::move(photo), thumbs, file.contents());
+    auto recorded = Record(pool_, blobs_, photo, thumbs, file.contents());
     // (A failed transaction was rolled back when Record returned, before the
     // clean-up below.)
     if (recorded.ok()) return recorded;

@@ -6,6 +6,7 @@
 
 #include "core/accounts.h"
 #include "core/blob_store.h"
+#include "core/database_revocation_epoch.h"
 #include "core/file_revocation_epoch.h"
 #include "core/file_util.h"
 #include "core/photos.h"
@@ -16,14 +17,48 @@
 #include "core/thumbnail_reader.h"
 
 namespace octopus {
+namespace {
+
+// PostgreSQL's max_connections is 100 by default, shared by every process
+// of every server on the database (minus superuser_reserved_connections).
+// 16 per process lets five `serve`/`mount` processes share a default server
+// with room left for psql, backups and a migration. It is far fewer than
+// the API's threads (http/api_server.cc: at least 128) on purpose: a
+// request holds a connection only for its queries, not while it reads a
+// body or makes thumbnails, and past 16 at once the database, not the pool,
+// is the bottleneck on a small server. A request that finds all 16 leased
+// waits for one (ConnectionPool's `wait`, 30 s), then gets kBusy: a 503.
+constexpr std::size_t kMaxPostgresConnectionsPerProcess = 16;
+
+// The pool of the configured backend. Nothing above core/store/ learns
+// which it is.
+std::unique_ptr<ConnectionPool> MakePool(const Config& config) {
+  if (config.database_is_sqlite()) return std::make_unique<ConnectionPool>(config.database_path());
+  return std::make_unique<ConnectionPool>(
+      [url = config.database_url] { return db::Database::OpenPostgres(url); },
+      kMaxPostgresConnectionsPerProcess);
+}
+
+// SQLite: the processes of this machine, through instance/revocations.
+// PostgreSQL: every server on the database, through its revocation_epoch row
+// (the file is per machine, and servers may be on several).
+Result<std::unique_ptr<RevocationEpoch>> MakeEpoch(const Config& config, ConnectionPool& pool) {
+  if (!config.database_is_sqlite()) return std::make_unique<DatabaseRevocationEpoch>(pool);
+  ASSIGN_OR_RETURN(auto epoch, FileRevocationEpoch::Open(config.instance_dir() / "revocations"));
+  (void)epoch->TryRepair();  // after a writer's crash, see file_revocation_epoch.h
+  return std::unique_ptr<RevocationEpoch>(std::move(epoch));
+}
+
+}  // namespace
 
 // What one open home is made of. Members are declared in dependency order:
 // each service refers to those above it.
 class Library::Impl {
  public:
-  Impl(Config c, std::unique_ptr<RevocationEpoch> e)
+  Impl(Config c, std::unique_ptr<ConnectionPool> p, std::unique_ptr<RevocationEpoch> e)
       : config(std::move(c)),
-        pool(config.database_path()),
+        pool_owner(std::move(p)),
+        pool(*pool_owner),
         blobs(config.storage_dir()),
         epoch(std::move(e)),
         accounts(pool, *epoch, blobs, config.default_quota_bytes),
@@ -36,7 +71,8 @@ class Library::Impl {
         import_records(pool) {}
 
   const Config config;
-  ConnectionPool pool;
+  const std::unique_ptr<ConnectionPool> pool_owner;
+  ConnectionPool& pool;
   const BlobStore blobs;
   std::atomic<const places::PlaceIndex*> places{nullptr};
   const std::unique_ptr<RevocationEpoch> epoch;
@@ -61,14 +97,17 @@ Result<std::unique_ptr<Library>> Library::Open(const Config& config) {
   // one-time initialisation out of any race (ThreadSanitizer reports it).
   (void)spdlog::default_logger_raw();
   RETURN_IF_ERROR(BlobStore(config.storage_dir()).Init());
+  auto pool = MakePool(config);
   {
-    ConnectionPool pool(config.database_path());
-    ASSIGN_OR_RETURN(auto db, pool.Acquire());
+    // A connection that fails here is the caller's answer: a wrong URL or a
+    // server that is down refuses to open, with libpq's reason (which names
+    // user, host, port and database, never the password).
+    ASSIGN_OR_RETURN(auto db, pool->Acquire());
     RETURN_IF_ERROR(db::Migrate(*db));
   }
-  ASSIGN_OR_RETURN(auto epoch, FileRevocationEpoch::Open(config.instance_dir() / "revocations"));
-  (void)epoch->TryRepair();  // after a writer's crash, see file_revocation_epoch.h
-  return std::unique_ptr<Library>(new Library(std::make_unique<Impl>(config, std::move(epoch))));
+  ASSIGN_OR_RETURN(auto epoch, MakeEpoch(config, *pool));
+  return std::unique_ptr<Library>(
+      new Library(std::make_unique<Impl>(config, std::move(pool), std::move(epoch))));
 }
 
 const Config& Library::config() const { return impl_->config; }

@@ -11,9 +11,12 @@
 //   Fsck (core/fsck.h)
 // and below them the SQL of each table in core/store/.
 //
-// Thread-safe: every method may be called from any thread; each thread gets
-// its own SQLite connection. Several processes may open the same home at
-// once (SQLite WAL, busy timeout; quota checks inside IMMEDIATE transactions).
+// Thread-safe: every method may be called from any thread; each call takes
+// a connection from a pool. Several processes may open the same home at
+// once (SQLite WAL, busy timeout; quota checks inside IMMEDIATE
+// transactions), or the same PostgreSQL database (config.database_url;
+// SERIALIZABLE transactions, rerun on conflict: core/store/run_in_transaction.h).
+// On PostgreSQL a lost server is kBusy ("try again") until it is back.
 #pragma once
 
 #include <cstdint>
@@ -45,8 +48,9 @@ class PlaceIndex;
 
 class Library {
  public:
-  // Opens (creating or migrating) the database under config.home. A database
-  // written by a newer version is refused with a clear message.
+  // Opens (creating or migrating) the database: SQLite under config.home,
+  // or PostgreSQL at config.database_url. A database written by a newer
+  // version is refused with a clear message.
   static Result<std::unique_ptr<Library>> Open(const Config& config);
   ~Library();
   Library(const Library&) = delete;

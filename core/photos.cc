@@ -6,6 +6,7 @@
 #include "core/places/place_index.h"
 #include "core/store/folder_counts.h"
 #include "core/store/photo_store.h"
+#include "core/store/run_in_transaction.h"
 #include "core/store/user_store.h"
 
 namespace octopus {
@@ -58,19 +59,22 @@ Result<FolderNode> Photos::Folders(UserId owner, View view) {
 }
 
 Result<Photo> Photos::Trash(UserId owner, const std::string& id) {
-  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-  ASSIGN_OR_RETURN(auto tx, db::Transaction::Begin(*db));
-  ASSIGN_OR_RETURN(Photo photo, PhotoStore(*db).Trash(owner, id, UtcNowIso8601()));
-  RETURN_IF_ERROR(tx.Commit());
-  return photo;
+  const std::string now = UtcNowIso8601();
+  std::optional<Photo> photo;
+  RETURN_IF_ERROR(RunInTransaction(pool_, [&](db::Database& db) -> Status {
+    ASSIGN_OR_RETURN(photo, PhotoStore(db).Trash(owner, id, now));
+    return Status::Ok();
+  }));
+  return std::move(*photo);
 }
 
 Result<Photo> Photos::Restore(UserId owner, const std::string& id) {
-  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-  ASSIGN_OR_RETURN(auto tx, db::Transaction::Begin(*db));
-  ASSIGN_OR_RETURN(Photo photo, PhotoStore(*db).Restore(owner, id));
-  RETURN_IF_ERROR(tx.Commit());
-  return photo;
+  std::optional<Photo> photo;
+  RETURN_IF_ERROR(RunInTransaction(pool_, [&](db::Database& db) -> Status {
+    ASSIGN_OR_RETURN(photo, PhotoStore(db).Restore(owner, id));
+    return Status::Ok();
+  }));
+  return std::move(*photo);
 }
 
 Status Photos::Purge(UserId owner, const std::string& id) {
@@ -136,42 +140,45 @@ Result<int> Photos::PurgeTrashedBefore(const std::string& before) {
 }
 
 Result<Photo> Photos::Rename(UserId owner, const std::string& id, const std::string& filename) {
-  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-  PhotoStore photos(*db);
-  {
-    ASSIGN_OR_RETURN(auto tx, db::Transaction::Begin(*db));
-    RETURN_IF_ERROR(photos.Rename(owner, id, SafeFileName(filename)));
-    RETURN_IF_ERROR(tx.Commit());
-  }
-  return photos.Get(owner, id);
+  const std::string safe = SafeFileName(filename);
+  std::optional<Photo> photo;
+  RETURN_IF_ERROR(RunInTransaction(pool_, [&](db::Database& db) -> Status {
+    PhotoStore photos(db);
+    RETURN_IF_ERROR(photos.Rename(owner, id, safe));
+    ASSIGN_OR_RETURN(photo, photos.Get(owner, id));
+    return Status::Ok();
+  }));
+  return std::move(*photo);
 }
 
 Result<Photo> Photos::Correct(UserId owner, const std::string& id, const PhotoEdit& edit) {
   // Checked before any connection or lock is taken: a refusal costs nothing.
   ASSIGN_OR_RETURN(const PhotoCorrection correction, ValidatePhotoEdit(edit, places_));
-  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-  ASSIGN_OR_RETURN(auto tx, db::Transaction::Begin(*db));
-  ASSIGN_OR_RETURN(Photo photo, PhotoStore(*db).Correct(owner, id, correction));
-  RETURN_IF_ERROR(tx.Commit());
-  return photo;
+  std::optional<Photo> photo;
+  RETURN_IF_ERROR(RunInTransaction(pool_, [&](db::Database& db) -> Status {
+    ASSIGN_OR_RETURN(photo, PhotoStore(db).Correct(owner, id, correction));
+    return Status::Ok();
+  }));
+  return std::move(*photo);
 }
 
 Result<int> Photos::ReindexPlaces(std::optional<UserId> owner) {
   const places::PlaceIndex* index = places_;
-  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-  ASSIGN_OR_RETURN(auto tx, db::Transaction::Begin(*db));
-  PhotoStore photos(*db);
-  ASSIGN_OR_RETURN(const auto positions, photos.Positions(owner));
   int changed = 0;
-  for (const PhotoPosition& p : positions) {
-    if (p.place_set_by_user) continue;  // the user's word over the GPS
-    std::optional<Place> place;
-    if (index && p.has_gps) place = index->Nearest(p.lat, p.lon);
-    if (place == p.place) continue;  // no change, no feed entry
-    RETURN_IF_ERROR(photos.SetPlace(p.owner, p.id, place));
-    ++changed;
-  }
-  RETURN_IF_ERROR(tx.Commit());
+  RETURN_IF_ERROR(RunInTransaction(pool_, [&](db::Database& db) -> Status {
+    changed = 0;  // a rerun counts afresh
+    PhotoStore photos(db);
+    ASSIGN_OR_RETURN(const auto positions, photos.Positions(owner));
+    for (const PhotoPosition& p : positions) {
+      if (p.place_set_by_user) continue;  // the user's word over the GPS
+      std::optional<Place> place;
+      if (index && p.has_gps) place = index->Nearest(p.lat, p.lon);
+      if (place == p.place) continue;  // no change, no feed entry
+      RETURN_IF_ERROR(photos.SetPlace(p.owner, p.id, place));
+      ++changed;
+    }
+    return Status::Ok();
+  }));
   return changed;
 }
 

@@ -2,23 +2,31 @@
 
 #include <ctime>
 
+#include "core/store/run_in_transaction.h"
 #include "core/store/session_store.h"
 
 namespace octopus {
 
 Status Sessions::Add(UserId user, const std::string& jti, std::int64_t expires_at) {
-  ASSIGN_OR_RETURN(auto db, pool_.Acquire());
-  SessionStore sessions(*db);
-  // Dead rows need no revocation bracket: no process trusts them (a cached
-  // session is used only before its expiry, and a revoked one was dropped
-  // from every cache when its revocation moved the epoch).
-  RETURN_IF_ERROR(sessions.PurgeDead(static_cast<std::int64_t>(std::time(nullptr))));
-  RETURN_IF_ERROR(sessions.Insert(user, jti, expires_at));
-  ASSIGN_OR_RETURN(const std::int64_t live, sessions.CountOf(user));
+  std::int64_t live = 0;
+  RETURN_IF_ERROR(RunInTransaction(pool_, [&](db::Database& db) -> Status {
+    SessionStore sessions(db);
+    // Dead rows need no revocation bracket: no process trusts them (a cached
+    // session is used only before its expiry, and a revoked one was dropped
+    // from every cache when its revocation moved the epoch).
+    RETURN_IF_ERROR(sessions.PurgeDead(static_cast<std::int64_t>(std::time(nullptr))));
+    RETURN_IF_ERROR(sessions.Insert(user, jti, expires_at));
+    ASSIGN_OR_RETURN(live, sessions.CountOf(user));
+    return Status::Ok();
+  }));
   if (live <= kMaxPerUser) return Status::Ok();
   // The oldest are live and may be cached by any process: a revocation.
-  return epoch_.RunRevoking(pool_, [&](db::Database& db) {
-    return SessionStore(db).DeleteOldest(user, live - kMaxPerUser);
+  // Counted again: another login may have trimmed them meanwhile.
+  return epoch_.RunRevoking(pool_, [&](db::Database& db) -> Status {
+    SessionStore sessions(db);
+    ASSIGN_OR_RETURN(const std::int64_t now_live, sessions.CountOf(user));
+    if (now_live <= kMaxPerUser) return Status::Ok();
+    return sessions.DeleteOldest(user, now_live - kMaxPerUser);
   });
 }
 

@@ -25,6 +25,10 @@ int ErrnoFor(const Status& status) {
     case Code::kReadOnly:
       return EROFS;
     case Code::kBusy:
+      // The database is locked past its wait, or (PostgreSQL) lost: nothing
+      // happened, try again. Not EBUSY, which the mount already answers
+      // for "another writer has this file open" (op_open.cc, op_create.cc).
+      return EAGAIN;
     case Code::kFailedPrecondition:
       return EBUSY;
     case Code::kIoError:

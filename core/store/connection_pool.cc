@@ -45,17 +45,26 @@ void ConnectionPool::Return(std::unique_ptr<db::Database> db) {
   // in Database::Open. An idle connection holds a few hundred kilobytes.
   // A connection whose server went away is closed, not kept: the next
   // Acquire opens a fresh one (PostgreSQL; SQLite's are always healthy).
-  std::unique_ptr<db::Database> closing;  // closed outside the lock
+  // One lost connection most often means the server restarted, which lost
+  // the idle ones too: they are closed with it, or each would fail one more
+  // request (kBusy) before the pool learnt. Wrong after a single backend was
+  // killed; that costs only reconnects.
+  std::vector<std::unique_ptr<db::Database>> closing;  // closed outside the lock
   {
     std::lock_guard lock(mu_);
     if (db->healthy() && idle_.size() < kMaxIdle) {
       idle_.push_back(std::move(db));
     } else {
-      closing = std::move(db);
+      if (!db->healthy()) {
+        open_ -= idle_.size();
+        for (auto& idle : idle_) closing.push_back(std::move(idle));
+        idle_.clear();
+      }
+      closing.push_back(std::move(db));
       --open_;
     }
   }
-  returned_.notify_one();
+  returned_.notify_all();
 }
 
 }  // namespace octopus

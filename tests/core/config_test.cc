@@ -71,6 +71,41 @@ TEST(ConfigTest, FlagsBeatEnvironmentWhichBeatsDotEnv) {
   EXPECT_NE(bad.status().message().find("OCTOPUS_PORT"), std::string::npos);
 }
 
+TEST(ConfigTest, DatabaseUrlChoosesTheBackendAndIsNeverEchoed) {
+  testing::TempDir dir;
+  const auto home = (dir / "h").string();
+  auto plain = LoadConfig({{"OCTOPUS_HOME", home}});
+  ASSERT_TRUE(plain.ok());
+  EXPECT_TRUE(plain->database_is_sqlite());
+  EXPECT_TRUE(LoadConfig({{"OCTOPUS_HOME", home}, {"OCTOPUS_DATABASE_URL", "sqlite:"}})
+                  ->database_is_sqlite());
+  for (const std::string url :
+       {"postgresql://octopus@db/octopus", "postgres://o:pw@db:5433/o?sslmode=require",
+        "host=/run/postgresql dbname=octopus", "dbname=octopus"}) {
+    auto c = LoadConfig({{"OCTOPUS_HOME", home}, {"OCTOPUS_DATABASE_URL", url}});
+    ASSERT_TRUE(c.ok()) << url << ": " << c.status().message();
+    EXPECT_FALSE(c->database_is_sqlite()) << url;
+    EXPECT_EQ(c->database_url, url);
+  }
+  {
+    std::ofstream env(dir / "h" / ".env", std::ios::app);
+    env << "OCTOPUS_DATABASE_URL=postgresql://from-dotenv/db\n";
+  }
+  EXPECT_EQ(LoadConfig({{"OCTOPUS_HOME", home}})->database_url, "postgresql://from-dotenv/db");
+  setenv("OCTOPUS_DATABASE_URL", "postgresql://from-env/db", 1);
+  EXPECT_EQ(LoadConfig({{"OCTOPUS_HOME", home}})->database_url, "postgresql://from-env/db");
+  EXPECT_EQ(LoadConfig({{"OCTOPUS_HOME", home}, {"OCTOPUS_DATABASE_URL", "sqlite:"}})->database_url,
+            "sqlite:");
+  unsetenv("OCTOPUS_DATABASE_URL");
+  for (const std::string bad :
+       {"mysql://root:hunter2secret@db/x", "sqlite:/tmp/hunter2secret", "hunter2secret"}) {
+    auto c = LoadConfig({{"OCTOPUS_HOME", home}, {"OCTOPUS_DATABASE_URL", bad}});
+    ASSERT_FALSE(c.ok()) << bad;
+    EXPECT_NE(c.status().message().find("OCTOPUS_DATABASE_URL"), std::string::npos);
+    EXPECT_EQ(c.status().message().find("hunter2"), std::string::npos) << c.status().message();
+  }
+}
+
 TEST(ConfigTest, NetworkSettingsHaveSafeDefaultsAndAreChecked) {
   testing::TempDir dir;
   const auto home = (dir / "h").string();

@@ -16,11 +16,10 @@ namespace {
 class SessionsTest : public testing::TwoUserLibraryTest {
  protected:
   // Rows in the sessions table, read through a connection of our own.
-  std::int64_t Rows(const std::string& where = "1") {
-    auto db = db::Database::Open(config_.database_path());
-    EXPECT_TRUE(db.ok()) << db.status().message();
-    if (!db.ok()) return -1;
-    auto stmt = (*db)->Prepare("SELECT COUNT(*) FROM sessions WHERE " + where);
+  std::int64_t Rows(const std::string& where = "TRUE") {
+    auto db = ConnectToDatabase();
+    if (!db) return -1;
+    auto stmt = db->Prepare("SELECT COUNT(*) FROM sessions WHERE " + where);
     EXPECT_TRUE(stmt.ok()) << stmt.status().message();
     if (!stmt.ok()) return -1;
     auto row = stmt->Step();
@@ -30,7 +29,7 @@ class SessionsTest : public testing::TwoUserLibraryTest {
   const std::int64_t later_ = std::time(nullptr) + 3600;
 };
 
-TEST_F(SessionsTest, ExpiredAndRevokedRowsGoAtTheNextLogin) {
+LIBRARY_TEST(SessionsTest, ExpiredAndRevokedRowsGoAtTheNextLogin) {
   const std::int64_t now = std::time(nullptr);
   ASSERT_TRUE(lib_->AddSession(alice_, "expired", now - 1).ok());
   ASSERT_EQ(Rows(), 1);
@@ -46,7 +45,7 @@ TEST_F(SessionsTest, ExpiredAndRevokedRowsGoAtTheNextLogin) {
   EXPECT_TRUE(lib_->SessionUser(bob_, "bob-new").ok());
 }
 
-TEST_F(SessionsTest, TheLoginPastTheCapDropsTheOldestSession) {
+LIBRARY_TEST(SessionsTest, TheLoginPastTheCapDropsTheOldestSession) {
   ASSERT_TRUE(lib_->AddSession(alice_, "s0", later_).ok());
   ASSERT_TRUE(lib_->AddSession(bob_, "bob", later_).ok());
   ASSERT_TRUE(lib_->SessionUser(alice_, "s0").ok());  // cached now

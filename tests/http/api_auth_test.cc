@@ -10,7 +10,7 @@
 namespace octopus::http {
 namespace {
 
-TEST_F(ApiOpenRegistrationTest, RegisterLoginMe) {
+API_TEST(ApiOpenRegistrationTest, RegisterLoginMe) {
   auto r = Register("alice", "correct horse");
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 201) << r->body;
@@ -205,7 +205,7 @@ TEST_F(ApiTest, MalformedJsonIs400WithTheErrorShape) {
   EXPECT_EQ(big->status, 413);
 }
 
-TEST_F(ApiTest, WrongPasswordAndUnknownUserLookTheSame) {
+API_TEST(ApiTest, WrongPasswordAndUnknownUserLookTheSame) {
   NewUser("alice");
   auto wrong = LoginRaw("alice", "wrong password");
   auto unknown = LoginRaw("nobody", "wrong password");
@@ -215,7 +215,7 @@ TEST_F(ApiTest, WrongPasswordAndUnknownUserLookTheSame) {
   EXPECT_EQ(wrong->body, unknown->body);
 }
 
-TEST_F(ApiTest, MissingOrForgedTokensAre401) {
+API_TEST(ApiTest, MissingOrForgedTokensAre401) {
   const std::string token = NewUser("alice");
   ASSERT_FALSE(token.empty());
   EXPECT_EQ(client_->Get("/api/v1/users/me")->status, 401);
@@ -269,7 +269,7 @@ TEST_F(ApiTest, MissingOrForgedTokensAre401) {
   EXPECT_EQ(Get("/api/v1/users/me", token)->status, 200) << "the real token still works";
 }
 
-TEST_F(ApiTest, LogoutRevokesTheToken) {
+API_TEST(ApiTest, LogoutRevokesTheToken) {
   const std::string token = NewUser("alice");
   const std::string second = Login("alice", "correct horse");
   ASSERT_EQ(Get("/api/v1/users/me", token)->status, 200);
@@ -280,7 +280,7 @@ TEST_F(ApiTest, LogoutRevokesTheToken) {
   EXPECT_EQ(Get("/api/v1/users/me", second)->status, 200) << "other sessions are untouched";
 }
 
-TEST_F(ApiTest, PasswordChangeRevokesOtherTokens) {
+API_TEST(ApiTest, PasswordChangeRevokesOtherTokens) {
   const std::string token = NewUser("alice");
   const std::string other = Login("alice", "correct horse");
   auto wrong = client_->Patch("/api/v1/users/me/password", Bearer(token),
@@ -303,7 +303,7 @@ TEST_F(ApiTest, PasswordChangeRevokesOtherTokens) {
   EXPECT_EQ(LoginRaw("alice", "new password 1")->status, 200);
 }
 
-TEST_F(ApiTest, AdminRoutes) {
+API_TEST(ApiTest, AdminRoutes) {
   const std::string admin = NewAdmin("root");
   const std::string alice = NewUser("alice");
   auto forbidden = Get("/api/v1/admin/users", alice);
@@ -343,7 +343,7 @@ TEST_F(ApiTest, AdminRoutes) {
             400);
 }
 
-TEST_F(ApiTest, DisabledUserIsLockedOutAtOnce) {
+API_TEST(ApiTest, DisabledUserIsLockedOutAtOnce) {
   const std::string admin = NewAdmin("root");
   const std::string alice = NewUser("alice");
   ASSERT_EQ(Get("/api/v1/users/me", alice)->status, 200);
@@ -366,7 +366,7 @@ TEST_F(ApiTest, DisabledUserIsLockedOutAtOnce) {
 
 // The server caches verified sessions; revocations made elsewhere (the CLI,
 // a second server on the same home) must still count on the next request.
-TEST_F(ApiTest, RevocationsByOtherProcessesCountOnTheNextRequest) {
+API_TEST(ApiTest, RevocationsByOtherProcessesCountOnTheNextRequest) {
   const std::string alice = NewUser("alice");
   const std::string alice2 = Login("alice", "correct horse");
   const std::string alice3 = Login("alice", "correct horse");
@@ -398,16 +398,16 @@ TEST_F(ApiTest, RevocationsByOtherProcessesCountOnTheNextRequest) {
   EXPECT_EQ(Get("/api/v1/photos", alice5)->status, 401) << "password changed elsewhere";
   EXPECT_EQ(Get("/api/v1/photos", alice4)->status, 200);
   // Another process: the CLI removes bob while his token is cached here.
-  const auto removed =
-      testing::RunCommand(testing::OctopusBinary() + " --home " +
-                          testing::Quote(config_.home.string()) + " user remove bob --yes");
+  const auto removed = testing::RunCommand(testing::OctopusBinary() + " --home " +
+                                           testing::Quote(config_.home.string()) + Database() +
+                                           " user remove bob --yes");
   ASSERT_EQ(removed.exit_code, 0) << removed.output;
   EXPECT_EQ(Get("/api/v1/photos", bob)->status, 401) << "removed by the CLI";
   EXPECT_EQ(Get("/api/v1/photos", alice4)->status, 200);
   // The CLI resets alice's password: every session of hers is signed out.
   const auto reset = testing::RunCommand(
       "printf '%s\\n' 'a new long password' | " + testing::OctopusBinary() + " --home " +
-      testing::Quote(config_.home.string()) + " user passwd alice --password-stdin");
+      testing::Quote(config_.home.string()) + Database() + " user passwd alice --password-stdin");
   ASSERT_EQ(reset.exit_code, 0) << reset.output;
   EXPECT_EQ(Get("/api/v1/photos", alice4)->status, 401) << "password reset by the CLI";
   EXPECT_FALSE(Login("alice", "a new long password").empty());

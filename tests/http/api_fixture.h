@@ -1,5 +1,10 @@
 // A real ApiServer on 127.0.0.1 (an ephemeral port) over a library in a
 // temporary home, and a real httplib::Client talking to it.
+//
+// API_TEST(Fixture, Name) runs a test on both backends, as STORE_TEST does
+// (tests/testing/store_fixture.h): `Fixture.Name` on SQLite, and
+// `FixtureOnPostgres.Name` with the library's metadata in a throwaway
+// PostgreSQL cluster (ctest label `postgres`). TEST_F stays SQLite only.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -15,6 +20,8 @@
 #include "core/library.h"
 #include "http/api_server.h"
 #include "http/http_util.h"
+#include "tests/testing/postgres_server.h"
+#include "tests/testing/store_fixture.h"
 #include "tests/testing/test_util.h"
 
 namespace octopus::http {
@@ -25,9 +32,19 @@ class ApiTest : public ::testing::Test {
   // constructor) to change limits.
   Overrides settings_;
   ApiServerOptions options_;
+  db::Backend backend_ = db::Backend::kSqlite;  // set before SetUp by API_TEST
+  bool own_cluster_ = false;  // a cluster of its own (to stop it), not a database on the shared one
+  std::unique_ptr<testing::PostgresServer> postgres_;
 
   void SetUp() override {
     settings_["OCTOPUS_HOME"] = (dir_ / "home").string();
+    if (backend_ == db::Backend::kPostgres) {
+      std::string why;
+      postgres_ = own_cluster_ ? testing::PostgresServer::Start(&why)
+                               : testing::PostgresServer::StartDatabase(&why);
+      ASSERT_NE(postgres_, nullptr) << why;
+      settings_["OCTOPUS_DATABASE_URL"] = postgres_->conninfo();
+    }
     auto config = LoadConfig(settings_);
     ASSERT_TRUE(config.ok()) << config.status().message();
     config_ = *config;
@@ -49,6 +66,7 @@ class ApiTest : public ::testing::Test {
     if (server_) server_->Stop();
     server_.reset();
     library_.reset();
+    postgres_.reset();
   }
 
   std::unique_ptr<httplib::Client> NewClient() const {
@@ -57,6 +75,13 @@ class ApiTest : public ::testing::Test {
     c->set_read_timeout(60);
     c->set_write_timeout(60);
     return c;
+  }
+
+  // " --database URL" for a CLI command on this library's database: empty
+  // on SQLite (the home says it all).
+  std::string Database() const {
+    return config_.database_is_sqlite() ? ""
+                                        : " --database " + testing::Quote(config_.database_url);
   }
 
   static httplib::Headers Bearer(const std::string& token) {
@@ -217,3 +242,7 @@ class ApiTlsTest : public ApiTest {
 };
 
 }  // namespace octopus::http
+
+// As TEST_F(fixture, name), on both backends. `fixture` derives from
+// octopus::http::ApiTest.
+#define API_TEST(fixture, name) STORE_TEST(fixture, name)

@@ -16,7 +16,7 @@ using testing::MakeJpeg;
 
 class ApiPhotosTest : public ApiTest {};
 
-TEST_F(ApiPhotosTest, UploadOneThenItsDuplicate) {
+API_TEST(ApiPhotosTest, UploadOneThenItsDuplicate) {
   const std::string token = NewUser("alice");
   const std::string jpeg = MakeJpeg(64, 48, 1);
   auto r = Upload(token, {{"beach.jpg", jpeg}});
@@ -41,7 +41,7 @@ TEST_F(ApiPhotosTest, UploadOneThenItsDuplicate) {
   EXPECT_EQ(StagingFiles(), 0u);
 }
 
-TEST_F(ApiPhotosTest, UploadSeveralInOneRequest) {
+API_TEST(ApiPhotosTest, UploadSeveralInOneRequest) {
   const std::string token = NewUser("alice");
   auto r = Upload(token, {{"a.jpg", MakeJpeg(64, 48, 1)},
                           {"b.jpg", MakeJpeg(64, 48, 2)},
@@ -70,7 +70,7 @@ TEST_F(ApiPhotosTest, UploadSeveralInOneRequest) {
   EXPECT_EQ(StagingFiles(), 0u);
 }
 
-TEST_F(ApiPhotosTest, NotAnImageIs415AndStoresNothing) {
+API_TEST(ApiPhotosTest, NotAnImageIs415AndStoresNothing) {
   const std::string token = NewUser("alice");
   auto r = Upload(token, {{"photo.jpg", "this is plain text pretending", "image/jpeg"}});
   ASSERT_TRUE(r);
@@ -84,7 +84,7 @@ TEST_F(ApiPhotosTest, NotAnImageIs415AndStoresNothing) {
   EXPECT_EQ(StagingFiles(), 0u);
 }
 
-TEST_F(ApiPhotosTest, QuotaAtTheBoundaryThenPurgeFreesIt) {
+API_TEST(ApiPhotosTest, QuotaAtTheBoundaryThenPurgeFreesIt) {
   const std::string token = NewUser("alice");
   const std::string a = MakeJpeg(64, 48, 1);
   const std::string b = MakeJpeg(64, 48, 2);
@@ -138,7 +138,7 @@ TEST_F(ApiSmallUploadTest, TooLargeIs413AndStoresNothing) {
   EXPECT_EQ(Upload(token, {{"small.jpg", MakeJpeg(64, 48, 6)}})->status, 201);
 }
 
-TEST_F(ApiPhotosTest, MalformedUploadsAre400) {
+API_TEST(ApiPhotosTest, MalformedUploadsAre400) {
   const std::string token = NewUser("alice");
   auto not_multipart =
       client_->Post("/api/v1/photos", Bearer(token), MakeJpeg(64, 48, 1), "image/jpeg");
@@ -170,7 +170,7 @@ TEST_F(ApiPhotosTest, MalformedUploadsAre400) {
   EXPECT_EQ(anonymous->status, 401);
 }
 
-TEST_F(ApiPhotosTest, HostileFileNamesAreStoredSafely) {
+API_TEST(ApiPhotosTest, HostileFileNamesAreStoredSafely) {
   const std::string token = NewUser("alice");
   const std::vector<std::string> names = {"../../../../tmp/escape.jpg",
                                           "..",
@@ -206,7 +206,7 @@ TEST_F(ApiPhotosTest, HostileFileNamesAreStoredSafely) {
   EXPECT_FALSE(std::filesystem::exists(dir_.path() / "tmp"));
 }
 
-TEST_F(ApiPhotosTest, ListingPagesWithACursor) {
+API_TEST(ApiPhotosTest, ListingPagesWithACursor) {
   const std::string token = NewUser("alice");
   std::set<std::string> uploaded;
   for (int i = 0; i < 5; ++i) uploaded.insert(UploadJpeg(token, i)["id"].get<std::string>());
@@ -263,7 +263,7 @@ std::int64_t CheckTree(const nlohmann::json& node, const FolderNode& expected) {
   return node["count"];
 }
 
-TEST_F(ApiPhotosTest, BrowseMatchesTheGroupingOfTheMount) {
+API_TEST(ApiPhotosTest, BrowseMatchesTheGroupingOfTheMount) {
   const std::string token = NewUser("alice");
   int uploaded = 0;
   for (const auto& file : testing::SamplePhotoFiles()) {
@@ -312,7 +312,7 @@ TEST_F(ApiPhotosTest, BrowseMatchesTheGroupingOfTheMount) {
   EXPECT_EQ(Json(Get("/api/v1/browse/cameras", token))["count"], uploaded);
 }
 
-TEST_F(ApiPhotosTest, OriginalWithETagConditionalAndRange) {
+API_TEST(ApiPhotosTest, OriginalWithETagConditionalAndRange) {
   const std::string token = NewUser("alice");
   const std::string jpeg = MakeJpeg(64, 48, 7);
   const auto record = UploadJpeg(token, 7, "Café.jpg");
@@ -360,7 +360,7 @@ TEST_F(ApiPhotosTest, OriginalWithETagConditionalAndRange) {
   EXPECT_EQ(ErrorCode(missing), "not_found");
 }
 
-TEST_F(ApiPhotosTest, ThumbnailsAreCacheable) {
+API_TEST(ApiPhotosTest, ThumbnailsAreCacheable) {
   const std::string token = NewUser("alice");
   const std::string id = UploadJpeg(token, 8)["id"];
   for (const std::string size : {"small", "preview"}) {
@@ -383,7 +383,7 @@ TEST_F(ApiPhotosTest, ThumbnailsAreCacheable) {
 
 // The server keeps thumbnails in memory (core/thumbnail_cache.h); a photo
 // deleted by another process must not be served from there.
-TEST_F(ApiPhotosTest, ThumbnailOfAPhotoPurgedElsewhereIsGone) {
+API_TEST(ApiPhotosTest, ThumbnailOfAPhotoPurgedElsewhereIsGone) {
   const std::string token = NewUser("alice");
   const std::string gone = UploadJpeg(token, 21)["id"];
   const std::string kept = UploadJpeg(token, 22)["id"];
@@ -409,7 +409,7 @@ TEST_F(ApiPhotosTest, ThumbnailOfAPhotoPurgedElsewhereIsGone) {
 
 // Issue 15 (12): U+202E was kept in stored names, so "photo<RLO>gpj.exe"
 // was shown as "photoexe.jpg" by every client of the API and by the mount.
-TEST_F(ApiPhotosTest, InvisibleCharactersAreRemovedFromUploadedAndRenamedNames) {
+API_TEST(ApiPhotosTest, InvisibleCharactersAreRemovedFromUploadedAndRenamedNames) {
   const std::string token = NewUser("alice");
   const auto uploaded = UploadJpeg(token, 31, "photo\u202Egpj.exe");
   ASSERT_TRUE(uploaded.is_object());
@@ -428,7 +428,7 @@ TEST_F(ApiPhotosTest, InvisibleCharactersAreRemovedFromUploadedAndRenamedNames) 
   EXPECT_EQ(stored->filename, "Holiday.jpg") << "removed from what is stored, not only shown";
 }
 
-TEST_F(ApiPhotosTest, RenameAndGet) {
+API_TEST(ApiPhotosTest, RenameAndGet) {
   const std::string token = NewUser("alice");
   const std::string id = UploadJpeg(token, 9)["id"];
   auto r = client_->Patch(("/api/v1/photos/" + id).c_str(), Bearer(token),
@@ -451,7 +451,7 @@ TEST_F(ApiPhotosTest, RenameAndGet) {
 
 // Issue 16, item 11: "" became "_", "   " was accepted, unknown members
 // were ignored. Each is now 422 and changes nothing.
-TEST_F(ApiPhotosTest, PatchRefusesBlankNamesAndUnknownMembers) {
+API_TEST(ApiPhotosTest, PatchRefusesBlankNamesAndUnknownMembers) {
   const std::string token = NewUser("alice");
   const std::string id = UploadJpeg(token, 11)["id"];
   const std::string path = "/api/v1/photos/" + id;
@@ -475,7 +475,7 @@ TEST_F(ApiPhotosTest, PatchRefusesBlankNamesAndUnknownMembers) {
 // A photo without EXIF is corrected: capture time with its offset, then a
 // place. It moves out of dates/unknown at once in /browse (whose answers
 // are kept per feed position) and the listing's filters find it.
-TEST_F(ApiPhotosTest, PatchCorrectsCaptureTimeAndPlace) {
+API_TEST(ApiPhotosTest, PatchCorrectsCaptureTimeAndPlace) {
   const std::string token = NewUser("alice");
   const std::string id = UploadJpeg(token, 12)["id"];
   const std::string path = "/api/v1/photos/" + id;
@@ -526,7 +526,7 @@ TEST_F(ApiPhotosTest, PatchCorrectsCaptureTimeAndPlace) {
 // Issue 16, item 11: an upload of a photo without an EXIF date was dated
 // by its arrival. A `last_modified` field before a file dates it, as a
 // browser's File.lastModified or a time with its offset.
-TEST_F(ApiPhotosTest, UploadTakesTheClientsLastModified) {
+API_TEST(ApiPhotosTest, UploadTakesTheClientsLastModified) {
   const std::string token = NewUser("alice");
   httplib::MultipartFormDataItems items = {
       {"last_modified", "1721000000000", "", ""},
@@ -572,7 +572,7 @@ TEST_F(ApiPhotosTest, UploadTakesTheClientsLastModified) {
   EXPECT_EQ(StagingFiles(), 0u);
 }
 
-TEST_F(ApiPhotosTest, AnotherUsersPhotoIs404ForEveryVerb) {
+API_TEST(ApiPhotosTest, AnotherUsersPhotoIs404ForEveryVerb) {
   const std::string alice = NewUser("alice");
   const std::string bob = NewUser("bob");
   const std::string id = UploadJpeg(alice, 10)["id"];
@@ -606,7 +606,7 @@ TEST_F(ApiPhotosTest, AnotherUsersPhotoIs404ForEveryVerb) {
   EXPECT_NE(Json(own)["id"], id);
 }
 
-TEST_F(ApiPhotosTest, TrashListRestorePurgeAndEmpty) {
+API_TEST(ApiPhotosTest, TrashListRestorePurgeAndEmpty) {
   const std::string alice = NewUser("alice");
   const std::string bob = NewUser("bob");
   std::vector<std::string> ids;
@@ -654,6 +654,56 @@ TEST_F(ApiPhotosTest, TrashListRestorePurgeAndEmpty) {
   EXPECT_EQ(Json(again)["id"], ids[0]);
   EXPECT_EQ(Json(again)["restored"], true);
   EXPECT_EQ(Json(Get("/api/v1/trash", alice))["photos"].size(), 0u);
+}
+
+// PostgreSQL stopped under a running server: requests that need the
+// database get 503 with the error shape (never a 500, never a half-done
+// upload), and once it is back the same server answers again.
+class ApiRestartOnPostgres : public ApiPhotosTest {
+ protected:
+  ApiRestartOnPostgres() {
+    backend_ = db::Backend::kPostgres;
+    own_cluster_ = true;  // it stops the server
+  }
+};
+
+TEST_F(ApiRestartOnPostgres, StoppedDatabaseIs503ThenRecovers) {
+  const std::string token = NewUser("alice");
+  const auto kept = UploadJpeg(token, 1);
+  ASSERT_TRUE(kept.is_object());
+
+  std::string why;
+  ASSERT_TRUE(postgres_->Stop(&why)) << why;
+  auto upload = Upload(token, {{"lost.jpg", MakeJpeg(64, 48, 2)}});
+  ASSERT_TRUE(upload);
+  EXPECT_EQ(upload->status, 503) << upload->body;
+  EXPECT_EQ(ErrorCode(upload), "busy") << upload->body;
+  auto list = Get("/api/v1/photos", token);
+  ASSERT_TRUE(list);
+  EXPECT_EQ(list->status, 503) << list->body;
+  auto removed =
+      client_->Delete(("/api/v1/photos/" + kept["id"].get<std::string>()).c_str(), Bearer(token));
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(removed->status, 503) << removed->body;
+  auto login = LoginRaw("alice", "correct horse");
+  ASSERT_TRUE(login);
+  EXPECT_EQ(login->status, 503) << login->body;
+  ASSERT_TRUE(postgres_->Restart(&why)) << why;
+
+  // The first request may find its pooled connection dead (a 503; the pool
+  // then drops the rest); every one after it is answered.
+  (void)Get("/api/v1/users/me", token);
+  const auto again = UploadJpeg(token, 2);
+  ASSERT_TRUE(again.is_object());
+  auto after = Get("/api/v1/photos", token);
+  ASSERT_TRUE(after);
+  ASSERT_EQ(after->status, 200) << after->body;
+  EXPECT_EQ(Json(after)["photos"].size(), 2u) << after->body;
+  EXPECT_EQ(Me(token)["photo_count"], 2);
+  EXPECT_EQ(StagingFiles(), 0u);
+  auto report = library_->Fsck(false);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  for (const auto& p : report->problems) ADD_FAILURE() << p;
 }
 
 }  // namespace

@@ -31,7 +31,7 @@ class UploadQuotaTest : public ApiTest {
   }
 };
 
-TEST_F(UploadQuotaTest, AnUploadFarOverTheQuotaStopsWith507AndLeavesNothingStaged) {
+API_TEST(UploadQuotaTest, AnUploadFarOverTheQuotaStopsWith507AndLeavesNothingStaged) {
   const std::string token = NewUser("alice");
   ASSERT_EQ(Upload(token, {{"a.jpg", MakeJpeg(64, 48, 1)}})->status, 201);
   const std::int64_t used = Me(token)["used_bytes"];
@@ -57,7 +57,7 @@ TEST_F(UploadQuotaTest, AnUploadFarOverTheQuotaStopsWith507AndLeavesNothingStage
   EXPECT_EQ(Upload(token, {{"b.jpg", MakeJpeg(64, 48, 2)}})->status, 201);
 }
 
-TEST_F(UploadQuotaTest, StagedBytesOfTheUsersOtherUploadsCountToo) {
+API_TEST(UploadQuotaTest, StagedBytesOfTheUsersOtherUploadsCountToo) {
   const std::string token = NewUser("alice");
   constexpr std::int64_t kQuota = 400'000;
   ASSERT_TRUE(library_->SetQuota("alice", kQuota).ok());
@@ -82,7 +82,7 @@ TEST_F(UploadQuotaTest, StagedBytesOfTheUsersOtherUploadsCountToo) {
   EXPECT_EQ(StagingFiles(), 1u) << "the first upload's file only";
 }
 
-TEST_F(UploadQuotaTest, AUserHasABoundedNumberOfUploadsInFlight) {
+API_TEST(UploadQuotaTest, AUserHasABoundedNumberOfUploadsInFlight) {
   const std::string token = NewUser("alice");
   const std::string bob = NewUser("bob");
   const int cap = options_.max_uploads_per_user;

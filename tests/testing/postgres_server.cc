@@ -68,6 +68,15 @@ std::string LogTail(const fs::path& log) {
 }  // namespace
 
 std::unique_ptr<PostgresServer> PostgresServer::Start(std::string* why) {
+  char pattern[] = "/tmp/octopus-pg-XXXXXX";
+  if (mkdtemp(pattern) == nullptr) {
+    *why = "mkdtemp failed";
+    return nullptr;
+  }
+  return StartIn(pattern, why);
+}
+
+std::unique_ptr<PostgresServer> PostgresServer::StartIn(fs::path dir, std::string* why) {
   if (!fs::exists(kBin / "postgres")) {
     *why = kBin.string() + "/postgres is missing: apt-get install postgresql (tools/setup.sh)";
     return nullptr;
@@ -77,12 +86,7 @@ std::unique_ptr<PostgresServer> PostgresServer::Start(std::string* why) {
     return nullptr;
   }
   if (!EnsureTemplate(why)) return nullptr;
-  char pattern[] = "/tmp/octopus-pg-XXXXXX";
-  if (mkdtemp(pattern) == nullptr) {
-    *why = "mkdtemp failed";
-    return nullptr;
-  }
-  std::unique_ptr<PostgresServer> server(new PostgresServer(pattern));
+  std::unique_ptr<PostgresServer> server(new PostgresServer(std::move(dir)));
   const CommandResult copy = RunCommand("cp -a " + Quote(kTemplate.string()) + " " +
                                         Quote((server->dir_ / "data").string()));
   if (copy.exit_code != 0) {
@@ -94,18 +98,77 @@ std::unique_ptr<PostgresServer> PostgresServer::Start(std::string* why) {
   return server;
 }
 
+std::unique_ptr<PostgresServer> PostgresServer::StartDatabase(std::string* why) {
+  const fs::path shared = OCTOPUS_TEST_POSTGRES_SHARED_DIR;
+  if (!fs::exists(shared / ".s.PGSQL.5432")) return Start(why);
+  static int made = 0;  // one process may make several (a test's second library)
+  std::unique_ptr<PostgresServer> server(new PostgresServer(shared));
+  server->shared_ = true;
+  server->dbname_ = "test_" + std::to_string(getpid()) + "_" + std::to_string(++made);
+  const CommandResult r = server->Psql("CREATE DATABASE " + server->dbname_);
+  if (r.exit_code != 0) {
+    *why = "cannot create a database on the shared cluster at " + shared.string() + ": " + r.output;
+    server->shared_ = false;  // nothing to drop
+    server->dir_.clear();
+    return nullptr;
+  }
+  return server;
+}
+
+CommandResult PostgresServer::Psql(const std::string& sql) const {
+  return RunAsPostgres(Quote((kBin / "psql").string()) + " -X -q -v ON_ERROR_STOP=1 -h " +
+                       Quote(dir_.string()) + " -U postgres -d postgres -c " + Quote(sql));
+}
+
+bool PostgresServer::StartShared(const fs::path& dir, std::string* why) {
+  std::string ignored;
+  StopShared(dir, &ignored);  // a cluster left by an interrupted run
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    *why = "cannot create " + dir.string() + ": " + ec.message();
+    return false;
+  }
+  auto server = StartIn(dir, why);
+  if (!server) return false;
+  server->running_ = false;  // left running, and its directory kept, on purpose
+  server->dir_.clear();
+  return true;
+}
+
+bool PostgresServer::StopShared(const fs::path& dir, std::string* why) {
+  bool ok = true;
+  if (fs::exists(dir / "data" / "postmaster.pid")) {
+    PostgresServer server(dir);
+    ok = server.Stop(why);
+  }
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  return ok;
+}
+
 PostgresServer::~PostgresServer() {
   std::string ignored;
+  if (shared_) {
+    // WITH (FORCE): a connection the test leaked must not keep it.
+    (void)Psql("DROP DATABASE IF EXISTS " + dbname_ + " WITH (FORCE)");
+    return;
+  }
   if (running_) Stop(&ignored);
+  if (dir_.empty()) return;
   std::error_code ec;
   fs::remove_all(dir_, ec);
 }
 
 std::string PostgresServer::conninfo() const {
-  return "host=" + dir_.string() + " port=5432 dbname=postgres user=postgres";
+  return "host=" + dir_.string() + " port=5432 dbname=" + dbname_ + " user=postgres";
 }
 
 bool PostgresServer::Restart(std::string* why) {
+  if (shared_) {
+    *why = "the shared cluster is not this test's to restart: use PostgresServer::Start";
+    return false;
+  }
   // Only the socket: listen_addresses empty. fsync off: a test cluster
   // need not survive a power cut, and fsync is most of a commit's cost.
   const std::string options = "-k " + dir_.string() +
@@ -123,6 +186,10 @@ bool PostgresServer::Restart(std::string* why) {
 }
 
 bool PostgresServer::Stop(std::string* why) {
+  if (shared_) {
+    *why = "the shared cluster is not this test's to stop: use PostgresServer::Start";
+    return false;
+  }
   const CommandResult r = RunAsPostgres(Quote((kBin / "pg_ctl").string()) + " -D " +
                                         Quote((dir_ / "data").string()) + " -m fast -w -t 30 stop");
   if (r.exit_code != 0) {

@@ -31,7 +31,7 @@ class StoreTest : public ::testing::Test {
   void SetUp() override {
     if (backend_ == db::Backend::kPostgres) {
       std::string why;
-      server_ = PostgresServer::Start(&why);
+      server_ = PostgresServer::StartDatabase(&why);
       ASSERT_NE(server_, nullptr) << why;
     }
     db_ = Connect();

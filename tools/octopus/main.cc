@@ -54,6 +54,11 @@ int main(int argc, char** argv) {
   std::string home;
   app.add_option("--home", home, "Library home (default: $OCTOPUS_HOME or ~/.OctopusPhotos)")
       ->each([&](const std::string& v) { ctx.overrides["OCTOPUS_HOME"] = v; });
+  std::string database;
+  app.add_option("--database", database,
+                 "Metadata database: sqlite: (default) or a PostgreSQL URL "
+                 "(default: $OCTOPUS_DATABASE_URL, then the home's .env)")
+      ->each([&](const std::string& v) { ctx.overrides["OCTOPUS_DATABASE_URL"] = v; });
   AddHelpCommand(app, ctx);
   AddUserCommands(app, ctx);
   AddImportCommand(app, ctx);
