@@ -1,12 +1,14 @@
 #include "core/blob_gc.h"
 
 #include "core/store/run_in_transaction.h"
+#include "core/store/user_store.h"
 
 namespace octopus {
 
-Status RemoveUnreferencedBlobs_locked(PhotoStore& photos, const BlobStore& blobs, UserId owner,
+Status RemoveUnreferencedBlobs_locked(db::Database& db, const BlobStore& blobs, UserId owner,
                                       const std::string& sha256) {
-  ASSIGN_OR_RETURN(const auto existing, photos.FindBySha(owner, sha256));
+  RETURN_IF_ERROR(UserStore(db).SerializeWith(owner));
+  ASSIGN_OR_RETURN(const auto existing, PhotoStore(db).FindBySha(owner, sha256));
   if (!existing) blobs.Remove(owner, sha256);
   return Status::Ok();
 }
@@ -17,8 +19,7 @@ Status RemoveUnreferencedBlobs(ConnectionPool& pool, const BlobStore& blobs, Use
   // meanwhile and leaves what is left: both harmless (the ingest that made
   // the row puts back missing blobs, see RestoreMissingBlobs_locked).
   return RunInTransaction(pool, [&](db::Database& db) {
-    PhotoStore photos(db);
-    return RemoveUnreferencedBlobs_locked(photos, blobs, owner, sha256);
+    return RemoveUnreferencedBlobs_locked(db, blobs, owner, sha256);
   });
 }
 

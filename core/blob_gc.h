@@ -12,10 +12,11 @@
 namespace octopus {
 
 // Removes the blobs of (owner, sha) unless a row names them. Call inside a
-// write transaction: that lock is what orders this against an ingest of the
-// same bytes (which writes its blobs before taking it, and puts back any
-// that went missing once it holds it).
-Status RemoveUnreferencedBlobs_locked(PhotoStore& photos, const BlobStore& blobs, UserId owner,
+// write transaction: it takes the owner's write order (UserStore::
+// SerializeWith) first, which is what orders this against an ingest of the
+// same bytes (which writes its blobs before its transaction, and puts back
+// any that went missing inside it).
+Status RemoveUnreferencedBlobs_locked(db::Database& db, const BlobStore& blobs, UserId owner,
                                       const std::string& sha256);
 // The same, in a write transaction of its own.
 Status RemoveUnreferencedBlobs(ConnectionPool& pool, const BlobStore& blobs, UserId owner,

@@ -86,6 +86,9 @@ Result<IngestResult> Record(ConnectionPool& pool, const BlobStore& blobs, const 
     result.reset();
     PhotoStore photos(db);
     UserStore users(db);
+    // First: after a blob removal of the same bytes (blob_gc.h) has ended,
+    // so that the blobs put back below stay.
+    RETURN_IF_ERROR(users.SerializeWith(photo.owner));
     ASSIGN_OR_RETURN(auto existing, photos.FindBySha(photo.owner, photo.sha256));
     if (existing) {
       ASSIGN_OR_RETURN(result, KnownBytes(photos, std::move(*existing)));

@@ -145,6 +145,13 @@ Result<Usage> UserStore::UsageOf(UserId id) {
   return Usage{stmt.Int(0), stmt.Int(1)};
 }
 
+Status UserStore::SerializeWith(UserId id) {
+  if (db_.backend() == db::Backend::kSqlite) return Status::Ok();  // one writer already
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("SELECT id FROM users WHERE id = :id FOR UPDATE"));
+  stmt.Bind(":id", id);
+  return stmt.Step().status();
+}
+
 Status UserStore::Charge(UserId id, std::int64_t delta_bytes, std::int64_t delta_count) {
   ASSIGN_OR_RETURN(auto stmt, db_.Prepare("UPDATE users SET used_bytes = used_bytes + :bytes, "
                                           "photo_count = photo_count + :count WHERE id = :id"));

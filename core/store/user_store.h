@@ -56,6 +56,13 @@ class UserStore {
   Result<User> Get(UserId id);
   Result<User> FindByName(const std::string& name);
   Result<std::vector<User>> List();  // by name
+  // Orders this transaction against every other write of `id`'s rows, as
+  // SQLite's single writer always does: on PostgreSQL, a row lock on the
+  // user (each photo write moves its change_seq), so that a transaction
+  // which only reads (no row names these blobs) cannot interleave with
+  // one that adds the row. A concurrent writer that committed first makes
+  // this kBusy, and RunInTransaction reruns on a fresh snapshot.
+  Status SerializeWith(UserId id);
   Result<std::optional<Credentials>> CredentialsOf(const std::string& name);
 
   // Each kNotFound when there is no such user.
