@@ -209,6 +209,38 @@ TEST_F(MultiServerOnPostgres, UploadsThroughBothServersAtTheQuotaEdgeNeverGoOver
   ExpectFsckClean();
 }
 
+// The same bytes uploaded through both servers at once, round after round:
+// both stage and commit the same blob and thumbnails into the one storage
+// directory. One photo per content (one 201, one 200 duplicate naming the
+// same id), every blob whole (the mount-free check: fsck, which reads and
+// hashes them).
+TEST_F(MultiServerOnPostgres, SameBytesThroughBothServersAtOnceMakeOnePhoto) {
+  constexpr int kRounds = 6;
+  for (int round = 0; round < kRounds; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    const std::string name = "same" + std::to_string(round) + ".jpg";
+    const std::string args = UploadArgs(name, 500 + round, 1024, 768);
+    Reply replies[2];
+    std::thread other([&] { replies[1] = Direct(b_, args, "/api/v1/photos"); });
+    replies[0] = Direct(a_, args, "/api/v1/photos");
+    other.join();
+    std::multiset<int> statuses = {replies[0].status, replies[1].status};
+    EXPECT_EQ(statuses, (std::multiset<int>{200, 201})) << replies[0].body << "\n"
+                                                        << replies[1].body;
+    const auto a_ids = CreatedIds(replies[0]), b_ids = CreatedIds(replies[1]);
+    ASSERT_EQ(a_ids.size(), 1u) << replies[0].body;
+    ASSERT_EQ(b_ids.size(), 1u) << replies[1].body;
+    EXPECT_EQ(a_ids[0], b_ids[0]);
+    const Reply t = Direct(b_, Auth(token_), "/api/v1/photos/" + a_ids[0] + "/thumbnail");
+    EXPECT_EQ(t.status, 200) << t.body;
+  }
+  EXPECT_EQ(Filenames(a_, "/api/v1/photos").size(), static_cast<std::size_t>(kRounds));
+  const auto staged = RunCommand("find " + Quote((home_ / "data").string()) +
+                                 " -name 'upload-*' -o -name '.tmp-*' -o -name '.fuse-*' | wc -l");
+  EXPECT_EQ(std::atoi(staged.output.c_str()), 0) << "staging or temporary files left behind";
+  ExpectFsckClean();
+}
+
 // B has the session cached (a request before the logout); the logout goes
 // to A; B refuses the token on its very next request, and so does nginx
 // whichever server it picks.
