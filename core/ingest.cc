@@ -82,7 +82,7 @@ Result<IngestResult> KnownBytes(PhotoStore& photos, Photo existing) {
 Result<IngestResult> Record(ConnectionPool& pool, const BlobStore& blobs, const Photo& photo,
                             const image::Thumbnails& thumbs, const Contents& original) {
   std::optional<IngestResult> result;
-  RETURN_IF_ERROR(RunInTransaction(pool, [&](db::Database& db) -> Status {
+  const auto body = [&](db::Database& db) -> Status {
     result.reset();
     PhotoStore photos(db);
     UserStore users(db);
@@ -100,7 +100,15 @@ Result<IngestResult> Record(ConnectionPool& pool, const BlobStore& blobs, const 
     RETURN_IF_ERROR(users.Charge(photo.owner, photo.size, 1));
     result = IngestResult{IngestOutcome::kImported, photo};
     return Status::Ok();
-  }));
+  };
+  Status status = RunInTransaction(pool, body);
+  // PostgreSQL: the same bytes committed by another server after this
+  // transaction's FindBySha may surface as the unique (owner, sha256)
+  // violation rather than a serialization failure (it did, with two servers
+  // uploading one file at once: a 409 quoting the SQL). One more run sees
+  // that row and answers "duplicate", as one server does.
+  if (status.code() == Code::kAlreadyExists) status = RunInTransaction(pool, body);
+  RETURN_IF_ERROR(status);
   return std::move(*result);
 }
 

@@ -58,7 +58,10 @@ int FreeLoopbackPort() {
 }
 
 NginxFront::NginxFront(fs::path dir, fs::path storage, int octopus_port)
-    : dir_(std::move(dir)), storage_(std::move(storage)), octopus_port_(octopus_port) {
+    : NginxFront(std::move(dir), std::move(storage), std::vector<int>{octopus_port}) {}
+
+NginxFront::NginxFront(fs::path dir, fs::path storage, std::vector<int> octopus_ports)
+    : dir_(std::move(dir)), storage_(std::move(storage)), octopus_ports_(std::move(octopus_ports)) {
   fs::create_directories(dir_);
 }
 
@@ -99,7 +102,7 @@ std::string NginxFront::ErrorLog() const {
     const std::string word = Directive(line);
     const std::string indent = line.substr(0, line.find_first_not_of(' '));
     if (word == "server") {
-      out << indent << "server 127.0.0.1:" << octopus_port_ << ";\n";
+      for (const int port : octopus_ports_) out << indent << "server 127.0.0.1:" << port << ";\n";
     } else if (word == "listen" && line.find("[::]") != std::string::npos) {
       // loopback IPv4 only
     } else if (word == "listen" && line.find(" ssl") != std::string::npos) {

@@ -15,6 +15,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace octopus::testing {
 
@@ -23,6 +24,10 @@ class NginxFront {
   // `dir`: a fresh directory for nginx's files; `storage`: the home's
   // data/storage; `octopus_port`: where octopus listens on 127.0.0.1.
   NginxFront(std::filesystem::path dir, std::filesystem::path storage, int octopus_port);
+  // Several `octopus serve` on one library: the upstream block lists one
+  // server line per port (README, "Scaling out").
+  NginxFront(std::filesystem::path dir, std::filesystem::path storage,
+             std::vector<int> octopus_ports);
   ~NginxFront();
   NginxFront(const NginxFront&) = delete;
   NginxFront& operator=(const NginxFront&) = delete;
@@ -43,7 +48,7 @@ class NginxFront {
 
  private:
   std::filesystem::path dir_, storage_;
-  int octopus_port_;
+  std::vector<int> octopus_ports_;
   int https_port_ = 0, http_port_ = 0;
   pid_t pid_ = -1;
 };
