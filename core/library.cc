@@ -43,7 +43,9 @@ std::unique_ptr<ConnectionPool> MakePool(const Config& config) {
 // PostgreSQL: every server on the database, through its revocation_epoch row
 // (the file is per machine, and servers may be on several).
 Result<std::unique_ptr<RevocationEpoch>> MakeEpoch(const Config& config, ConnectionPool& pool) {
-  if (!config.database_is_sqlite()) return std::make_unique<DatabaseRevocationEpoch>(pool);
+  if (!config.database_is_sqlite()) {
+    return std::unique_ptr<RevocationEpoch>(std::make_unique<DatabaseRevocationEpoch>(pool));
+  }
   ASSIGN_OR_RETURN(auto epoch, FileRevocationEpoch::Open(config.instance_dir() / "revocations"));
   (void)epoch->TryRepair();  // after a writer's crash, see file_revocation_epoch.h
   return std::unique_ptr<RevocationEpoch>(std::move(epoch));
