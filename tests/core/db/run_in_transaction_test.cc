@@ -118,6 +118,19 @@ TEST_F(PostgresRetryTest, WaitStatsCountAnAcquireThatFoundThePoolFull) {
   EXPECT_GT(after.pool_wait_time, before.pool_wait_time);
 }
 
+// A generic plan (made after five runs without the parameters' values)
+// sorted every photo of the owner for one page: each run is planned with
+// its values (see OpenPostgres).
+TEST_F(PostgresRetryTest, ConnectionsPlanEveryRunWithItsValues) {
+  auto db = Connect();
+  ASSERT_NE(db, nullptr);
+  auto custom = ReadInt(*db,
+                        "SELECT CASE WHEN current_setting('plan_cache_mode') = "
+                        "'force_custom_plan' THEN 1 ELSE 0 END");
+  ASSERT_TRUE(custom.ok()) << custom.status().message();
+  EXPECT_EQ(*custom, 1);
+}
+
 // The server ends the body's session mid-transaction (as a restart would):
 // the rerun runs on a new connection, and the dead one leaves the pool.
 TEST_F(PostgresRetryTest, LostConnectionIsRerunOnAFreshConnection) {
