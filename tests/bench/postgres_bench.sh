@@ -70,6 +70,9 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+# A signal (or a reader that went away: `| head`) exits through the EXIT trap,
+# or the cluster and the servers would outlive the bench.
+trap "exit 1" INT TERM HUP PIPE
 
 mkdir "$pg"
 chown postgres: "$pg"
