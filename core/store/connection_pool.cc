@@ -1,5 +1,7 @@
 #include "core/store/connection_pool.h"
 
+#include "core/db/wait_stats.h"
+
 namespace octopus {
 
 ConnectionPool::ConnectionPool(std::filesystem::path file)
@@ -11,8 +13,13 @@ ConnectionPool::ConnectionPool(Factory open, std::size_t max_open, std::chrono::
 Result<ConnectionPool::Lease> ConnectionPool::Acquire() {
   {
     std::unique_lock lock(mu_);
-    const bool free =
-        returned_.wait_for(lock, wait_, [&] { return !idle_.empty() || open_ < max_open_; });
+    const auto available = [&] { return !idle_.empty() || open_ < max_open_; };
+    bool free = available();
+    if (!free) {
+      const auto start = std::chrono::steady_clock::now();
+      free = returned_.wait_for(lock, wait_, available);
+      db::NotePoolWait(std::chrono::steady_clock::now() - start);
+    }
     if (!free) {
       return Status::Busy("all " + std::to_string(max_open_) +
                           " database connections are in use; try again");

@@ -5,6 +5,8 @@
 #include <random>
 #include <thread>
 
+#include "core/db/wait_stats.h"
+
 namespace octopus {
 namespace {
 
@@ -23,7 +25,9 @@ void Backoff(int rerun, const RetryPolicy& policy) {
   const std::int64_t cap =
       std::min<std::int64_t>(policy.max_backoff.count(), first << std::min(rerun - 1, 16));
   std::uniform_int_distribution<std::int64_t> wait(0, std::max<std::int64_t>(cap, 0));
-  std::this_thread::sleep_for(std::chrono::milliseconds(wait(random)));
+  const std::chrono::milliseconds backoff(wait(random));
+  std::this_thread::sleep_for(backoff);
+  db::NoteRerun(backoff);
 }
 
 }  // namespace

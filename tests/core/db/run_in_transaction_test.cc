@@ -8,6 +8,7 @@
 #include <atomic>
 #include <thread>
 
+#include "core/db/wait_stats.h"
 #include "core/store/connection_pool.h"
 #include "tests/testing/postgres_server.h"
 #include "tests/testing/test_util.h"
@@ -80,6 +81,54 @@ TEST_F(PostgresRetryTest, SerializationFailureIsRerunAndBothWritesCount) {
   auto n = ReadInt(*other_, "SELECT n FROM counter WHERE id = 1");
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(*n, 11);  // not 1: the concurrent +10 was not overwritten
+}
+
+// The figures the server logs at shutdown (core/db/wait_stats.h): a rerun
+// is counted once, and every statement of both connections is a round trip.
+TEST_F(PostgresRetryTest, WaitStatsCountRoundTripsAndReruns) {
+  ConnectionPool pool(Factory(), 4);
+  const db::WaitTotals before = db::ReadWaitTotals();
+  int runs = 0;
+  Status s = RunInTransaction(pool, [&](db::Database& db) -> Status {
+    ++runs;
+    ASSIGN_OR_RETURN(const std::int64_t n, ReadInt(db, "SELECT n FROM counter WHERE id = 1"));
+    if (runs == 1) RETURN_IF_ERROR(other_->Exec("UPDATE counter SET n = n + 10 WHERE id = 1"));
+    ASSIGN_OR_RETURN(auto up, db.Prepare("UPDATE counter SET n = :n WHERE id = 1"));
+    return up.Bind(":n", n + 1).Run();
+  });
+  ASSERT_TRUE(s.ok()) << s.message();
+  ASSERT_EQ(runs, 2);
+  const db::WaitTotals after = db::ReadWaitTotals();
+  EXPECT_EQ(after.reruns - before.reruns, 1);
+  // Two runs of BEGIN, SELECT, UPDATE and COMMIT or ROLLBACK, the other
+  // connection's UPDATE: at least 9 (prepares come on top).
+  EXPECT_GE(after.round_trips - before.round_trips, 9);
+  EXPECT_GT(after.round_trip_time, before.round_trip_time);
+}
+
+TEST_F(PostgresRetryTest, WaitStatsCountAnAcquireThatFoundThePoolFull) {
+  ConnectionPool pool(Factory(), 1, std::chrono::milliseconds(1));
+  auto held = pool.Acquire();
+  ASSERT_TRUE(held.ok());
+  const db::WaitTotals before = db::ReadWaitTotals();
+  auto second = pool.Acquire();  // waits its 1 ms for the held one, in vain
+  EXPECT_EQ(second.status().code(), Code::kBusy);
+  const db::WaitTotals after = db::ReadWaitTotals();
+  EXPECT_EQ(after.pool_waits - before.pool_waits, 1);
+  EXPECT_GT(after.pool_wait_time, before.pool_wait_time);
+}
+
+// A generic plan (made after five runs without the parameters' values)
+// sorted every photo of the owner for one page: each run is planned with
+// its values (see OpenPostgres).
+TEST_F(PostgresRetryTest, ConnectionsPlanEveryRunWithItsValues) {
+  auto db = Connect();
+  ASSERT_NE(db, nullptr);
+  auto custom = ReadInt(*db,
+                        "SELECT CASE WHEN current_setting('plan_cache_mode') = "
+                        "'force_custom_plan' THEN 1 ELSE 0 END");
+  ASSERT_TRUE(custom.ok()) << custom.status().message();
+  EXPECT_EQ(*custom, 1);
 }
 
 // The server ends the body's session mid-transaction (as a restart would):
