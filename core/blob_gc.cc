@@ -18,9 +18,10 @@ Status RemoveUnreferencedBlobs(ConnectionPool& pool, const BlobStore& blobs, Use
   // A rerun repeats a removal already made, or finds the row that appeared
   // meanwhile and leaves what is left: both harmless (the ingest that made
   // the row puts back missing blobs, see RestoreMissingBlobs_locked).
-  return RunInTransaction(pool, [&](db::Database& db) {
-    return RemoveUnreferencedBlobs_locked(db, blobs, owner, sha256);
-  });
+  return RunInTransaction(
+      pool,
+      [&](db::Database& db) { return RemoveUnreferencedBlobs_locked(db, blobs, owner, sha256); },
+      {.queue_key = owner});
 }
 
 }  // namespace octopus

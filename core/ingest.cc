@@ -101,13 +101,14 @@ Result<IngestResult> Record(ConnectionPool& pool, const BlobStore& blobs, const 
     result = IngestResult{IngestOutcome::kImported, photo};
     return Status::Ok();
   };
-  Status status = RunInTransaction(pool, body);
+  const RetryPolicy queued{.queue_key = photo.owner};
+  Status status = RunInTransaction(pool, body, queued);
   // PostgreSQL: the same bytes committed by another server after this
   // transaction's FindBySha may surface as the unique (owner, sha256)
   // violation rather than a serialization failure (it did, with two servers
   // uploading one file at once: a 409 quoting the SQL). One more run sees
   // that row and answers "duplicate", as one server does.
-  if (status.code() == Code::kAlreadyExists) status = RunInTransaction(pool, body);
+  if (status.code() == Code::kAlreadyExists) status = RunInTransaction(pool, body, queued);
   RETURN_IF_ERROR(status);
   return std::move(*result);
 }

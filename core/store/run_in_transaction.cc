@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <optional>
 #include <random>
+#include <string>
 #include <thread>
+#include <utility>
 
 #include "core/db/wait_stats.h"
 
@@ -12,7 +14,39 @@ namespace {
 
 bool Reruns(const db::Database& db) { return db.backend() == db::Backend::kPostgres; }
 
-Status RunOnce(db::Database& db, const TransactionBody& body) {
+// The queue of RetryPolicy::queue_key on one connection: held from before
+// BEGIN to after COMMIT or ROLLBACK. A lost connection drops it with the
+// session.
+class QueueLock {
+ public:
+  static Result<QueueLock> Take(db::Database& db, const std::optional<std::int64_t>& key) {
+    if (!key || db.backend() != db::Backend::kPostgres) return QueueLock(nullptr, 0);
+    RETURN_IF_ERROR(db.Exec(Sql("lock", *key)));
+    return QueueLock(&db, *key);
+  }
+  QueueLock(QueueLock&& other) noexcept
+      : db_(std::exchange(other.db_, nullptr)), key_(other.key_) {}
+  QueueLock& operator=(QueueLock&&) = delete;
+  ~QueueLock() {
+    if (db_ && db_->healthy()) (void)db_->Exec(Sql("unlock", key_));
+  }
+
+ private:
+  QueueLock(db::Database* db, std::int64_t key) : db_(db), key_(key) {}
+  // The two-int form: its first half keeps our keys apart from other
+  // users of advisory locks on the database (the migration's included).
+  static std::string Sql(const char* verb, std::int64_t key) {
+    return std::string("SELECT pg_advisory_") + verb + "(" + std::to_string(kSpace) + ", " +
+           std::to_string(static_cast<std::int32_t>(key)) + ")";
+  }
+  static constexpr std::int32_t kSpace = 0x6f637470;  // "octp"
+  db::Database* db_;
+  std::int64_t key_;
+};
+
+Status RunOnce(db::Database& db, const TransactionBody& body,
+               const std::optional<std::int64_t>& queue_key) {
+  ASSIGN_OR_RETURN(const QueueLock queued, QueueLock::Take(db, queue_key));
   ASSIGN_OR_RETURN(auto tx, db::Transaction::Begin(db));
   RETURN_IF_ERROR(body(db));
   return tx.Commit();
@@ -50,7 +84,7 @@ Status RunInTransaction(ConnectionPool& pool, const TransactionBody& body,
       }
       lease.emplace(std::move(fresh).value());
     }
-    last = RunOnce(**lease, body);
+    last = RunOnce(**lease, body, policy.queue_key);
     if (last.ok() || last.code() != Code::kBusy || !Reruns(**lease)) return last;
     // Returned to the pool, which closes it rather than keeping it.
     if (!(*lease)->healthy()) lease.reset();
@@ -62,7 +96,7 @@ Status RunInTransaction(db::Database& db, const TransactionBody& body, const Ret
   Status last = Status::Busy("no attempt made");
   for (int attempt = 0; attempt < std::max(policy.attempts, 1); ++attempt) {
     if (attempt > 0) Backoff(attempt, policy);
-    last = RunOnce(db, body);
+    last = RunOnce(db, body, policy.queue_key);
     if (last.ok() || last.code() != Code::kBusy || !Reruns(db) || !db.healthy()) return last;
   }
   return last;
